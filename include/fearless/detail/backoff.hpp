@@ -1,0 +1,50 @@
+// Internal: bounded exponential back-off for spin loops.
+#pragma once
+#include <sched.h>
+
+#include <cstdint>
+
+namespace fearless::detail {
+
+inline void cpu_relax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield" ::: "memory");
+#endif
+}
+
+// Spin a little, then yield, then tell the caller to park. The spin budget is
+// deliberately small: when threads outnumber cores the peer we wait for is
+// often not running at all, and spinning only delays it (the "spinning cliff").
+class Backoff {
+ public:
+  static constexpr std::uint32_t kSpinLimit = 6;    // up to 2^6 pauses per step
+  static constexpr std::uint32_t kYieldLimit = 10;  // then a few sched_yield()s
+
+  // Pure spinning for a lock-free retry loop (the other thread is making progress).
+  void spin() noexcept {
+    const std::uint32_t n = 1u << (step_ < kSpinLimit ? step_ : kSpinLimit);
+    for (std::uint32_t i = 0; i < n; ++i) cpu_relax();
+    if (step_ <= kSpinLimit) ++step_;
+  }
+
+  // Waiting for another thread to do something: spin first, then yield the CPU.
+  void snooze() noexcept {
+    if (step_ <= kSpinLimit) {
+      for (std::uint32_t i = 0; i < (1u << step_); ++i) cpu_relax();
+    } else {
+      ::sched_yield();
+    }
+    if (step_ <= kYieldLimit) ++step_;
+  }
+
+  // True once snoozing has run its course: time to block instead.
+  [[nodiscard]] bool is_completed() const noexcept { return step_ > kYieldLimit; }
+  void reset() noexcept { step_ = 0; }
+
+ private:
+  std::uint32_t step_ = 0;
+};
+
+}  // namespace fearless::detail

@@ -1,0 +1,188 @@
+// fearless/panic.hpp — panics: exceptions that cross thread boundaries.
+//
+// In Rust a panic unwinds the panicking thread and is handed to whoever joins
+// it. In fearless a panic *is* an exception: anything thrown out of a spawned
+// thread's function is caught at the thread boundary (never std::terminate),
+// kept as a `PanicPayload`, and returned by `JoinHandle::join()` as the error.
+// `join().unwrap()` rethrows the original exception object in the joiner.
+#pragma once
+#include <cxxabi.h>
+
+#include <atomic>
+#include <cstdio>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <typeinfo>
+#include <utility>
+
+#include "fearless/detail/describe.hpp"
+
+namespace fearless {
+
+// The exception thrown by `fearless::panic`, by `Result::unwrap`/`expect` on
+// the wrong variant, and by fearless itself for misuse that Rust would panic on
+// (joining an empty handle, spawning when the OS refuses a thread, ...).
+class Panic : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Throws `Panic(message)`: Rust's `panic!`.
+[[noreturn]] inline void panic(std::string message) { throw Panic(std::move(message)); }
+
+// Whatever escaped a thread: any thrown value, kept alive with a readable message.
+//
+// Copyable (the exception object is shared, as std::exception_ptr shares it).
+class PanicPayload {
+ public:
+  // Captures the exception being handled. Call only inside a `catch` block.
+  static PanicPayload capture_current() {
+    PanicPayload p;
+    p.ptr_ = std::current_exception();
+    p.message_ = describe_current();
+    return p;
+  }
+
+  // Wraps an exception_ptr (e.g. from std::make_exception_ptr). Empty -> "unknown".
+  static PanicPayload from_exception_ptr(std::exception_ptr e) {
+    if (!e) return PanicPayload(std::make_exception_ptr(Panic("explicit panic")), "explicit panic");
+    try {
+      std::rethrow_exception(e);
+    } catch (...) {
+      return capture_current();
+    }
+  }
+
+  // The panic message: `what()` for std::exception, the text of a thrown string
+  // or C string, and for any other value "panic payload of type `T`".
+  [[nodiscard]] const std::string& message() const noexcept { return message_; }
+
+  // The original exception object.
+  [[nodiscard]] std::exception_ptr exception() const noexcept { return ptr_; }
+
+  // Rethrows the original exception object (Rust's `resume_unwind`).
+  [[noreturn]] void resume() const { std::rethrow_exception(ptr_); }
+
+  // Pointer to the thrown object if it is an `X` (or derived from one), else
+  // nullptr; valid as long as this payload (or a copy) lives. Like Rust's
+  // `downcast_ref`. Cost: one rethrow/catch.
+  template <class X>
+  [[nodiscard]] const X* downcast_ref() const noexcept {
+    if (!ptr_) return nullptr;
+    try {
+      std::rethrow_exception(ptr_);
+    } catch (const X& x) {
+      return &x;
+    } catch (...) {
+    }
+    return nullptr;
+  }
+
+  // True if the thrown object is an `X` (or derived from one).
+  template <class X>
+  [[nodiscard]] bool is() const noexcept {
+    return downcast_ref<X>() != nullptr;
+  }
+
+ private:
+  PanicPayload() = default;
+  PanicPayload(std::exception_ptr p, std::string m) : ptr_(std::move(p)), message_(std::move(m)) {}
+
+  static std::string describe_current() {
+    try {
+      throw;
+    } catch (const std::exception& e) {
+      return e.what();
+    } catch (const char* s) {
+      return s ? s : "(null)";
+    } catch (const std::string& s) {
+      return s;
+    } catch (std::string_view s) {
+      return std::string(s);
+    } catch (...) {
+      const std::type_info* t = abi::__cxa_current_exception_type();
+      return "panic payload of type `" + (t ? detail::demangle(t->name()) : std::string("?")) + "`";
+    }
+  }
+
+  std::exception_ptr ptr_;
+  std::string message_;
+};
+
+// What a panic hook is told: the payload and the name of the thread it escaped.
+struct PanicInfo {
+  const PanicPayload& payload;
+  std::string_view thread_name;  // "<unnamed>" for a thread without a name
+};
+
+using PanicHook = std::function<void(const PanicInfo&)>;
+
+namespace detail {
+struct HookSlot {
+  std::mutex mu;
+  PanicHook hook;  // empty: the default hook
+  std::atomic<bool> custom{false};
+};
+inline HookSlot& hook_slot() {
+  static HookSlot* slot = new HookSlot;  // never destroyed: threads may panic during exit
+  return *slot;
+}
+}  // namespace detail
+
+// The default hook: one line on stderr, as Rust prints
+// "thread 'NAME' panicked: MESSAGE".
+inline void default_panic_hook(const PanicInfo& info) {
+  std::string line = "thread '";
+  line += info.thread_name;
+  line += "' panicked: ";
+  line += info.payload.message();
+  line += '\n';
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+// Replaces the hook run when a panic escapes a fearless thread (before the
+// payload is stored for `join`). Thread-safe. Rust's `std::panic::set_hook`.
+// Note: the hook runs at the thread boundary, not at the throw site.
+inline void set_panic_hook(PanicHook hook) {
+  auto& s = detail::hook_slot();
+  std::lock_guard lk(s.mu);
+  s.hook = std::move(hook);
+  s.custom.store(static_cast<bool>(s.hook), std::memory_order_relaxed);  // only a hint; read under mu
+}
+
+// Removes the custom hook, restoring the default, and returns it (empty if none).
+inline PanicHook take_panic_hook() {
+  auto& s = detail::hook_slot();
+  std::lock_guard lk(s.mu);
+  PanicHook h = std::move(s.hook);
+  s.hook = nullptr;
+  s.custom.store(false, std::memory_order_relaxed);  // only a hint; read under mu
+  return h;
+}
+
+namespace detail {
+inline void run_panic_hook(const PanicInfo& info) noexcept {
+  auto& s = hook_slot();
+  PanicHook h;
+  {
+    std::lock_guard lk(s.mu);
+    h = s.hook;
+  }
+  try {
+    if (h) {
+      h(info);
+    } else {
+      default_panic_hook(info);
+    }
+  } catch (...) {
+    // A hook that throws must not take the thread boundary down with it.
+  }
+}
+}  // namespace detail
+
+}  // namespace fearless

@@ -1,0 +1,319 @@
+// fearless/result.hpp — Result<T, E>: errors as values, with Rust's vocabulary.
+//
+//   fearless::Result<int, std::string> parse(std::string_view s);
+//   auto r = parse("42");
+//   if (r.is_ok()) use(r.unwrap());
+//   int v = parse("x").unwrap_or(0);
+//
+// Build one with `fearless::Ok(value)` / `fearless::Ok()` (for Result<void, E>)
+// and `fearless::Err(error)`. A Result is [[nodiscard]]: dropping one unread is
+// a compiler warning. `unwrap`/`expect` on the wrong variant panic (throw
+// fearless::Panic) with the error's description; when the error is a
+// PanicPayload (from JoinHandle::join), `unwrap` instead rethrows the original
+// exception, so a worker's panic resumes in the joining thread.
+//
+// Access: `unwrap()` on an rvalue moves the value out (move-only payloads work:
+// `std::move(r).unwrap()` or `f().unwrap()`); on an lvalue it returns a reference.
+#pragma once
+#include <concepts>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include "fearless/detail/config.hpp"
+#include "fearless/detail/describe.hpp"
+#include "fearless/panic.hpp"
+
+namespace fearless {
+
+template <class T, class E>
+class Result;
+
+namespace detail {
+template <class T>
+struct OkTag {
+  T value;
+};
+template <>
+struct OkTag<void> {};
+template <class E>
+struct ErrTag {
+  E error;
+};
+template <class T>
+using Slot = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
+template <class R>
+struct is_result : std::false_type {};
+template <class T, class E>
+struct is_result<Result<T, E>> : std::true_type {};
+}  // namespace detail
+
+// The success side of a Result: `return Ok(v);` converts to any Result<T, E>
+// whose T can be built from v.
+template <class T>
+[[nodiscard]] constexpr detail::OkTag<std::decay_t<T>> Ok(T&& v) {
+  return {std::forward<T>(v)};
+}
+// The success value of a Result<void, E>.
+[[nodiscard]] constexpr detail::OkTag<void> Ok() { return {}; }
+// The error side of a Result: `return Err(e);`.
+template <class E>
+[[nodiscard]] constexpr detail::ErrTag<std::decay_t<E>> Err(E&& e) {
+  return {std::forward<E>(e)};
+}
+
+// Either a value T (Ok) or an error E (Err). T may be void; neither may be a
+// reference. Size: max(T, E) plus a discriminant. All operations O(1) except
+// those that call user functions.
+template <class T, class E>
+class [[nodiscard]] Result {
+  static_assert(!std::is_reference_v<T> && !std::is_reference_v<E>,
+                "Result<T, E>: T and E must be object types (or void for T), not references");
+  static_assert(!std::is_void_v<E>, "Result<T, E>: E must not be void");
+  using V = detail::Slot<T>;
+
+ public:
+  using value_type = T;
+  using error_type = E;
+
+  // ---- construction --------------------------------------------------------
+  template <class U>
+    requires std::constructible_from<V, U&&>
+  constexpr Result(detail::OkTag<U>&& ok) : v_(std::in_place_index<0>, std::move(ok.value)) {}
+  template <class U>
+    requires std::constructible_from<V, const U&>
+  constexpr Result(const detail::OkTag<U>& ok) : v_(std::in_place_index<0>, ok.value) {}
+  constexpr Result(detail::OkTag<void>)
+    requires std::is_void_v<T>
+      : v_(std::in_place_index<0>) {}
+  template <class G>
+    requires std::constructible_from<E, G&&>
+  constexpr Result(detail::ErrTag<G>&& err) : v_(std::in_place_index<1>, std::move(err.error)) {}
+  template <class G>
+    requires std::constructible_from<E, const G&>
+  constexpr Result(const detail::ErrTag<G>& err) : v_(std::in_place_index<1>, err.error) {}
+
+  // In-place construction of either side.
+  template <class... A>
+  constexpr explicit Result(std::in_place_index_t<0>, A&&... a) : v_(std::in_place_index<0>, std::forward<A>(a)...) {}
+  template <class... A>
+  constexpr explicit Result(std::in_place_index_t<1>, A&&... a) : v_(std::in_place_index<1>, std::forward<A>(a)...) {}
+
+  // ---- queries -------------------------------------------------------------
+  [[nodiscard]] constexpr bool is_ok() const noexcept { return v_.index() == 0; }
+  [[nodiscard]] constexpr bool is_err() const noexcept { return v_.index() == 1; }
+  // True if Ok and `pred(value)` holds (`pred()` for Result<void, E>).
+  template <class F>
+  [[nodiscard]] constexpr bool is_ok_and(F&& pred) const& {
+    if (!is_ok()) return false;
+    if constexpr (std::is_void_v<T>) return std::invoke(std::forward<F>(pred));
+    else return std::invoke(std::forward<F>(pred), std::get<0>(v_));
+  }
+  // True if Err and `pred(error)` holds.
+  template <class F>
+  [[nodiscard]] constexpr bool is_err_and(F&& pred) const& {
+    return is_err() && std::invoke(std::forward<F>(pred), std::get<1>(v_));
+  }
+
+  // ---- extracting the value: panic on Err -----------------------------------
+  // The Ok value. On Err: rethrows the original exception if E is PanicPayload,
+  // otherwise throws Panic("called `Result::unwrap()` on an `Err` value: <error>").
+  constexpr decltype(auto) unwrap() & { check_ok("called `Result::unwrap()` on an `Err` value"); return get_value(*this); }
+  constexpr decltype(auto) unwrap() const& { check_ok("called `Result::unwrap()` on an `Err` value"); return get_value(*this); }
+  constexpr decltype(auto) unwrap() && { check_ok("called `Result::unwrap()` on an `Err` value"); return take_value(); }
+  // Like unwrap, but the panic message is "<msg>: <error>". A PanicPayload
+  // error is still rethrown as the original exception.
+  constexpr decltype(auto) expect(std::string_view msg) & { check_ok(msg); return get_value(*this); }
+  constexpr decltype(auto) expect(std::string_view msg) const& { check_ok(msg); return get_value(*this); }
+  constexpr decltype(auto) expect(std::string_view msg) && { check_ok(msg); return take_value(); }
+
+  // The Err value; on Ok, throws Panic("called `Result::unwrap_err()` on an `Ok` value...").
+  constexpr E& unwrap_err() & { check_err("called `Result::unwrap_err()` on an `Ok` value"); return std::get<1>(v_); }
+  constexpr const E& unwrap_err() const& { check_err("called `Result::unwrap_err()` on an `Ok` value"); return std::get<1>(v_); }
+  constexpr E unwrap_err() && { check_err("called `Result::unwrap_err()` on an `Ok` value"); return std::move(std::get<1>(v_)); }
+  constexpr E& expect_err(std::string_view msg) & { check_err(msg); return std::get<1>(v_); }
+  constexpr const E& expect_err(std::string_view msg) const& { check_err(msg); return std::get<1>(v_); }
+  constexpr E expect_err(std::string_view msg) && { check_err(msg); return std::move(std::get<1>(v_)); }
+
+  // ---- extracting with a fallback -------------------------------------------
+  template <class U>
+    requires(!std::is_void_v<T>)
+  constexpr T unwrap_or(U&& fallback) const& {
+    return is_ok() ? std::get<0>(v_) : static_cast<T>(std::forward<U>(fallback));
+  }
+  template <class U>
+    requires(!std::is_void_v<T>)
+  constexpr T unwrap_or(U&& fallback) && {
+    return is_ok() ? std::move(std::get<0>(v_)) : static_cast<T>(std::forward<U>(fallback));
+  }
+  // The value, or `f(error)`.
+  template <class F>
+    requires(!std::is_void_v<T>)
+  constexpr T unwrap_or_else(F&& f) const& {
+    return is_ok() ? std::get<0>(v_) : static_cast<T>(std::invoke(std::forward<F>(f), std::get<1>(v_)));
+  }
+  template <class F>
+    requires(!std::is_void_v<T>)
+  constexpr T unwrap_or_else(F&& f) && {
+    return is_ok() ? std::move(std::get<0>(v_))
+                   : static_cast<T>(std::invoke(std::forward<F>(f), std::move(std::get<1>(v_))));
+  }
+  // The value, or T{}.
+  constexpr T unwrap_or_default() const&
+    requires(!std::is_void_v<T> && std::default_initializable<T>)
+  {
+    return is_ok() ? std::get<0>(v_) : T{};
+  }
+  constexpr T unwrap_or_default() &&
+    requires(!std::is_void_v<T> && std::default_initializable<T>)
+  {
+    return is_ok() ? std::move(std::get<0>(v_)) : T{};
+  }
+
+  // ---- conversion to optional ------------------------------------------------
+  // The Ok value as an optional (std::monostate for Result<void, E>).
+  [[nodiscard]] constexpr std::optional<V> ok() const& {
+    return is_ok() ? std::optional<V>(std::get<0>(v_)) : std::nullopt;
+  }
+  [[nodiscard]] constexpr std::optional<V> ok() && {
+    return is_ok() ? std::optional<V>(std::move(std::get<0>(v_))) : std::nullopt;
+  }
+  // The Err value as an optional.
+  [[nodiscard]] constexpr std::optional<E> err() const& {
+    return is_err() ? std::optional<E>(std::get<1>(v_)) : std::nullopt;
+  }
+  [[nodiscard]] constexpr std::optional<E> err() && {
+    return is_err() ? std::optional<E>(std::move(std::get<1>(v_))) : std::nullopt;
+  }
+
+  // ---- combinators ------------------------------------------------------------
+  // Result<U, E> with f applied to the Ok value (f() for void); an Err passes through.
+  template <class F>
+  constexpr auto map(F&& f) && {
+    using U = decltype(invoke_on_value(std::forward<F>(f), std::move(*this)));
+    using R = Result<U, E>;
+    if (is_err()) return R(std::in_place_index<1>, std::move(std::get<1>(v_)));
+    if constexpr (std::is_void_v<U>) {
+      invoke_on_value(std::forward<F>(f), std::move(*this));
+      return R(std::in_place_index<0>);
+    } else {
+      return R(std::in_place_index<0>, invoke_on_value(std::forward<F>(f), std::move(*this)));
+    }
+  }
+  template <class F>
+  constexpr auto map(F&& f) const& {
+    return Result(*this).map(std::forward<F>(f));
+  }
+  // Result<T, G> with f applied to the Err value; an Ok passes through.
+  template <class F>
+  constexpr auto map_err(F&& f) && {
+    using G = std::invoke_result_t<F, E&&>;
+    using R = Result<T, G>;
+    if (is_err()) return R(std::in_place_index<1>, std::invoke(std::forward<F>(f), std::move(std::get<1>(v_))));
+    if constexpr (std::is_void_v<T>) return R(std::in_place_index<0>);
+    else return R(std::in_place_index<0>, std::move(std::get<0>(v_)));
+  }
+  template <class F>
+  constexpr auto map_err(F&& f) const& {
+    return Result(*this).map_err(std::forward<F>(f));
+  }
+  // f(value) if Ok, where f returns a Result<U, E>; an Err passes through.
+  template <class F>
+  constexpr auto and_then(F&& f) && {
+    using R = decltype(invoke_on_value(std::forward<F>(f), std::move(*this)));
+    static_assert(detail::is_result<R>::value, "and_then: f must return a fearless::Result");
+    static_assert(std::is_same_v<typename R::error_type, E>, "and_then: f must return the same error type");
+    if (is_err()) return R(std::in_place_index<1>, std::move(std::get<1>(v_)));
+    return invoke_on_value(std::forward<F>(f), std::move(*this));
+  }
+  template <class F>
+  constexpr auto and_then(F&& f) const& {
+    return Result(*this).and_then(std::forward<F>(f));
+  }
+  // f(error) if Err, where f returns a Result<T, G>; an Ok passes through.
+  template <class F>
+  constexpr auto or_else(F&& f) && {
+    using R = std::invoke_result_t<F, E&&>;
+    static_assert(detail::is_result<R>::value, "or_else: f must return a fearless::Result");
+    if (is_err()) return std::invoke(std::forward<F>(f), std::move(std::get<1>(v_)));
+    if constexpr (std::is_void_v<T>) return R(std::in_place_index<0>);
+    else return R(std::in_place_index<0>, std::move(std::get<0>(v_)));
+  }
+  // f(value) if Ok, else `fallback`.
+  template <class U, class F>
+  constexpr auto map_or(U&& fallback, F&& f) && {
+    using R = decltype(invoke_on_value(std::forward<F>(f), std::move(*this)));
+    if (is_err()) return static_cast<R>(std::forward<U>(fallback));
+    return invoke_on_value(std::forward<F>(f), std::move(*this));
+  }
+  // Calls f(value) if Ok (for its side effect) and returns *this unchanged.
+  template <class F>
+  constexpr Result&& inspect(F&& f) && {
+    if (is_ok()) {
+      if constexpr (std::is_void_v<T>) std::invoke(std::forward<F>(f));
+      else std::invoke(std::forward<F>(f), std::as_const(std::get<0>(v_)));
+    }
+    return std::move(*this);
+  }
+  // Calls f(error) if Err and returns *this unchanged.
+  template <class F>
+  constexpr Result&& inspect_err(F&& f) && {
+    if (is_err()) std::invoke(std::forward<F>(f), std::as_const(std::get<1>(v_)));
+    return std::move(*this);
+  }
+
+  // Equality: same variant and equal payloads.
+  friend constexpr bool operator==(const Result& a, const Result& b)
+    requires std::equality_comparable<V> && std::equality_comparable<E>
+  {
+    return a.v_ == b.v_;
+  }
+
+ private:
+  template <class R>
+  static constexpr decltype(auto) get_value(R& self) {
+    if constexpr (std::is_void_v<T>) return;
+    else return (std::get<0>(self.v_));
+  }
+  constexpr auto take_value() -> std::conditional_t<std::is_void_v<T>, void, T> {
+    if constexpr (std::is_void_v<T>) return;
+    else return std::move(std::get<0>(v_));
+  }
+  template <class F>
+  static constexpr decltype(auto) invoke_on_value(F&& f, Result&& self) {
+    if constexpr (std::is_void_v<T>) return std::invoke(std::forward<F>(f));
+    else return std::invoke(std::forward<F>(f), std::move(std::get<0>(self.v_)));
+  }
+
+  constexpr void check_ok(std::string_view msg) const {
+    if (FEARLESS_LIKELY(is_ok())) return;
+    fail_ok(msg);
+  }
+  constexpr void check_err(std::string_view msg) const {
+    if (FEARLESS_LIKELY(is_err())) return;
+    std::string m(msg);
+    if constexpr (!std::is_void_v<T>) {
+      m += ": ";
+      m += detail::describe(std::get<0>(v_));
+    }
+    throw Panic(std::move(m));
+  }
+  [[noreturn]] void fail_ok(std::string_view msg) const {
+    if constexpr (std::is_same_v<E, PanicPayload>) {
+      std::get<1>(v_).resume();
+    } else {
+      std::string m(msg);
+      m += ": ";
+      m += detail::describe(std::get<1>(v_));
+      throw Panic(std::move(m));
+    }
+  }
+
+  std::variant<V, E> v_;
+};
+
+}  // namespace fearless

@@ -1,0 +1,217 @@
+// fearless/thread/thread.hpp — Thread handles, the current thread, parking,
+// sleeping and available_parallelism (Rust's std::thread free functions).
+#pragma once
+#include <pthread.h>
+#include <sched.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <compare>
+#include <cstdint>
+#include <cstdio>
+#include <exception>
+#include <fstream>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include "fearless/detail/thread_inner.hpp"
+#include "fearless/detail/time.hpp"
+#include "fearless/result.hpp"
+
+namespace fearless::thread {
+
+// A unique identifier for a thread, never reused during the process's life
+// (unlike a pthread_t or a Linux TID).
+class ThreadId {
+ public:
+  // The raw number: distinct for every thread ever created in this process.
+  [[nodiscard]] constexpr std::uint64_t as_u64() const noexcept { return v_; }
+  friend constexpr bool operator==(ThreadId, ThreadId) = default;
+  friend constexpr auto operator<=>(ThreadId, ThreadId) = default;
+
+ private:
+  friend class Thread;
+  constexpr explicit ThreadId(std::uint64_t v) : v_(v) {}
+  std::uint64_t v_;
+};
+
+// A handle to a thread: its id, its name, and the means to unpark it. Cheap to
+// copy (a reference count); valid after the thread has exited.
+class Thread {
+ public:
+  Thread(const Thread& o) noexcept : inner_(o.inner_) { inner_->retain(); }
+  Thread& operator=(const Thread& o) noexcept {
+    Thread(o).swap(*this);
+    return *this;
+  }
+  // A moved-from Thread may only be destroyed or assigned to.
+  Thread(Thread&& o) noexcept : inner_(std::exchange(o.inner_, nullptr)) {}
+  Thread& operator=(Thread&& o) noexcept {
+    Thread(std::move(o)).swap(*this);
+    return *this;
+  }
+  ~Thread() {
+    if (inner_) inner_->release();
+  }
+
+  // The thread's unique id. O(1).
+  [[nodiscard]] ThreadId id() const noexcept { return ThreadId(inner().id); }
+  // The name given by Builder::name ("main" for the process's first thread);
+  // empty optional for an unnamed thread. The view lives as long as any handle.
+  [[nodiscard]] std::optional<std::string_view> name() const noexcept {
+    const auto& n = inner().name;
+    return n ? std::optional<std::string_view>(*n) : std::nullopt;
+  }
+  // Makes the thread's park token available: if it is parked it returns from
+  // park(); otherwise its next park() returns at once. Never blocks.
+  void unpark() const noexcept { inner().parker.unpark(); }
+
+  friend bool operator==(const Thread& a, const Thread& b) noexcept { return a.inner_ == b.inner_; }
+
+  // Internal: adopt one reference.
+  explicit Thread(detail::ThreadInner* adopt) noexcept : inner_(adopt) {}
+  void swap(Thread& o) noexcept { std::swap(inner_, o.inner_); }
+
+ private:
+  detail::ThreadInner& inner() const noexcept { return *inner_; }
+  detail::ThreadInner* inner_;
+};
+
+// A handle to the calling thread. O(1) after the first call on a thread.
+[[nodiscard]] inline Thread current() {
+  detail::ThreadInner* in = detail::current_inner();
+  in->retain();
+  return Thread(in);
+}
+
+// Blocks until the current thread's token is available, then consumes it.
+// An unpark() that came before park() is not lost. May return spuriously (as
+// in Rust): wait in a loop on your own condition. Uses no CPU while blocked.
+inline void park() { detail::current_inner()->parker.park(); }
+
+// Like park(), but returns after `timeout` at the latest. Zero/negative
+// timeouts return at once (consuming a pending token); huge ones never overflow.
+template <class Rep, class Period>
+void park_timeout(std::chrono::duration<Rep, Period> timeout) {
+  detail::current_inner()->parker.park_until(detail::deadline_after(timeout));
+}
+
+// Puts the current thread to sleep for at least `d` (negative: no sleep).
+// Huge durations saturate instead of overflowing.
+template <class Rep, class Period>
+void sleep(std::chrono::duration<Rep, Period> d) {
+  const auto deadline = detail::deadline_after(d);
+  if (deadline == detail::kNoDeadline) {
+    for (;;) std::this_thread::sleep_for(std::chrono::hours(24 * 365));
+  }
+  std::this_thread::sleep_until(deadline);
+}
+
+// Sleeps until `t` (of any clock); returns at once if it has passed.
+template <class C, class D>
+void sleep_until(std::chrono::time_point<C, D> t) {
+  const auto deadline = detail::to_deadline(t);
+  if (deadline == detail::kNoDeadline) {
+    for (;;) std::this_thread::sleep_for(std::chrono::hours(24 * 365));
+  }
+  std::this_thread::sleep_until(deadline);
+}
+
+// Gives up the rest of the time slice to another runnable thread.
+inline void yield_now() noexcept { ::sched_yield(); }
+
+// True while the current thread is unwinding because of an exception (a panic
+// in progress), e.g. inside a destructor run during unwinding.
+[[nodiscard]] inline bool panicking() noexcept { return std::uncaught_exceptions() > 0; }
+
+namespace detail_ap {
+// cgroup CPU quota in CPUs (rounded up), or 0 if unlimited/unknown.
+inline std::size_t cgroup_cpu_limit() {
+  std::ifstream cg("/proc/self/cgroup");
+  std::string line;
+  std::string v2_path;
+  std::string v1_path;
+  while (std::getline(cg, line)) {
+    if (line.rfind("0::", 0) == 0) v2_path = line.substr(3);
+    const auto c1 = line.find(':');
+    const auto c2 = line.find(':', c1 + 1);
+    if (c1 != std::string::npos && c2 != std::string::npos) {
+      const std::string ctrls = line.substr(c1 + 1, c2 - c1 - 1);
+      if (ctrls.find("cpu") != std::string::npos && ctrls.find("cpuset") == std::string::npos)
+        v1_path = line.substr(c2 + 1);
+    }
+  }
+  std::size_t best = 0;
+  auto consider = [&best](long long quota, long long period) {
+    if (quota > 0 && period > 0) {
+      const auto cpus = static_cast<std::size_t>((quota + period - 1) / period);
+      const auto n = std::max<std::size_t>(cpus, 1);
+      best = best == 0 ? n : std::min(best, n);
+    }
+  };
+  // cgroup v2: the limit of any ancestor applies; walk up to the root.
+  if (!v2_path.empty()) {
+    std::string p = v2_path;
+    for (;;) {
+      std::ifstream f("/sys/fs/cgroup" + (p == "/" ? std::string() : p) + "/cpu.max");
+      std::string q;
+      long long period = 0;
+      if (f >> q >> period && q != "max") consider(std::atoll(q.c_str()), period);
+      if (p.empty() || p == "/") break;
+      const auto slash = p.find_last_of('/');
+      p = slash == 0 || slash == std::string::npos ? "/" : p.substr(0, slash);
+    }
+  }
+  if (!v1_path.empty()) {
+    for (const char* base : {"/sys/fs/cgroup/cpu,cpuacct", "/sys/fs/cgroup/cpu"}) {
+      std::ifstream fq(std::string(base) + v1_path + "/cpu.cfs_quota_us");
+      std::ifstream fp(std::string(base) + v1_path + "/cpu.cfs_period_us");
+      long long q = 0, per = 0;
+      if (fq >> q && fp >> per) {
+        consider(q, per);
+        break;
+      }
+    }
+  }
+  return best;
+}
+}  // namespace detail_ap
+
+// How many threads can usefully run at once: the CPUs in this thread's
+// affinity mask, further limited by a cgroup CPU quota (v1 or v2). At least 1.
+// Errors: the affinity query failing (std::error_code from errno). Reads a few
+// /proc and /sys files: call once, not in a loop.
+[[nodiscard]] inline Result<std::size_t, std::error_code> available_parallelism() {
+  std::size_t count = 0;
+  for (int ncpu = 1024; ncpu <= (1 << 20); ncpu *= 4) {
+    cpu_set_t* set = CPU_ALLOC(ncpu);
+    if (!set) return Err(std::make_error_code(std::errc::not_enough_memory));
+    const std::size_t sz = CPU_ALLOC_SIZE(ncpu);
+    CPU_ZERO_S(sz, set);
+    if (::sched_getaffinity(0, sz, set) == 0) {
+      count = static_cast<std::size_t>(CPU_COUNT_S(sz, set));
+      CPU_FREE(set);
+      break;
+    }
+    const int e = errno;
+    CPU_FREE(set);
+    if (e != EINVAL) return Err(std::error_code(e, std::system_category()));
+  }
+  if (count == 0) return Err(std::make_error_code(std::errc::not_supported));
+  const std::size_t quota = detail_ap::cgroup_cpu_limit();
+  if (quota != 0) count = std::min(count, quota);
+  return Ok(count);
+}
+
+}  // namespace fearless::thread
+
+template <>
+struct std::hash<fearless::thread::ThreadId> {
+  std::size_t operator()(fearless::thread::ThreadId id) const noexcept { return std::hash<std::uint64_t>{}(id.as_u64()); }
+};

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <atomic>
+
+#include "fearless/detail/atomic.hpp"
 #include <cerrno>
 #include <climits>
 #include <cstdint>
@@ -15,10 +17,14 @@ namespace fearless::detail {
 
 static_assert(sizeof(std::atomic<std::uint32_t>) == sizeof(std::uint32_t));
 
+// Real futexes; in FEARLESS_INTERLEAVE builds detail/interleave_atomic.hpp
+// supplies futex_wait/futex_wake that block under the test scheduler instead.
+#if !defined(FEARLESS_INTERLEAVE)
+
 // Block while *word == expected, until woken or `deadline` passes (absolute,
 // steady clock). Returns false only on time-out; spurious wake-ups return true,
 // so callers always re-check their condition.
-inline bool futex_wait(const std::atomic<std::uint32_t>& word, std::uint32_t expected,
+inline bool futex_wait(const Atomic<std::uint32_t>& word, std::uint32_t expected,
                        Deadline deadline = kNoDeadline) noexcept {
   timespec ts{};
   const timespec* tsp = nullptr;
@@ -35,11 +41,13 @@ inline bool futex_wait(const std::atomic<std::uint32_t>& word, std::uint32_t exp
 }
 
 // Wake up to `n` threads blocked on `word`.
-inline void futex_wake(const std::atomic<std::uint32_t>& word, int n = 1) noexcept {
+inline void futex_wake(const Atomic<std::uint32_t>& word, int n = 1) noexcept {
   ::syscall(SYS_futex, reinterpret_cast<const std::uint32_t*>(&word), FUTEX_WAKE | FUTEX_PRIVATE_FLAG, n,
             nullptr, nullptr, 0);
 }
 
-inline void futex_wake_all(const std::atomic<std::uint32_t>& word) noexcept { futex_wake(word, INT_MAX); }
+inline void futex_wake_all(const Atomic<std::uint32_t>& word) noexcept { futex_wake(word, INT_MAX); }
+
+#endif  // !FEARLESS_INTERLEAVE (the interleaving mode provides scheduler-controlled versions)
 
 }  // namespace fearless::detail

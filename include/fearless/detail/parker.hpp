@@ -1,6 +1,8 @@
 // Internal: a one-token park/unpark primitive (Rust's thread parker).
 #pragma once
 #include <atomic>
+
+#include "fearless/detail/atomic.hpp"
 #include <cstdint>
 
 #include "fearless/detail/futex.hpp"
@@ -51,7 +53,7 @@ class Parker {
   static constexpr std::uint32_t kEmpty = 0;
   static constexpr std::uint32_t kNotified = 1;
   static constexpr std::uint32_t kParked = UINT32_MAX;  // "-1"
-  std::atomic<std::uint32_t> state_{kEmpty};
+  Atomic<std::uint32_t> state_{kEmpty};
 };
 
 }  // namespace fearless::detail

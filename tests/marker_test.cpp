@@ -1,0 +1,175 @@
+// Send/Sync rules (fearless/marker.hpp): defaults, recursion into standard
+// types, and the three ways to opt in or out. Most checks are compile-time;
+// the test cases make them show up in the test report.
+#include "fearless/marker.hpp"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <variant>
+#include <vector>
+
+#include "fearless/rc.hpp"
+
+namespace {
+
+using fearless::Send;
+using fearless::Sync;
+
+struct Plain {
+  int a;
+  std::string b;
+};
+struct OptOutBoth : fearless::NotSend, fearless::NotSync {};
+struct OptOutSend : fearless::NotSend {};
+struct DerivedFromOptOut : OptOutSend {};
+struct CellLike {
+  using fearless_sync = std::false_type;
+  mutable int v = 0;
+};
+struct ThirdParty {};
+struct RawHolder {
+  int* p;
+};
+template <class T>
+struct MyBox {
+  using fearless_send = std::bool_constant<Send<T>>;
+  using fearless_sync = std::bool_constant<Sync<T>>;
+  T v;
+};
+template <class T>
+struct Handle {};
+enum class Color { red };
+
+}  // namespace
+
+// Opt-out of a type we do not own, and of a whole template.
+template <>
+struct fearless::send_trait<ThirdParty> : std::false_type {};
+template <class T>
+struct fearless::sync_trait<Handle<T>> : std::false_type {};
+// A specialisation wins over the in-class declaration.
+template <>
+struct fearless::send_trait<OptOutSend> : std::true_type {};
+
+namespace {
+
+// Primitive types.
+static_assert(Send<int> && Sync<int>);
+static_assert(Send<double> && Sync<const volatile double>);
+static_assert(Send<Color> && Sync<Color>);
+static_assert(Send<std::nullptr_t>);
+static_assert(Send<void (*)(int)> && Sync<void (*)(int)>);
+static_assert(Send<int Plain::*>);
+
+// Raw pointers: neither; C strings are the &'static str exception.
+static_assert(!Send<int*> && !Sync<int*>);
+static_assert(!Send<const int*> && !Sync<const int*>);
+static_assert(!Send<char*>);
+static_assert(Send<const char*> && Sync<const char*>);
+static_assert(Send<const char8_t*>);
+static_assert(Send<fearless::AssertSend<int*>> && Sync<fearless::AssertSend<int*>>);
+
+// References: &T is Send iff T is Sync; a mutable reference needs both.
+static_assert(Send<const int&> && Send<int&>);
+static_assert(!Send<const CellLike&>);
+static_assert(!Send<CellLike&>);
+static_assert(Send<CellLike>);
+static_assert(!Send<OptOutBoth&>);
+static_assert(!Send<std::reference_wrapper<const CellLike>>);
+static_assert(Send<std::reference_wrapper<const std::string>>);
+static_assert(!Send<std::span<CellLike>>);
+static_assert(Send<std::span<const int>>);
+
+// Class types: Send and Sync unless declared otherwise.
+static_assert(Send<Plain> && Sync<Plain>);
+static_assert(Send<RawHolder>);  // documented limitation: members are not inspected
+static_assert(!Send<OptOutBoth> && !Sync<OptOutBoth>);
+static_assert(!Send<DerivedFromOptOut> && Sync<DerivedFromOptOut>);
+static_assert(Send<OptOutSend>);
+static_assert(Send<CellLike> && !Sync<CellLike>);
+static_assert(!Send<ThirdParty> && Sync<ThirdParty>);
+static_assert(Send<Handle<int>> && !Sync<Handle<int>>);
+static_assert(Send<MyBox<int>> && !Send<MyBox<int*>>);
+static_assert(!Send<const OptOutBoth>);
+
+// Rc is neither, and so is everything that owns one.
+static_assert(!Send<fearless::Rc<int>> && !Sync<fearless::Rc<int>>);
+static_assert(!Send<fearless::RcWeak<int>> && !Sync<fearless::RcWeak<int>>);
+static_assert(!Send<std::vector<fearless::Rc<int>>>);
+static_assert(!Send<std::optional<fearless::Rc<int>>>);
+static_assert(!Send<std::tuple<int, fearless::Rc<int>>>);
+static_assert(!Send<std::pair<fearless::Rc<int>, int>>);
+static_assert(!Send<std::variant<int, fearless::Rc<int>>>);
+static_assert(!Send<std::unique_ptr<fearless::Rc<int>>>);
+static_assert(!Send<std::unique_ptr<fearless::Rc<int>[]>>);
+static_assert(!Send<std::map<int, fearless::Rc<int>>>);
+static_assert(!Send<std::map<int, std::vector<std::optional<fearless::Rc<int>>>>>);
+static_assert(!Send<fearless::Rc<int>[4]>);
+static_assert(!Send<std::array<fearless::Rc<int>, 2>>);
+
+// ... while the same containers of Send types are Send.
+static_assert(Send<std::vector<std::string>> && Sync<std::vector<std::string>>);
+static_assert(Send<std::map<std::string, std::vector<int>>>);
+static_assert(Send<std::unique_ptr<int>> && Sync<std::unique_ptr<int>>);
+static_assert(Send<std::tuple<>> && Send<std::tuple<int, std::string>>);
+static_assert(Send<std::string_view>);
+
+// Sync recurses too.
+static_assert(!Sync<std::vector<CellLike>> && Send<std::vector<CellLike>>);
+static_assert(!Sync<std::optional<CellLike>>);
+
+// shared_ptr is Arc-like: needs Send and Sync.
+static_assert(Send<std::shared_ptr<int>> && Sync<std::shared_ptr<int>>);
+static_assert(!Send<std::shared_ptr<CellLike>> && !Sync<std::shared_ptr<CellLike>>);
+static_assert(!Send<std::weak_ptr<fearless::Rc<int>>>);
+
+// Standard lock guards are neither.
+static_assert(!Send<std::lock_guard<std::mutex>> && !Sync<std::lock_guard<std::mutex>>);
+static_assert(!Send<std::unique_lock<std::mutex>> && !Sync<std::unique_lock<std::mutex>>);
+static_assert(!Send<std::scoped_lock<std::mutex, std::mutex>>);
+
+// A closure's captures are invisible (documented): this is why spawn's
+// checkable form is callable + arguments.
+
+TEST(Marker, RulesHoldAtCompileTime) {
+  // The static_asserts above are the test; these restate a few at run time
+  // so that a report lists them.
+  EXPECT_TRUE(Send<std::vector<int>>);
+  EXPECT_FALSE(Send<fearless::Rc<int>>);
+  EXPECT_FALSE(Send<int*>);
+  EXPECT_TRUE(Send<fearless::AssertSend<int*>>);
+}
+
+TEST(Marker, ClosureCapturesAreInvisible) {
+  auto rc = fearless::Rc<int>::make(1);
+  auto f = [rc] { return *rc; };
+  // Documented limitation: the closure type does not reveal that it holds an
+  // Rc, so it counts as Send. Pass values as arguments to have them checked.
+  static_assert(Send<decltype(f)>);
+  EXPECT_EQ(f(), 1);
+}
+
+TEST(Marker, AssertSendHoldsAndHandsBackTheValue) {
+  int x = 5;
+  fearless::AssertSend p(&x);
+  EXPECT_EQ(p.get(), &x);
+  *p.get() = 6;
+  EXPECT_EQ(x, 6);
+  const auto& cp = p;
+  EXPECT_EQ(cp.get(), &x);
+  int* back = std::move(p).into_inner();
+  EXPECT_EQ(back, &x);
+  fearless::AssertSend<std::string> s(std::string("abc"));
+  std::string moved = std::move(s).get();
+  EXPECT_EQ(moved, "abc");
+}
+
+}  // namespace

@@ -250,18 +250,27 @@ class [[nodiscard]] Result {
     if (is_err()) return static_cast<R>(std::forward<U>(fallback));
     return invoke_on_value(std::forward<F>(f), std::move(*this));
   }
-  // Calls f(value) if Ok (for its side effect) and returns *this unchanged.
+  // f(value) if Ok, else f_err(error): Rust's `map_or_else(default, f)`, with
+  // the fallback function receiving the error.
+  template <class D, class F>
+  constexpr auto map_or_else(D&& fallback, F&& f) && {
+    using R = decltype(invoke_on_value(std::forward<F>(f), std::move(*this)));
+    if (is_err()) return static_cast<R>(std::invoke(std::forward<D>(fallback), std::move(std::get<1>(v_))));
+    return invoke_on_value(std::forward<F>(f), std::move(*this));
+  }
+  // Calls f(value) if Ok (for its side effect) and returns the Result unchanged
+  // (moved into the return value, so chaining on a temporary never dangles).
   template <class F>
-  constexpr Result&& inspect(F&& f) && {
+  constexpr Result inspect(F&& f) && {
     if (is_ok()) {
       if constexpr (std::is_void_v<T>) std::invoke(std::forward<F>(f));
       else std::invoke(std::forward<F>(f), std::as_const(std::get<0>(v_)));
     }
     return std::move(*this);
   }
-  // Calls f(error) if Err and returns *this unchanged.
+  // Calls f(error) if Err and returns the Result unchanged.
   template <class F>
-  constexpr Result&& inspect_err(F&& f) && {
+  constexpr Result inspect_err(F&& f) && {
     if (is_err()) std::invoke(std::forward<F>(f), std::as_const(std::get<1>(v_)));
     return std::move(*this);
   }
@@ -271,6 +280,24 @@ class [[nodiscard]] Result {
     requires std::equality_comparable<V> && std::equality_comparable<E>
   {
     return a.v_ == b.v_;
+  }
+  // `r == Ok(v)`, `r == Ok()`, `r == Err(e)`: compare without building a
+  // Result (exact matches, so C++20's reversed candidates are not ambiguous).
+  template <class U>
+    requires(!std::is_void_v<T> && !std::is_void_v<U> &&
+             requires(const V& x, const U& y) { { x == y } -> std::convertible_to<bool>; })
+  friend constexpr bool operator==(const Result& a, const detail::OkTag<U>& b) {
+    return a.is_ok() && std::get<0>(a.v_) == b.value;
+  }
+  friend constexpr bool operator==(const Result& a, const detail::OkTag<void>&)
+    requires std::is_void_v<T>
+  {
+    return a.is_ok();
+  }
+  template <class G>
+    requires requires(const E& x, const G& y) { { x == y } -> std::convertible_to<bool>; }
+  friend constexpr bool operator==(const Result& a, const detail::ErrTag<G>& b) {
+    return a.is_err() && std::get<1>(a.v_) == b.error;
   }
 
  private:

@@ -27,7 +27,9 @@ std::string type_name() {
 
 template <class T>
 std::string describe(const T& v) {
-  if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+  if constexpr (std::is_pointer_v<T> && std::is_convertible_v<const T&, std::string_view>) {
+    return v ? std::string(v) : std::string("(null)");  // string_view(nullptr) is undefined
+  } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
     return std::string(std::string_view(v));
   } else if constexpr (requires { { v.what() } -> std::convertible_to<std::string_view>; }) {
     return std::string(std::string_view(v.what()));

@@ -46,13 +46,16 @@ struct Packet : ThreadInner {
   ScopeData* scope = nullptr;
 };
 
+// A plain string plus a flag rather than std::optional<std::string>: g++ 12
+// reports a false -Wmaybe-uninitialized on destroying the latter after inlining.
 struct SpawnOptions {
-  std::optional<std::string> name;
+  std::string name;
+  bool named = false;
   std::optional<std::size_t> stack_size;
 };
 
-// Test hook: when non-zero, the next spawn fails with this errno as if the OS
-// refused the thread (one relaxed load per spawn).
+// Test hook: while non-zero, every spawn fails with this errno as if the OS
+// refused the thread, before any thread is created (one relaxed load per spawn).
 inline std::atomic<int> inject_spawn_error{0};
 
 // The longest prefix of `name` that fits Linux's 15-byte thread name, cut at a
@@ -134,7 +137,7 @@ Result<std::pair<Packet<T>*, pthread_t>, std::error_code> spawn_native(SpawnOpti
                                                                         ScopeData* scope) {
   using State = SpawnState<T, std::decay_t<Fn>>;
   auto fail = [](int e) { return Err(std::error_code(e, std::system_category())); };
-  if (opts.name && opts.name->find('\0') != std::string::npos)
+  if (opts.named && opts.name.find('\0') != std::string::npos)
     return Err(std::make_error_code(std::errc::invalid_argument));
 
   pthread_attr_t attr;
@@ -151,7 +154,9 @@ Result<std::pair<Packet<T>*, pthread_t>, std::error_code> spawn_native(SpawnOpti
     if (int e = ::pthread_attr_setstacksize(&attr, sz)) return fail(e);
   }
 
-  State* s = new (std::nothrow) State(std::move(opts.name), std::forward<Fn>(fn));
+  std::optional<std::string> name;
+  if (opts.named) name.emplace(std::move(opts.name));
+  State* s = new (std::nothrow) State(std::move(name), std::forward<Fn>(fn));
   if (!s) return fail(ENOMEM);
   s->scope = scope;
   // One reference for the handle; the thread takes its own in finish()'s

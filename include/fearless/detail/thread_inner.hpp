@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "fearless/detail/parker.hpp"
 
@@ -51,7 +52,7 @@ struct ThreadInner {
 struct CurrentThread {
   ThreadInner* inner = nullptr;
   ~CurrentThread() {
-    if (inner) inner->release();
+    if (inner) std::exchange(inner, nullptr)->release();
   }
 };
 inline thread_local CurrentThread current_thread;

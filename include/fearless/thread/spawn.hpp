@@ -134,10 +134,12 @@ class Builder {
   // with std::errc::invalid_argument.
   Builder&& name(std::string n) && {
     opts_.name = std::move(n);
+    opts_.named = true;
     return std::move(*this);
   }
   Builder& name(std::string n) & {
     opts_.name = std::move(n);
+    opts_.named = true;
     return *this;
   }
 

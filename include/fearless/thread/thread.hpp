@@ -14,6 +14,7 @@
 #include <fstream>
 #include <functional>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -34,6 +35,8 @@ class ThreadId {
   [[nodiscard]] constexpr std::uint64_t as_u64() const noexcept { return v_; }
   friend constexpr bool operator==(ThreadId, ThreadId) = default;
   friend constexpr auto operator<=>(ThreadId, ThreadId) = default;
+  // Prints "ThreadId(N)", as Rust's Debug does.
+  friend std::ostream& operator<<(std::ostream& os, ThreadId id) { return os << "ThreadId(" << id.v_ << ')'; }
 
  private:
   friend class Thread;

@@ -1,0 +1,170 @@
+// Tests for fearless/panic.hpp: Panic, panic(), PanicPayload and the panic hook.
+#include "fearless/panic.hpp"
+
+#include <gtest/gtest.h>
+
+#include <exception>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fearless/thread.hpp"
+
+using fearless::Panic;
+using fearless::PanicInfo;
+using fearless::PanicPayload;
+
+namespace {
+
+struct CustomPayload {
+  int code;
+};
+
+class CustomException : public std::exception {
+ public:
+  explicit CustomException(int v) : v_(v) {}
+  [[nodiscard]] const char* what() const noexcept override { return "custom exception"; }
+  [[nodiscard]] int value() const { return v_; }
+
+ private:
+  int v_;
+};
+
+template <class X>
+PanicPayload capture(X x) {
+  try {
+    throw x;
+  } catch (...) {
+    return PanicPayload::capture_current();
+  }
+}
+
+// Silences the default hook (its stderr line) for the duration of a test.
+class QuietHook {
+ public:
+  QuietHook() {
+    fearless::set_panic_hook([](const PanicInfo&) {});
+  }
+  ~QuietHook() { (void)fearless::take_panic_hook(); }
+  QuietHook(const QuietHook&) = delete;
+  QuietHook& operator=(const QuietHook&) = delete;
+};
+
+}  // namespace
+
+TEST(Panic, PanicThrowsPanicWithTheMessage) {
+  try {
+    fearless::panic("it broke");
+    FAIL() << "panic returned";
+  } catch (const Panic& p) {
+    EXPECT_STREQ(p.what(), "it broke");
+  }
+  static_assert(std::is_base_of_v<std::runtime_error, Panic>);
+}
+
+TEST(Panic, MessageOfEachKindOfThrownValue) {
+  EXPECT_EQ(capture(std::runtime_error("runtime")).message(), "runtime");
+  EXPECT_EQ(capture(Panic("a panic")).message(), "a panic");
+  EXPECT_EQ(capture(CustomException(3)).message(), "custom exception");
+  EXPECT_EQ(capture(42).message(), "panic payload of type `int`");
+  EXPECT_EQ(capture("c string").message(), "c string");
+  EXPECT_EQ(capture(static_cast<const char*>(nullptr)).message(), "(null)");
+  EXPECT_EQ(capture(std::string("std string")).message(), "std string");
+  EXPECT_EQ(capture(std::string_view("view")).message(), "view");
+  EXPECT_EQ(capture(CustomPayload{7}).message(), "panic payload of type `(anonymous namespace)::CustomPayload`");
+  EXPECT_EQ(capture(3.5).message(), "panic payload of type `double`");
+}
+
+TEST(Panic, ResumeRethrowsTheOriginalObject) {
+  PanicPayload p = capture(CustomException(11));
+  try {
+    p.resume();
+  } catch (const CustomException& e) {
+    EXPECT_EQ(e.value(), 11);
+    // The very object the payload holds, not a copy.
+    EXPECT_EQ(&e, p.downcast_ref<CustomException>());
+  }
+  EXPECT_THROW(capture(5).resume(), int);
+  EXPECT_THROW(capture(std::string("s")).resume(), std::string);
+}
+
+TEST(Panic, DowncastAndIs) {
+  PanicPayload p = capture(CustomPayload{9});
+  ASSERT_NE(p.downcast_ref<CustomPayload>(), nullptr);
+  EXPECT_EQ(p.downcast_ref<CustomPayload>()->code, 9);
+  EXPECT_EQ(p.downcast_ref<int>(), nullptr);
+  EXPECT_TRUE(p.is<CustomPayload>());
+  EXPECT_FALSE(p.is<std::exception>());
+
+  PanicPayload e = capture(CustomException(1));
+  EXPECT_TRUE(e.is<std::exception>());  // derived-to-base, like catch
+  EXPECT_TRUE(e.is<CustomException>());
+  EXPECT_FALSE(e.is<Panic>());
+  EXPECT_EQ(*capture(17).downcast_ref<int>(), 17);
+}
+
+TEST(Panic, PayloadIsCopyableAndShared) {
+  PanicPayload a = capture(std::string("shared"));
+  PanicPayload b = a;
+  EXPECT_EQ(b.message(), "shared");
+  EXPECT_EQ(a.downcast_ref<std::string>(), b.downcast_ref<std::string>());
+  EXPECT_EQ(a.exception(), b.exception());
+}
+
+TEST(Panic, FromExceptionPtr) {
+  PanicPayload p = PanicPayload::from_exception_ptr(std::make_exception_ptr(std::logic_error("logic")));
+  EXPECT_EQ(p.message(), "logic");
+  EXPECT_THROW(p.resume(), std::logic_error);
+  PanicPayload empty = PanicPayload::from_exception_ptr(nullptr);
+  EXPECT_EQ(empty.message(), "explicit panic");
+  EXPECT_THROW(empty.resume(), Panic);
+}
+
+TEST(Panic, HookSeesPayloadAndThreadName) {
+  std::mutex mu;
+  std::vector<std::string> seen;
+  fearless::set_panic_hook([&](const PanicInfo& info) {
+    std::lock_guard lk(mu);
+    seen.push_back(std::string(info.thread_name) + "|" + info.payload.message());
+  });
+  auto named = fearless::thread::Builder().name("hooked").spawn([] { throw std::runtime_error("first"); }).unwrap();
+  EXPECT_TRUE(named.join().is_err());
+  auto unnamed = fearless::thread::spawn([] { throw 5; });
+  EXPECT_TRUE(unnamed.join().is_err());
+  auto fine = fearless::thread::spawn([] { return 1; });
+  EXPECT_EQ(fine.join().unwrap(), 1);
+  auto previous = fearless::take_panic_hook();
+  EXPECT_TRUE(static_cast<bool>(previous));
+  std::lock_guard lk(mu);
+  EXPECT_EQ(seen, (std::vector<std::string>{"hooked|first", "<unnamed>|panic payload of type `int`"}));
+}
+
+TEST(Panic, DefaultHookPrintsRustStyleLine) {
+  (void)fearless::take_panic_hook();
+  testing::internal::CaptureStderr();
+  auto h = fearless::thread::Builder().name("worker-1").spawn([] { fearless::panic("out of cheese"); }).unwrap();
+  auto r = h.join();
+  const std::string err = testing::internal::GetCapturedStderr();
+  ASSERT_TRUE(r.is_err());
+  EXPECT_EQ(r.unwrap_err().message(), "out of cheese");
+  EXPECT_NE(err.find("thread 'worker-1' panicked: out of cheese\n"), std::string::npos) << err;
+}
+
+TEST(Panic, ThrowingHookDoesNotTakeTheThreadDown) {
+  fearless::set_panic_hook([](const PanicInfo&) { throw std::runtime_error("hook failed"); });
+  auto h = fearless::thread::spawn([] { throw std::runtime_error("original"); });
+  auto r = h.join();
+  (void)fearless::take_panic_hook();
+  ASSERT_TRUE(r.is_err());
+  EXPECT_EQ(r.unwrap_err().message(), "original");
+}
+
+TEST(Panic, TakeHookWithoutCustomHookIsEmpty) {
+  (void)fearless::take_panic_hook();
+  EXPECT_FALSE(static_cast<bool>(fearless::take_panic_hook()));
+  QuietHook quiet;
+  auto h = fearless::thread::spawn([] { throw 1; });
+  EXPECT_TRUE(h.join().is_err());
+}

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <ratio>
 #include <type_traits>
 
 namespace fearless::detail {
@@ -31,8 +32,19 @@ constexpr std::chrono::nanoseconds saturating_ns(std::chrono::duration<Rep, Peri
   if constexpr (std::is_floating_point_v<Rep>) {
     return nanoseconds(static_cast<std::int64_t>(ns));
   } else {
-    return std::chrono::duration_cast<nanoseconds>(d);
+    // Exact truncation like duration_cast, but with a 128-bit intermediate:
+    // duration_cast's count * num may overflow even when the result fits
+    // (e.g. ratio<1, 3>).
+    using CF = std::ratio_divide<Period, std::nano>;
+    __extension__ using wide = __int128;
+    return nanoseconds(static_cast<std::int64_t>(static_cast<wide>(d.count()) * CF::num / CF::den));
   }
+}
+
+// A duration's value in nanoseconds as a long double (never overflows).
+template <class Rep, class Period>
+constexpr long double as_ns_ld(std::chrono::duration<Rep, Period> d) noexcept {
+  return static_cast<long double>(d.count()) * Period::num * 1'000'000'000.0L / Period::den;
 }
 
 // now + d, saturating at kNoDeadline.
@@ -46,16 +58,24 @@ Deadline deadline_after(std::chrono::duration<Rep, Period> d) noexcept {
 
 // A time point of any clock as a steady_clock deadline. A point in the past is
 // "now" (an immediate time-out); Clock::time_point::max() is "never".
+// Comparisons and differences are taken in long double nanoseconds: in the
+// common type of D and the clock's unit they overflow for coarse units (a
+// time_point in hours far from now) and fine ones.
 template <class C, class D>
 Deadline to_deadline(std::chrono::time_point<C, D> t) noexcept {
+  if (t == std::chrono::time_point<C, D>::max()) return kNoDeadline;
+  constexpr long double kMaxNs = static_cast<long double>(std::chrono::nanoseconds::max().count());
   if constexpr (std::is_same_v<C, Clock>) {
-    if (t >= std::chrono::time_point_cast<D>(kNoDeadline) || t == std::chrono::time_point<C, D>::max()) return kNoDeadline;
-    return std::chrono::time_point_cast<Clock::duration>(t);
+    const long double ns = as_ns_ld(t.time_since_epoch());
+    if (std::isnan(ns)) return Clock::now();
+    if (ns >= kMaxNs) return kNoDeadline;
+    if (ns <= -kMaxNs) return Deadline::min();
+    if (ns >= 0.0L) return Deadline(saturating_ns(t.time_since_epoch()));
+    return Deadline(std::chrono::nanoseconds(static_cast<std::int64_t>(ns)));  // before the epoch: long past
   } else {
-    if (t == std::chrono::time_point<C, D>::max()) return kNoDeadline;
-    const auto now = C::now();
-    if (t <= now) return Clock::now();
-    return deadline_after(t - now);
+    const long double diff = as_ns_ld(t.time_since_epoch()) - as_ns_ld(C::now().time_since_epoch());
+    if (!(diff > 0.0L)) return Clock::now();  // past, or NaN
+    return deadline_after(std::chrono::duration<long double, std::nano>(diff));
   }
 }
 

@@ -375,63 +375,60 @@ struct sync_trait<std::scoped_lock<Ms...>> : std::false_type {};
 
 namespace detail::marker {
 
-// Compile-time checks used where values cross threads. Each static_assert
-// names the rule; the compiler's "in instantiation of" / "evaluated to false"
-// note names the offending type.
+// Compile-time checks used where values cross threads, each a one-line call
+// in the crossing function. Each static_assert states the rule; the
+// compiler's "with T = ..." / "does not satisfy 'Send'" note names the
+// offending type.
 template <class T>
-constexpr bool check_spawn_callable() noexcept {
+constexpr void check_spawn_callable() noexcept {
   static_assert(Send<T>,
-                "fearless::thread::spawn: the thread function (or a value it carries) is not Send. Rule: "
-                "everything moved into a new thread must be Send; an Rc, a lock guard or a raw pointer may not "
-                "cross threads (see fearless/marker.hpp; wrap a pointer in fearless::AssertSend to vouch for it)");
-  return Send<T>;
+                "fearless::thread spawn: the thread function is not Send. Rule: the function object is moved "
+                "into the new thread, so it must be Send; a callable holding an Rc, a lock guard or a raw "
+                "pointer may not cross threads (see fearless/marker.hpp)");
 }
 template <class T>
-constexpr bool check_spawn_argument() noexcept {
+constexpr void check_spawn_argument() noexcept {
   static_assert(Send<T>,
-                "fearless::thread::spawn: an argument is not Send. Rule: every argument moved into a new thread "
-                "must be Send; an Rc, a lock guard, a reference to a non-Sync value or a raw pointer may not "
-                "cross threads (see fearless/marker.hpp; wrap a pointer in fearless::AssertSend to vouch for it)");
-  return Send<T>;
+                "fearless::thread spawn: an argument is not Send. Rule: every argument is moved into the new "
+                "thread, so it must be Send; an Rc, a lock guard, a reference to a non-Sync value or a raw "
+                "pointer may not cross threads (see fearless/marker.hpp; wrap a pointer in fearless::AssertSend "
+                "to vouch for it)");
 }
 template <class T>
-constexpr bool check_spawn_result() noexcept {
-  if constexpr (std::is_void_v<T>) {
-    return true;
-  } else {
+constexpr void check_spawn_result() noexcept {
+  if constexpr (!std::is_void_v<T>) {
     static_assert(!std::is_reference_v<T>,
-                  "fearless::thread::spawn: the thread function returns a reference. Rule: a thread's result "
+                  "fearless::thread spawn: the thread function returns a reference. Rule: a thread's result "
                   "outlives the thread, so it must be a value (a reference would dangle)");
     static_assert(Send<T>,
-                  "fearless::thread::spawn: the thread function's return type is not Send. Rule: the result is "
+                  "fearless::thread spawn: the thread function's return type is not Send. Rule: the result is "
                   "handed to the joining thread, so it must be Send; a lock guard or an Rc may not be returned "
                   "from a thread");
-    return Send<T> && !std::is_reference_v<T>;
   }
 }
 
 // All checks for spawning `f(args...)` returning R (F and Args already decayed).
 template <class R, class F, class... Args>
-constexpr bool check_spawn() noexcept {
-  return check_spawn_callable<F>() && (check_spawn_argument<Args>() && ...) && check_spawn_result<R>();
+constexpr void check_spawn() noexcept {
+  check_spawn_callable<F>();
+  (check_spawn_argument<Args>(), ...);
+  check_spawn_result<R>();
 }
 
 template <class T>
-constexpr bool check_channel_message() noexcept {
+constexpr void check_channel_message() noexcept {
   static_assert(Send<T>,
                 "fearless channel: the message type is not Send. Rule: a message is moved to whichever thread "
                 "receives it, so it must be Send; an Rc, a lock guard or a raw pointer may not be sent "
                 "(see fearless/marker.hpp)");
-  return Send<T>;
 }
 
 template <class T>
-constexpr bool check_arc_payload() noexcept {
+constexpr void check_arc_payload() noexcept {
   static_assert(Send<T> && Sync<T>,
                 "fearless::sync::Arc: the payload is not Send and Sync. Rule: every clone of an Arc may live on a "
                 "different thread, which reads the value at the same time (needs Sync) and may be the one to "
-                "destroy it (needs Send); for single-thread sharing use fearless::Rc (see fearless/marker.hpp)");
-  return Send<T> && Sync<T>;
+                "destroy it (needs Send); for sharing within one thread use fearless::Rc (see fearless/marker.hpp)");
 }
 
 }  // namespace detail::marker

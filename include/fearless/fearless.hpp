@@ -3,4 +3,5 @@
 #pragma once
 #include "fearless/panic.hpp"
 #include "fearless/result.hpp"
+#include "fearless/sync.hpp"
 #include "fearless/thread.hpp"

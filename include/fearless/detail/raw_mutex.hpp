@@ -1,0 +1,172 @@
+// Internal: the futex-based lock under Mutex<T> and nonpoison::Mutex<T>, and
+// the lock users can annotate against with Clang's thread-safety attributes.
+//
+//   fearless::detail::RawMutex mu;
+//   int balance FEARLESS_GUARDED_BY(mu) = 0;
+//   { fearless::detail::RawMutexLock lk(mu); ++balance; }
+#pragma once
+#include <cstdint>
+
+#include "fearless/detail/atomic.hpp"
+#include "fearless/detail/backoff.hpp"
+#include "fearless/detail/config.hpp"
+#include "fearless/detail/futex.hpp"
+#include "fearless/detail/single_threaded.hpp"
+
+namespace fearless::detail {
+
+// A 4-byte mutual-exclusion lock on one futex word, no heap, no std::mutex.
+//
+// Word layout: bits 0-1 are the lock state (0 free, kLocked, kLocked|kContended
+// once a thread may be asleep), bit 2 is the poison flag of the Mutex<T> that
+// owns it (kept here so sizeof(Mutex<int>) stays 8). Uncontended lock and
+// unlock are one compare-exchange each. Under contention a thread spins
+// briefly, then sleeps on the futex; an unlock wakes one sleeper only when one
+// may exist. Not fair (a running thread may overtake a woken one), which is
+// what keeps throughput high, as in Rust's std and glibc. Until the process
+// starts its second thread, lock and unlock are plain loads and stores.
+class FEARLESS_CAPABILITY("mutex") RawMutex {
+ public:
+  static constexpr std::uint32_t kLocked = 1;
+  static constexpr std::uint32_t kContended = 2;
+  static constexpr std::uint32_t kLockMask = kLocked | kContended;
+  static constexpr std::uint32_t kPoisoned = 4;
+
+  constexpr RawMutex() noexcept = default;
+  RawMutex(const RawMutex&) = delete;
+  RawMutex& operator=(const RawMutex&) = delete;
+
+  // Blocks until the lock is acquired. Not reentrant: locking it twice from
+  // one thread deadlocks.
+  void lock() noexcept FEARLESS_ACQUIRE() {
+    if (process_single_threaded()) {
+      // relaxed: no other thread exists to order against (see single_threaded.hpp).
+      const std::uint32_t w = word_.load(std::memory_order_relaxed);
+      if (FEARLESS_LIKELY((w & kLockMask) == 0)) {
+        word_.store(w | kLocked, std::memory_order_relaxed);
+        return;
+      }
+    }
+    std::uint32_t s = 0;
+    // acquire: pairs with the release in unlock(), making the previous
+    // holder's writes visible to us.
+    if (FEARLESS_LIKELY(word_.compare_exchange_strong(s, kLocked, std::memory_order_acquire,
+                                                      std::memory_order_relaxed)))
+      return;
+    lock_contended(s);
+  }
+
+  // Acquires the lock if it is free; never blocks.
+  [[nodiscard]] bool try_lock() noexcept FEARLESS_TRY_ACQUIRE(true) {
+    std::uint32_t s = word_.load(std::memory_order_relaxed);
+    while ((s & kLockMask) == 0) {
+      // acquire: pairs with the release in unlock().
+      if (word_.compare_exchange_weak(s, s | kLocked, std::memory_order_acquire, std::memory_order_relaxed))
+        return true;
+    }
+    return false;
+  }
+
+  // Releases the lock. Only the holder may call it.
+  void unlock() noexcept FEARLESS_RELEASE() {
+    if (process_single_threaded()) {
+      // relaxed: no other thread exists, so none can be asleep on the word either.
+      word_.store(word_.load(std::memory_order_relaxed) & kPoisoned, std::memory_order_relaxed);
+      return;
+    }
+    std::uint32_t s = kLocked;
+    // release: publishes the critical section to the next holder (pairs with
+    // the acquire of lock/try_lock).
+    if (FEARLESS_LIKELY(word_.compare_exchange_strong(s, 0, std::memory_order_release, std::memory_order_relaxed)))
+      return;
+    unlock_slow(s);
+  }
+
+  // A snapshot: true if some thread holds the lock.
+  [[nodiscard]] bool is_locked() const noexcept {
+    // relaxed: a hint only, nothing is read on the strength of it.
+    return (word_.load(std::memory_order_relaxed) & kLocked) != 0;
+  }
+
+  // The poison flag: set while the lock is held (by a guard dropped during
+  // unwinding), read right after acquiring, cleared at any time.
+  [[nodiscard]] bool is_poisoned() const noexcept {
+    // relaxed: a holder reads it after its acquire, which already ordered the
+    // setter's write (made before its release); outside the lock it is a snapshot.
+    return (word_.load(std::memory_order_relaxed) & kPoisoned) != 0;
+  }
+  void set_poisoned() noexcept {
+    // relaxed: ordered before the following unlock()'s release.
+    word_.fetch_or(kPoisoned, std::memory_order_relaxed);
+  }
+  void clear_poison() noexcept {
+    // relaxed: the flag guards no data of its own.
+    word_.fetch_and(~kPoisoned, std::memory_order_relaxed);
+  }
+
+ private:
+  // Spins before sleeping; ~100 polls (about a microsecond) covers a typical
+  // short critical section on another core without burning a time slice when
+  // the holder is descheduled.
+  static constexpr int kSpinPolls = 100;
+
+  FEARLESS_NOINLINE void lock_contended(std::uint32_t s) noexcept {
+    for (int i = 0; i < kSpinPolls; ++i) {
+      if ((s & kLockMask) == 0) {
+        // acquire: pairs with the release in unlock().
+        if (word_.compare_exchange_weak(s, s | kLocked, std::memory_order_acquire, std::memory_order_relaxed))
+          return;
+        continue;
+      }
+      if (s & kContended) break;  // others already sleep: spinning would only overtake them
+      cpu_relax();
+      // relaxed: a poll; the acquiring CAS above does the synchronisation.
+      s = word_.load(std::memory_order_relaxed);
+    }
+    for (;;) {
+      if ((s & kLockMask) == 0) {
+        // Taken as contended: other sleepers may remain, so our unlock must
+        // wake one. acquire: pairs with the release in unlock().
+        if (word_.compare_exchange_weak(s, s | kLocked | kContended, std::memory_order_acquire,
+                                        std::memory_order_relaxed))
+          return;
+        continue;
+      }
+      if ((s & kContended) == 0) {
+        // relaxed: only announces a sleeper; the holder's unlock reads it with its CAS.
+        if (!word_.compare_exchange_weak(s, s | kContended, std::memory_order_relaxed, std::memory_order_relaxed))
+          continue;
+        s |= kContended;
+      }
+      futex_wait(word_, s);
+      // relaxed: re-examined and acquired by the CAS above.
+      s = word_.load(std::memory_order_relaxed);
+    }
+  }
+
+  FEARLESS_NOINLINE void unlock_slow(std::uint32_t s) noexcept {
+    // Keep the poison bit, drop the lock bits. release: as in unlock().
+    while (!word_.compare_exchange_weak(s, s & kPoisoned, std::memory_order_release, std::memory_order_relaxed)) {
+    }
+    if (s & kContended) futex_wake(word_, 1);
+  }
+
+  Atomic<std::uint32_t> word_{0};
+};
+
+// Scoped holder of a RawMutex (std::lock_guard for RawMutex), visible to the
+// thread-safety analysis.
+class FEARLESS_SCOPED_CAPABILITY RawMutexLock {
+ public:
+  explicit RawMutexLock(RawMutex& m) noexcept FEARLESS_ACQUIRE(m) : m_(m) { m_.lock(); }
+  ~RawMutexLock() FEARLESS_RELEASE() { m_.unlock(); }
+  RawMutexLock(const RawMutexLock&) = delete;
+  RawMutexLock& operator=(const RawMutexLock&) = delete;
+
+ private:
+  RawMutex& m_;
+};
+
+static_assert(sizeof(RawMutex) == 4);
+
+}  // namespace fearless::detail

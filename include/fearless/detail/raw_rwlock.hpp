@@ -1,0 +1,208 @@
+// Internal: the futex-based reader-writer lock under RwLock<T> and
+// nonpoison::RwLock<T> (the algorithm of Rust's std futex RwLock).
+#pragma once
+#include <cstdint>
+
+#include "fearless/detail/atomic.hpp"
+#include "fearless/detail/backoff.hpp"
+#include "fearless/detail/config.hpp"
+#include "fearless/detail/futex.hpp"
+#include "fearless/panic.hpp"
+
+namespace fearless::detail {
+
+// 8 bytes: a state word and a writer wake-up counter.
+//
+// State: bits 0-29 count readers (kWriteLocked = all ones means a writer holds
+// it), bit 30 = readers are asleep on `state_`, bit 31 = writers are asleep on
+// `writer_notify_`. Writers are preferred: a new reader does not join while a
+// writer waits, so a stream of readers cannot starve writers. On unlock one
+// writer is woken if any waits, otherwise all readers.
+class FEARLESS_CAPABILITY("mutex") RawRwLock {
+ public:
+  constexpr RawRwLock() noexcept = default;
+  RawRwLock(const RawRwLock&) = delete;
+  RawRwLock& operator=(const RawRwLock&) = delete;
+
+  [[nodiscard]] bool try_lock_shared() noexcept FEARLESS_TRY_ACQUIRE_SHARED(true) {
+    std::uint32_t s = state_.load(std::memory_order_relaxed);
+    while (is_read_lockable(s)) {
+      // acquire: pairs with the release of unlock() by the last writer.
+      if (state_.compare_exchange_weak(s, s + kReadLocked, std::memory_order_acquire, std::memory_order_relaxed))
+        return true;
+    }
+    return false;
+  }
+
+  // Blocks while a writer holds or waits for the lock. Panics if 2^30 - 2
+  // readers already hold it.
+  void lock_shared() FEARLESS_ACQUIRE_SHARED() {
+    std::uint32_t s = state_.load(std::memory_order_relaxed);
+    // acquire: pairs with the release of the last writer's unlock().
+    if (!is_read_lockable(s) ||
+        !state_.compare_exchange_weak(s, s + kReadLocked, std::memory_order_acquire, std::memory_order_relaxed))
+      read_contended();
+  }
+
+  void unlock_shared() noexcept FEARLESS_RELEASE_SHARED() {
+    // release: our reads happen-before the next writer's writes.
+    const std::uint32_t s = state_.fetch_sub(kReadLocked, std::memory_order_release) - kReadLocked;
+    // A reader can only be asleep on a read-locked lock if a writer waits too.
+    if (is_unlocked(s) && has_writers_waiting(s)) wake_writer_or_readers(s);
+  }
+
+  [[nodiscard]] bool try_lock() noexcept FEARLESS_TRY_ACQUIRE(true) {
+    std::uint32_t s = state_.load(std::memory_order_relaxed);
+    while (is_unlocked(s)) {
+      // acquire: pairs with the release of every unlock.
+      if (state_.compare_exchange_weak(s, s + kWriteLocked, std::memory_order_acquire, std::memory_order_relaxed))
+        return true;
+    }
+    return false;
+  }
+
+  void lock() noexcept FEARLESS_ACQUIRE() {
+    std::uint32_t s = 0;
+    // acquire: pairs with the release of every unlock.
+    if (!state_.compare_exchange_weak(s, kWriteLocked, std::memory_order_acquire, std::memory_order_relaxed))
+      write_contended();
+  }
+
+  void unlock() noexcept FEARLESS_RELEASE() {
+    // release: our writes happen-before the next holder's acquire.
+    const std::uint32_t s = state_.fetch_sub(kWriteLocked, std::memory_order_release) - kWriteLocked;
+    if (has_writers_waiting(s) || has_readers_waiting(s)) wake_writer_or_readers(s);
+  }
+
+  // Snapshots (relaxed: hints only).
+  [[nodiscard]] bool is_locked() const noexcept { return !is_unlocked(state_.load(std::memory_order_relaxed)); }
+  [[nodiscard]] bool is_locked_exclusive() const noexcept {
+    return is_write_locked(state_.load(std::memory_order_relaxed));
+  }
+
+ private:
+  static constexpr std::uint32_t kReadLocked = 1;
+  static constexpr std::uint32_t kMask = (1u << 30) - 1;
+  static constexpr std::uint32_t kWriteLocked = kMask;
+  static constexpr std::uint32_t kMaxReaders = kMask - 1;
+  static constexpr std::uint32_t kReadersWaiting = 1u << 30;
+  static constexpr std::uint32_t kWritersWaiting = 1u << 31;
+  static constexpr int kSpinPolls = 100;
+
+  static constexpr bool is_unlocked(std::uint32_t s) noexcept { return (s & kMask) == 0; }
+  static constexpr bool is_write_locked(std::uint32_t s) noexcept { return (s & kMask) == kWriteLocked; }
+  static constexpr bool has_readers_waiting(std::uint32_t s) noexcept { return (s & kReadersWaiting) != 0; }
+  static constexpr bool has_writers_waiting(std::uint32_t s) noexcept { return (s & kWritersWaiting) != 0; }
+  // Not while anything waits: after an unlock the unlocker may be waking a
+  // writer, who has priority; it clears the bits and wakes readers as needed.
+  // Also false when one more reader would overflow the count.
+  static constexpr bool is_read_lockable(std::uint32_t s) noexcept {
+    return (s & kMask) < kMaxReaders && !has_readers_waiting(s) && !has_writers_waiting(s);
+  }
+
+  template <class Stop>
+  std::uint32_t spin_until(Stop stop) const noexcept {
+    for (int i = 0;; ++i) {
+      // relaxed: a poll; the acquiring CAS that follows synchronises.
+      const std::uint32_t s = state_.load(std::memory_order_relaxed);
+      if (stop(s) || i == kSpinPolls) return s;
+      cpu_relax();
+    }
+  }
+  std::uint32_t spin_read() const noexcept {
+    return spin_until([](std::uint32_t s) {
+      return !is_write_locked(s) || has_readers_waiting(s) || has_writers_waiting(s);
+    });
+  }
+  std::uint32_t spin_write() const noexcept {
+    // Stop when unlocked, or when writers already sleep (keeps it roughly fair).
+    return spin_until([](std::uint32_t s) { return is_unlocked(s) || has_writers_waiting(s); });
+  }
+
+  FEARLESS_NOINLINE void read_contended() {
+    std::uint32_t s = spin_read();
+    for (;;) {
+      if (is_read_lockable(s)) {
+        // acquire: pairs with the release of the last writer's unlock().
+        if (state_.compare_exchange_weak(s, s + kReadLocked, std::memory_order_acquire, std::memory_order_relaxed))
+          return;
+        continue;
+      }
+      if ((s & kMask) == kMaxReaders) panic("RwLock: too many active read locks");
+      if (!has_readers_waiting(s)) {
+        // relaxed: only announces a sleeper; the unlocker's RMW sees it.
+        if (!state_.compare_exchange_weak(s, s | kReadersWaiting, std::memory_order_relaxed,
+                                          std::memory_order_relaxed))
+          continue;
+      }
+      futex_wait(state_, s | kReadersWaiting);
+      s = spin_read();
+    }
+  }
+
+  FEARLESS_NOINLINE void write_contended() noexcept {
+    std::uint32_t s = spin_write();
+    std::uint32_t other_writers_waiting = 0;
+    for (;;) {
+      if (is_unlocked(s)) {
+        // Keep the waiting bit once we have slept: others may still sleep.
+        // acquire: pairs with the release of every unlock.
+        if (state_.compare_exchange_weak(s, s | kWriteLocked | other_writers_waiting, std::memory_order_acquire,
+                                         std::memory_order_relaxed))
+          return;
+        continue;
+      }
+      if (!has_writers_waiting(s)) {
+        // relaxed: only announces a sleeper.
+        if (!state_.compare_exchange_weak(s, s | kWritersWaiting, std::memory_order_relaxed,
+                                          std::memory_order_relaxed))
+          continue;
+      }
+      other_writers_waiting = kWritersWaiting;
+      // Read the counter before re-checking the state so a wake-up between
+      // the two is not missed. acquire: pairs with wake_writer()'s release.
+      const std::uint32_t seq = writer_notify_.load(std::memory_order_acquire);
+      s = state_.load(std::memory_order_relaxed);  // relaxed: re-checked by the CAS above
+      if (is_unlocked(s) || !has_writers_waiting(s)) continue;
+      futex_wait(writer_notify_, seq);
+      s = spin_write();
+    }
+  }
+
+  FEARLESS_NOINLINE void wake_writer_or_readers(std::uint32_t s) noexcept {
+    // If the lock is taken again meanwhile, its next unlock does the waking.
+    if (s == kWritersWaiting) {
+      // relaxed: the wake-up itself is ordered by the futex counter.
+      if (state_.compare_exchange_strong(s, 0, std::memory_order_relaxed, std::memory_order_relaxed)) {
+        wake_writer();
+        return;
+      }
+    }
+    if (s == (kReadersWaiting | kWritersWaiting)) {
+      // Leave the readers asleep and wake one writer. We cannot know whether a
+      // writer was actually asleep, so readers are woken as well: they recheck
+      // and go back to sleep if the writer took the lock.
+      if (!state_.compare_exchange_strong(s, kReadersWaiting, std::memory_order_relaxed, std::memory_order_relaxed))
+        return;
+      wake_writer();
+      s = kReadersWaiting;
+    }
+    if (s == kReadersWaiting) {
+      if (state_.compare_exchange_strong(s, 0, std::memory_order_relaxed, std::memory_order_relaxed))
+        futex_wake_all(state_);
+    }
+  }
+
+  void wake_writer() noexcept {
+    // release: pairs with the acquire load of writer_notify_ in write_contended().
+    writer_notify_.fetch_add(1, std::memory_order_release);
+    futex_wake(writer_notify_, 1);
+  }
+
+  Atomic<std::uint32_t> state_{0};
+  Atomic<std::uint32_t> writer_notify_{0};
+};
+
+static_assert(sizeof(RawRwLock) == 8);
+
+}  // namespace fearless::detail

@@ -1,0 +1,359 @@
+// fearless/sync/arc.hpp — Arc<T> and Weak<T>: atomically reference-counted
+// shared ownership (Rust's std::sync::{Arc, Weak}).
+//
+//   auto counter = fearless::sync::Arc<fearless::sync::Mutex<int>>::make(0);
+//   auto c2 = counter.clone();            // or a copy, or Arc<...>::clone(counter)
+//   *c2->lock().unwrap() += 1;            // shared data changes only through a lock
+//
+// One allocation holds both counts and the value; sizeof(Arc<T>) is one
+// pointer. Access is const: an Arc is shared, so the value is changed only
+// through something built for sharing (Mutex, RwLock, atomics). That is the
+// rule that makes data races impossible. get_mut/make_mut give mutable access
+// only while this Arc is the sole owner.
+//
+// C++ difference: a moved-from Arc is empty (Rust's moves leave nothing
+// behind). Dereferencing an empty Arc panics; copying one gives another empty
+// one; its counts read 0.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <concepts>
+#include <memory>
+#include <new>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+#include "fearless/detail/atomic.hpp"
+#include "fearless/detail/backoff.hpp"
+#include "fearless/detail/config.hpp"
+#include "fearless/panic.hpp"
+#include "fearless/result.hpp"
+
+namespace fearless::sync {
+
+template <class T>
+class Arc;
+template <class T>
+class Weak;
+
+}  // namespace fearless::sync
+
+namespace fearless::detail {
+
+// More references than this abort the process (Rust: isize::MAX), long before
+// the count could wrap and free a live value.
+inline constexpr std::size_t kMaxRefcount = static_cast<std::size_t>(PTRDIFF_MAX);
+
+[[noreturn]] FEARLESS_COLD inline void refcount_overflow() noexcept {
+  std::fputs("fearless: Arc/Weak reference count overflow; aborting\n", stderr);
+  std::abort();
+}
+
+template <class T>
+struct ArcInner {
+  // strong: the number of Arcs. weak: the number of Weaks, plus one shared by
+  // all Arcs together (dropped when the last Arc goes), or SIZE_MAX while an
+  // is_unique check holds it "locked".
+  Atomic<std::size_t> strong{1};
+  Atomic<std::size_t> weak{1};
+  union {
+    T value;
+  };
+
+  template <class... A>
+  explicit ArcInner(std::in_place_t, A&&... a) : value(std::forward<A>(a)...) {}
+  ArcInner(const ArcInner&) = delete;
+  ArcInner& operator=(const ArcInner&) = delete;
+  ~ArcInner() {}  // the value is destroyed by whoever drops the last Arc
+};
+
+}  // namespace fearless::detail
+
+namespace fearless::sync {
+
+// Shared ownership of a T, thread-safe counts. Copying (or clone()) adds an
+// owner in O(1) (one atomic increment); the last owner destroys the value and,
+// once no Weak remains, frees the block. Not null except when moved-from.
+template <class T>
+class Arc {
+  using Inner = fearless::detail::ArcInner<T>;
+
+ public:
+  using element_type = T;
+
+  // Builds the value in place from `args` (one allocation). Rust's Arc::new.
+  template <class... A>
+    requires std::constructible_from<T, A&&...>
+  [[nodiscard]] static Arc make(A&&... args) {
+    return Arc(new Inner(std::in_place, std::forward<A>(args)...));
+  }
+  // Moves (or copies) `value` into a new Arc.
+  [[nodiscard]] static Arc from(T value)
+    requires std::move_constructible<T>
+  {
+    return make(std::move(value));
+  }
+  // Same as from(value).
+  explicit Arc(T value)
+    requires std::move_constructible<T>
+      : p_(new Inner(std::in_place, std::move(value))) {}
+
+  Arc(const Arc& o) noexcept : p_(o.p_) {
+    if (p_) increment_strong();
+  }
+  Arc(Arc&& o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
+  Arc& operator=(const Arc& o) noexcept {
+    Arc(o).swap(*this);
+    return *this;
+  }
+  Arc& operator=(Arc&& o) noexcept {
+    Arc(std::move(o)).swap(*this);
+    return *this;
+  }
+  ~Arc() { release(); }
+  void swap(Arc& o) noexcept { std::swap(p_, o.p_); }
+
+  // A new owner of the same value (Rust's Arc::clone(&a)): both forms.
+  [[nodiscard]] Arc clone() const noexcept { return *this; }
+  [[nodiscard]] static Arc clone(const Arc& a) noexcept { return a; }
+
+  // Const access to the value. Panics on a moved-from Arc.
+  [[nodiscard]] const T& operator*() const { return inner().value; }
+  [[nodiscard]] const T* operator->() const { return &inner().value; }
+  // The value's address (nullptr for a moved-from Arc). Rust's Arc::as_ptr.
+  [[nodiscard]] const T* as_ptr() const noexcept { return p_ ? &p_->value : nullptr; }
+  [[nodiscard]] static const T* as_ptr(const Arc& a) noexcept { return a.as_ptr(); }
+
+  // Number of Arcs sharing the value (a snapshot; 0 for a moved-from Arc).
+  [[nodiscard]] std::size_t strong_count() const noexcept {
+    // acquire: a caller that sees 1 may act on being the only owner; pairs
+    // with the release decrement of dropped Arcs.
+    return p_ ? p_->strong.load(std::memory_order_acquire) : 0;
+  }
+  [[nodiscard]] static std::size_t strong_count(const Arc& a) noexcept { return a.strong_count(); }
+  // Number of Weaks pointing at the value (a snapshot).
+  [[nodiscard]] std::size_t weak_count() const noexcept {
+    if (!p_) return 0;
+    // acquire: as strong_count.
+    const std::size_t w = p_->weak.load(std::memory_order_acquire);
+    // SIZE_MAX: an is_unique check holds the count, which was 1 (no Weaks).
+    return w == SIZE_MAX ? 0 : w - 1;
+  }
+  [[nodiscard]] static std::size_t weak_count(const Arc& a) noexcept { return a.weak_count(); }
+
+  // A Weak pointing at the same value. Panics on a moved-from Arc.
+  [[nodiscard]] Weak<T> downgrade() const {
+    Inner& in = inner();
+    // relaxed: the first read of a CAS loop.
+    std::size_t w = in.weak.load(std::memory_order_relaxed);
+    for (;;) {
+      if (w == SIZE_MAX) {  // an is_unique check is running: it finishes in a few instructions
+        fearless::detail::cpu_relax();
+        w = in.weak.load(std::memory_order_relaxed);  // relaxed: retried by the CAS
+        continue;
+      }
+      if (w > fearless::detail::kMaxRefcount) fearless::detail::refcount_overflow();
+      // acquire: pairs with is_unique's release of the weak "lock".
+      if (in.weak.compare_exchange_weak(w, w + 1, std::memory_order_acquire, std::memory_order_relaxed))
+        return Weak<T>(p_);
+    }
+  }
+  [[nodiscard]] static Weak<T> downgrade(const Arc& a) { return a.downgrade(); }
+
+  // Mutable access if this is the only Arc and no Weak exists, else nullptr.
+  [[nodiscard]] T* get_mut() noexcept { return p_ && is_unique() ? &p_->value : nullptr; }
+  [[nodiscard]] static T* get_mut(Arc& a) noexcept { return a.get_mut(); }
+
+  // Clone-on-write: mutable access to a value only this Arc owns. If other
+  // Arcs share it, the value is first copied into a fresh allocation for this
+  // Arc; if only Weaks share it, it is moved to a fresh allocation and the
+  // Weaks are disassociated (they no longer upgrade). Panics on a moved-from Arc.
+  T& make_mut()
+    requires std::copy_constructible<T>
+  {
+    Inner& in = inner();
+    std::size_t one = 1;
+    // acquire: pairs with the release decrements of other Arcs, so their reads
+    // of the value happen before our writes.
+    if (!in.strong.compare_exchange_strong(one, 0, std::memory_order_acquire, std::memory_order_relaxed)) {
+      *this = make(std::as_const(in.value));
+    } else if (in.weak.load(std::memory_order_relaxed) != 1) {
+      // relaxed: we race with Weaks being dropped anyway; at worst we move needlessly.
+      Inner* fresh;
+      try {
+        fresh = new Inner(std::in_place, std::move(in.value));
+      } catch (...) {
+        in.strong.store(1, std::memory_order_release);  // release: publishes nothing new; restores the count
+        throw;
+      }
+      in.value.~T();
+      Inner* old = std::exchange(p_, fresh);
+      drop_weak(old);
+    } else {
+      // release: pairs with the acquire of Weak::upgrade / strong_count readers.
+      in.strong.store(1, std::memory_order_release);
+    }
+    return p_->value;
+  }
+  static T& make_mut(Arc& a)
+    requires std::copy_constructible<T>
+  {
+    return a.make_mut();
+  }
+
+  // The value, if `a` is the only Arc (Weaks may exist: they stop upgrading);
+  // otherwise Err(a) hands the Arc back unchanged. Rust's Arc::try_unwrap.
+  [[nodiscard]] static Result<T, Arc> try_unwrap(Arc&& a)
+    requires std::move_constructible<T>
+  {
+    Inner& in = a.inner();
+    std::size_t one = 1;
+    // acquire: pairs with the release decrements of the other Arcs.
+    if (!in.strong.compare_exchange_strong(one, 0, std::memory_order_acquire, std::memory_order_relaxed))
+      return Result<T, Arc>(std::in_place_index<1>, std::move(a));
+    Inner* p = std::exchange(a.p_, nullptr);
+    Result<T, Arc> r(std::in_place_index<0>, std::move(p->value));
+    p->value.~T();
+    drop_weak(p);
+    return r;
+  }
+
+  // The value if `a` was the last Arc, else nullopt (and `a` is released).
+  // Unlike try_unwrap, racing callers on the last two Arcs cannot both fail.
+  [[nodiscard]] static std::optional<T> into_inner(Arc&& a)
+    requires std::move_constructible<T>
+  {
+    Inner* p = std::exchange(a.p_, nullptr);
+    if (!p) return std::nullopt;
+    // acq_rel: release publishes our use of the value; acquire (for the last
+    // owner) makes every other owner's use happen before the move.
+    if (p->strong.fetch_sub(1, std::memory_order_acq_rel) != 1) return std::nullopt;
+    std::optional<T> v(std::in_place, std::move(p->value));
+    p->value.~T();
+    drop_weak(p);
+    return v;
+  }
+
+  // True if both point at the same allocation (Rust's Arc::ptr_eq).
+  [[nodiscard]] static bool ptr_eq(const Arc& a, const Arc& b) noexcept { return a.p_ == b.p_; }
+  [[nodiscard]] bool ptr_eq(const Arc& b) const noexcept { return p_ == b.p_; }
+
+  // Compares the values, as Rust's Arc does.
+  friend bool operator==(const Arc& a, const Arc& b)
+    requires std::equality_comparable<T>
+  {
+    return *a == *b;
+  }
+
+ private:
+  friend class Weak<T>;
+  explicit Arc(Inner* p) noexcept : p_(p) {}
+
+  Inner& inner() const {
+    if (FEARLESS_UNLIKELY(p_ == nullptr)) panic("Arc: used after being moved from");
+    return *p_;
+  }
+  void increment_strong() const noexcept {
+    // relaxed: a new owner is made from an existing one, which keeps the
+    // value alive; nothing is published by the increment (as Rust, Boost).
+    if (FEARLESS_UNLIKELY(p_->strong.fetch_add(1, std::memory_order_relaxed) > fearless::detail::kMaxRefcount))
+      fearless::detail::refcount_overflow();
+  }
+  void release() noexcept {
+    if (!p_) return;
+    // acq_rel: release publishes this owner's use of the value; acquire (for
+    // the last owner) orders every other owner's use before the destruction.
+    if (p_->strong.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+    p_->value.~T();
+    drop_weak(p_);
+  }
+  static void drop_weak(Inner* p) noexcept {
+    // acq_rel: the last holder frees the block after every other holder is done.
+    if (p->weak.fetch_sub(1, std::memory_order_acq_rel) == 1) delete p;
+  }
+  bool is_unique() noexcept {
+    std::size_t one = 1;
+    // Lock the weak count while reading the strong one, so no Weak can be
+    // made (downgrade spins) and upgraded in between. acquire: pairs with the
+    // release of dropped Weaks.
+    if (!p_->weak.compare_exchange_strong(one, SIZE_MAX, std::memory_order_acquire, std::memory_order_relaxed))
+      return false;
+    // acquire: pairs with the release decrement of dropped Arcs.
+    const bool unique = p_->strong.load(std::memory_order_acquire) == 1;
+    p_->weak.store(1, std::memory_order_release);  // release: pairs with downgrade's acquire CAS
+    return unique;
+  }
+
+  Inner* p_;
+};
+
+// A non-owning reference to an Arc's value: keeps the allocation, not the
+// value, alive. upgrade() gives an Arc while any Arc still exists.
+// A default-constructed Weak (Rust's Weak::new) never upgrades.
+template <class T>
+class Weak {
+  using Inner = fearless::detail::ArcInner<T>;
+
+ public:
+  constexpr Weak() noexcept = default;
+  Weak(const Weak& o) noexcept : p_(o.p_) {
+    // relaxed: made from an existing Weak, which keeps the block alive.
+    if (p_ && p_->weak.fetch_add(1, std::memory_order_relaxed) > fearless::detail::kMaxRefcount)
+      fearless::detail::refcount_overflow();
+  }
+  Weak(Weak&& o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
+  Weak& operator=(const Weak& o) noexcept {
+    Weak(o).swap(*this);
+    return *this;
+  }
+  Weak& operator=(Weak&& o) noexcept {
+    Weak(std::move(o)).swap(*this);
+    return *this;
+  }
+  ~Weak() {
+    // acq_rel: the last holder frees the block after all others are done.
+    if (p_ && p_->weak.fetch_sub(1, std::memory_order_acq_rel) == 1) delete p_;
+  }
+  void swap(Weak& o) noexcept { std::swap(p_, o.p_); }
+  [[nodiscard]] Weak clone() const noexcept { return *this; }
+
+  // An Arc to the value, or nullopt if every Arc is gone. Lock-free.
+  [[nodiscard]] std::optional<Arc<T>> upgrade() const noexcept {
+    if (!p_) return std::nullopt;
+    // relaxed: the first read of a CAS loop.
+    std::size_t n = p_->strong.load(std::memory_order_relaxed);
+    do {
+      if (n == 0) return std::nullopt;
+      if (n > fearless::detail::kMaxRefcount) fearless::detail::refcount_overflow();
+      // acquire: pairs with the release in make_mut / the strong increments,
+      // so the value we reach is fully built.
+    } while (!p_->strong.compare_exchange_weak(n, n + 1, std::memory_order_acquire, std::memory_order_relaxed));
+    return Arc<T>(p_);
+  }
+
+  // Number of Arcs (0 if none, or for a default-constructed Weak).
+  [[nodiscard]] std::size_t strong_count() const noexcept {
+    return p_ ? p_->strong.load(std::memory_order_acquire) : 0;  // acquire: as Arc::strong_count
+  }
+  // Number of Weaks to the value (0 once no Arc remains, as in Rust).
+  [[nodiscard]] std::size_t weak_count() const noexcept {
+    if (!p_) return 0;
+    const std::size_t w = p_->weak.load(std::memory_order_acquire);    // acquire: as Arc::weak_count
+    const std::size_t s = p_->strong.load(std::memory_order_acquire);  // acquire: as Arc::strong_count
+    if (s == 0) return 0;
+    return w == SIZE_MAX ? 0 : w - 1;
+  }
+  // True if both point at the same allocation (two default Weaks are equal).
+  [[nodiscard]] static bool ptr_eq(const Weak& a, const Weak& b) noexcept { return a.p_ == b.p_; }
+  [[nodiscard]] bool ptr_eq(const Weak& b) const noexcept { return p_ == b.p_; }
+
+ private:
+  friend class Arc<T>;
+  explicit Weak(Inner* p) noexcept : p_(p) {}
+  Inner* p_ = nullptr;
+};
+
+}  // namespace fearless::sync

@@ -1,0 +1,81 @@
+// fearless/sync/barrier.hpp — Barrier: n threads wait until all n arrived
+// (Rust's std::sync::{Barrier, BarrierWaitResult}).
+//
+//   fearless::sync::Barrier b(4);
+//   // in each of 4 threads:
+//   if (b.wait().is_leader()) { /* exactly one thread per round */ }
+//
+// Reusable: once n threads have arrived they are released together and the
+// next n calls form the next round.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "fearless/detail/atomic.hpp"
+#include "fearless/detail/backoff.hpp"
+#include "fearless/detail/config.hpp"
+#include "fearless/detail/futex.hpp"
+#include "fearless/detail/raw_mutex.hpp"
+
+namespace fearless::sync {
+
+// What Barrier::wait returns.
+class BarrierWaitResult {
+ public:
+  constexpr explicit BarrierWaitResult(bool leader) noexcept : leader_(leader) {}
+  // True for exactly one thread of each round (the last to arrive).
+  [[nodiscard]] constexpr bool is_leader() const noexcept { return leader_; }
+  friend constexpr bool operator==(BarrierWaitResult, BarrierWaitResult) noexcept = default;
+
+ private:
+  bool leader_;
+};
+
+// A reusable rendezvous for `n` threads. No heap. Not copyable or movable.
+class Barrier {
+ public:
+  // A barrier releasing threads in groups of `n`. n == 0 behaves as n == 1
+  // (wait() never blocks), as in Rust.
+  constexpr explicit Barrier(std::size_t n) noexcept : n_(n) {}
+  Barrier(const Barrier&) = delete;
+  Barrier& operator=(const Barrier&) = delete;
+
+  // Blocks until `n` threads (this one included) have called wait() in this
+  // round; then all return, one of them with is_leader() true. Waiters spin
+  // briefly, then sleep on a futex.
+  BarrierWaitResult wait() {
+    lock_.lock();
+    // relaxed: read and written only under lock_.
+    const std::uint32_t gen = generation_.load(std::memory_order_relaxed);
+    if (++count_ < n_) {
+      lock_.unlock();
+      fearless::detail::Backoff backoff;
+      // acquire: pairs with the leader's release, so everything done before
+      // the barrier by every thread is visible after it.
+      while (generation_.load(std::memory_order_acquire) == gen) {
+        if (!backoff.is_completed()) {
+          backoff.snooze();
+        } else {
+          fearless::detail::futex_wait(generation_, gen);
+        }
+      }
+      return BarrierWaitResult(false);
+    }
+    count_ = 0;
+    // release: see the waiters' acquire above.
+    generation_.store(gen + 1, std::memory_order_release);
+    lock_.unlock();
+    fearless::detail::futex_wake_all(generation_);
+    return BarrierWaitResult(true);
+  }
+
+ private:
+  fearless::detail::RawMutex lock_;
+  // The futex word: bumped when a round completes. A thread cannot miss a
+  // round's change, since every round needs it to arrive.
+  fearless::detail::Atomic<std::uint32_t> generation_{0};
+  std::size_t count_ FEARLESS_GUARDED_BY(lock_) = 0;
+  const std::size_t n_;
+};
+
+}  // namespace fearless::sync

@@ -1,0 +1,103 @@
+// fearless/sync/lazy_lock.hpp — LazyLock<T, F>: a value computed by F on first
+// use, exactly once, then shared (Rust's std::sync::LazyLock).
+//
+//   static const fearless::sync::LazyLock<std::vector<int>> primes([] { return sieve(1000); });
+//   use(primes->size());   // the first access runs the lambda; racing threads wait for it
+//
+// F defaults to a function pointer (so a captureless lambda works, as in Rust);
+// `LazyLock lazy([&] { ... })` deduces both T and F.
+//
+// Poisoning, as in Rust: if the initializer throws, the exception reaches the
+// thread that triggered it and the LazyLock is poisoned; every later access
+// (and every thread waiting for that initialization) panics with
+// "LazyLock instance has previously been poisoned". The initializer is
+// consumed (destroyed) by the attempt either way.
+#pragma once
+#include <concepts>
+#include <functional>
+#include <new>
+#include <type_traits>
+#include <utility>
+
+#include "fearless/detail/config.hpp"
+#include "fearless/panic.hpp"
+#include "fearless/result.hpp"
+#include "fearless/sync/once.hpp"
+
+namespace fearless::sync {
+
+template <class T, class F = T (*)()>
+class LazyLock {
+ public:
+  using value_type = T;
+
+  // Holds `f` until the first access.
+  explicit LazyLock(F f) noexcept(std::is_nothrow_move_constructible_v<F>) { ::new (static_cast<void*>(&s_.f)) F(std::move(f)); }
+  LazyLock(const LazyLock&) = delete;
+  LazyLock& operator=(const LazyLock&) = delete;
+  ~LazyLock() {
+    if (once_.is_completed()) {
+      s_.value.~T();
+    } else if (!poisoned()) {
+      s_.f.~F();
+    }
+  }
+
+  // The value, initialising it on the first call (blocks while another thread
+  // initialises). Panics if poisoned. Rust's LazyLock::force.
+  static const T& force(const LazyLock& l) { return l.force(); }
+  const T& force() const {
+    if (FEARLESS_LIKELY(once_.is_completed())) return s_.value;
+    force_slow();
+    return s_.value;
+  }
+  const T& operator*() const { return force(); }
+  const T* operator->() const { return &force(); }
+
+  // The value if already initialised, else nullptr; never initialises or blocks.
+  [[nodiscard]] const T* get() const noexcept { return once_.is_completed() ? &s_.value : nullptr; }
+  [[nodiscard]] static const T* get(const LazyLock& l) noexcept { return l.get(); }
+
+  // Consumes the LazyLock: Ok(value) if initialised, else Err(the initializer).
+  // Panics if poisoned.
+  [[nodiscard]] static Result<T, F> into_inner(LazyLock&& l) {
+    if (l.once_.is_completed()) return Result<T, F>(std::in_place_index<0>, std::move(l.s_.value));
+    if (l.poisoned()) panic("LazyLock instance has previously been poisoned");
+    return Result<T, F>(std::in_place_index<1>, std::move(l.s_.f));
+  }
+
+ private:
+  bool poisoned() const noexcept { return once_.is_poisoned_state(); }
+
+  FEARLESS_NOINLINE void force_slow() const {
+    once_.call_inner(
+        false,
+        [this](const OnceState&) {
+        // Take the initializer out first: the value is built in the same storage.
+        F f = [this] {
+          struct Destroy {
+            F* f;
+            ~Destroy() { f->~F(); }
+          } d{&s_.f};
+          return std::move(s_.f);
+        }();
+        ::new (static_cast<void*>(&s_.value)) T(std::invoke(std::move(f)));
+        return true;
+        },
+        "LazyLock instance has previously been poisoned");
+  }
+
+  union Storage {
+    F f;
+    T value;
+    Storage() noexcept {}
+    ~Storage() {}
+  };
+  mutable Once once_;
+  mutable Storage s_;
+};
+
+template <class F>
+LazyLock(F) -> LazyLock<std::invoke_result_t<F&>, F>;
+
+}  // namespace fearless::sync

@@ -1,0 +1,167 @@
+// fearless/sync/mutex.hpp — Mutex<T>: the data lives inside the lock (Rust's
+// std::sync::Mutex).
+//
+//   fearless::sync::Mutex<int> m(0);
+//   {
+//     auto g = m.lock().unwrap();   // blocks; Err(PoisonError) if poisoned
+//     *g += 1;
+//   }                               // unlocked here
+//
+// The only way to the T is through a guard, so it cannot be touched unlocked.
+// sizeof(Mutex<int>) == 8: a 4-byte futex word (which also holds the poison
+// flag) plus the int. See docs/shared_state.md.
+#pragma once
+#include <concepts>
+#include <exception>
+#include <type_traits>
+#include <utility>
+
+#include "fearless/detail/config.hpp"
+#include "fearless/detail/guard_access.hpp"
+#include "fearless/detail/lock_order.hpp"
+#include "fearless/detail/raw_mutex.hpp"
+#include "fearless/detail/site.hpp"
+#include "fearless/panic.hpp"
+#include "fearless/result.hpp"
+#include "fearless/sync/poison.hpp"
+
+namespace fearless::sync {
+
+template <class T>
+class Mutex;
+
+// Proof that the Mutex is locked, and the way to its data (`*g`, `g->`).
+// Move-only. Destroying it unlocks; destroying it while an exception unwinds
+// past it (one thrown after it was created) poisons the mutex first.
+// A moved-from guard holds nothing; dereferencing one panics.
+template <class T>
+class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY MutexGuard {
+ public:
+  // Internal: adopts the lock the caller already holds on `m`.
+  MutexGuard(fearless::detail::AdoptLock, const Mutex<T>& m) noexcept : m_(&m) {}
+
+  MutexGuard(MutexGuard&& o) noexcept : m_(std::exchange(o.m_, nullptr)), unwind_(o.unwind_) {}
+  // Releases the lock this guard holds (if any), then takes over o's.
+  MutexGuard& operator=(MutexGuard&& o) noexcept {
+    if (this != &o) {
+      release();
+      m_ = std::exchange(o.m_, nullptr);
+      unwind_ = o.unwind_;
+    }
+    return *this;
+  }
+  MutexGuard(const MutexGuard&) = delete;
+  MutexGuard& operator=(const MutexGuard&) = delete;
+  ~MutexGuard() { release(); }
+
+  [[nodiscard]] T& operator*() { return data(); }
+  [[nodiscard]] const T& operator*() const { return data(); }
+  [[nodiscard]] T* operator->() { return &data(); }
+  [[nodiscard]] const T* operator->() const { return &data(); }
+
+ private:
+  friend struct fearless::detail::GuardAccess;
+  [[nodiscard]] T& data() const {
+    if (FEARLESS_UNLIKELY(m_ == nullptr)) moved_from();
+    return m_->data_;
+  }
+  [[noreturn]] FEARLESS_COLD static void moved_from() { panic("MutexGuard: dereferenced a moved-from guard"); }
+  [[nodiscard]] fearless::detail::RawMutex& raw_lock() const noexcept { return m_->raw_; }
+  [[nodiscard]] bool holds_lock() const noexcept { return m_ != nullptr; }
+  void release() noexcept FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+    if (m_ == nullptr) return;
+    if (FEARLESS_UNLIKELY(unwind_.unwinding())) m_->raw_.set_poisoned();
+    fearless::detail::lock_order::on_unlock(&m_->raw_);
+    m_->raw_.unlock();
+    m_ = nullptr;
+  }
+
+  const Mutex<T>* m_;
+  fearless::detail::PoisonOnUnwind unwind_;
+};
+
+// A mutual-exclusion lock owning a T. Not copyable or movable (threads may be
+// blocked on it); `into_inner` moves the value out of an rvalue Mutex.
+// All members are thread-safe; lock() and friends are callable through a
+// const Mutex& (so through an Arc).
+template <class T>
+class FEARLESS_CAPABILITY("mutex") Mutex {
+ public:
+  using value_type = T;
+  using guard_type = MutexGuard<T>;
+
+  // An unlocked mutex holding T{} / T(args...).
+  Mutex() noexcept(std::is_nothrow_default_constructible_v<T>)
+    requires std::default_initializable<T>
+      : data_() {}
+  template <class... A>
+    requires(sizeof...(A) > 0 && std::constructible_from<T, A && ...> &&
+             !(sizeof...(A) == 1 && (std::same_as<std::remove_cvref_t<A>, Mutex> && ...)))
+  explicit Mutex(A&&... a) noexcept(std::is_nothrow_constructible_v<T, A&&...>) : data_(std::forward<A>(a)...) {}
+
+  Mutex(const Mutex&) = delete;
+  Mutex& operator=(const Mutex&) = delete;
+  ~Mutex() { fearless::detail::lock_order::on_destroy(&raw_); }
+
+  // Blocks until the lock is acquired; returns the guard, or Err(PoisonError
+  // carrying the guard) if a holder unwound by exception. Not reentrant: a
+  // thread locking a mutex it holds deadlocks. Uncontended: one atomic op.
+  LockResult<MutexGuard<T>> lock(fearless::detail::Site site = fearless::detail::Site::current()) const
+      FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+    fearless::detail::lock_order::before_lock(&raw_, site);
+    raw_.lock();
+    fearless::detail::lock_order::on_locked(&raw_, site);
+    return locked_result();
+  }
+
+  // Acquires the lock only if it is free right now; never blocks.
+  // Err(TryLockError) is WouldBlock, or Poisoned carrying the guard.
+  TryLockResult<MutexGuard<T>> try_lock(fearless::detail::Site site = fearless::detail::Site::current()) const
+      FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+    using R = TryLockResult<MutexGuard<T>>;
+    if (!raw_.try_lock()) return R(std::in_place_index<1>, TryLockError<MutexGuard<T>>::would_block());
+    fearless::detail::lock_order::on_locked(&raw_, site);
+    if (FEARLESS_UNLIKELY(raw_.is_poisoned()))
+      return R(std::in_place_index<1>, PoisonError<MutexGuard<T>>(MutexGuard<T>(fearless::detail::adopt_lock, *this)));
+    return R(std::in_place_index<0>, fearless::detail::adopt_lock, *this);
+  }
+
+  // True if a holder unwound by exception and clear_poison() was not called
+  // since. A snapshot: another thread may poison it right after.
+  [[nodiscard]] bool is_poisoned() const noexcept { return raw_.is_poisoned(); }
+  // Marks the mutex as recovered; later lock() calls return Ok. Never blocks
+  // (callable while holding the guard from a PoisonError).
+  void clear_poison() const noexcept { raw_.clear_poison(); }
+
+  // Direct access through a non-const (so, in C++ terms, unshared) Mutex: no
+  // locking. Err(PoisonError<T*>) if poisoned, still carrying the pointer.
+  LockResult<T*> get_mut() noexcept {
+    if (raw_.is_poisoned()) return LockResult<T*>(std::in_place_index<1>, PoisonError<T*>(&data_));
+    return LockResult<T*>(std::in_place_index<0>, &data_);
+  }
+
+  // Moves the value out of the Mutex (`std::move(m).into_inner()`); Err
+  // carries the value too if the mutex is poisoned.
+  LockResult<T> into_inner() && {
+    if (raw_.is_poisoned()) return LockResult<T>(std::in_place_index<1>, PoisonError<T>(std::move(data_)));
+    return LockResult<T>(std::in_place_index<0>, std::move(data_));
+  }
+
+ private:
+  friend class MutexGuard<T>;
+
+  LockResult<MutexGuard<T>> locked_result() const noexcept {
+    using R = LockResult<MutexGuard<T>>;
+    if (FEARLESS_UNLIKELY(raw_.is_poisoned()))
+      return R(std::in_place_index<1>, PoisonError<MutexGuard<T>>(MutexGuard<T>(fearless::detail::adopt_lock, *this)));
+    return R(std::in_place_index<0>, fearless::detail::adopt_lock, *this);
+  }
+
+  mutable fearless::detail::RawMutex raw_;
+  mutable T data_;
+};
+
+template <class T>
+Mutex(T) -> Mutex<T>;
+
+}  // namespace fearless::sync

@@ -1,0 +1,331 @@
+// fearless/sync/nonpoison.hpp — locks that never poison (Rust's
+// std::sync::nonpoison::{Mutex, RwLock, Condvar}).
+//
+//   fearless::sync::nonpoison::Mutex<int> m(0);
+//   *m.lock() += 1;                        // the guard itself, no Result
+//
+// Most code only ever `unwrap`s a PoisonError, so these locks drop poisoning:
+// an exception unwinding past a guard simply unlocks. They share the futex
+// implementation (detail::RawMutex, RawRwLock, RawCondvar) with the poisoning
+// locks in mutex.hpp / rwlock.hpp / condvar.hpp, and cost the same.
+#pragma once
+#include <chrono>
+#include <concepts>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "fearless/detail/config.hpp"
+#include "fearless/detail/guard_access.hpp"
+#include "fearless/detail/lock_order.hpp"
+#include "fearless/detail/raw_condvar.hpp"
+#include "fearless/detail/raw_mutex.hpp"
+#include "fearless/detail/raw_rwlock.hpp"
+#include "fearless/detail/site.hpp"
+#include "fearless/detail/time.hpp"
+#include "fearless/panic.hpp"
+#include "fearless/result.hpp"
+#include "fearless/sync/wait_timeout_result.hpp"
+
+namespace fearless::sync::nonpoison {
+
+// The error of a non-poisoning try_lock / try_read / try_write: the lock is held.
+struct WouldBlock {
+  [[nodiscard]] const char* what() const noexcept { return "try_lock failed because the operation would block"; }
+  [[nodiscard]] std::string message() const { return what(); }
+  friend constexpr bool operator==(WouldBlock, WouldBlock) noexcept { return true; }
+};
+
+// What the non-poisoning try_* operations return.
+template <class G>
+using TryLockResult = Result<G, WouldBlock>;
+
+template <class T>
+class Mutex;
+template <class T>
+class RwLock;
+
+// Proof that a nonpoison::Mutex is locked, and the way to its data. Move-only;
+// destroying it unlocks (also during unwinding, without poisoning).
+// Dereferencing a moved-from guard panics.
+template <class T>
+class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY MutexGuard {
+ public:
+  // Internal: adopts the lock the caller already holds on `m`.
+  MutexGuard(detail::AdoptLock, const Mutex<T>& m) noexcept : m_(&m) {}
+  MutexGuard(MutexGuard&& o) noexcept : m_(std::exchange(o.m_, nullptr)) {}
+  MutexGuard& operator=(MutexGuard&& o) noexcept {
+    if (this != &o) {
+      release();
+      m_ = std::exchange(o.m_, nullptr);
+    }
+    return *this;
+  }
+  MutexGuard(const MutexGuard&) = delete;
+  MutexGuard& operator=(const MutexGuard&) = delete;
+  ~MutexGuard() { release(); }
+
+  [[nodiscard]] T& operator*() { return data(); }
+  [[nodiscard]] const T& operator*() const { return data(); }
+  [[nodiscard]] T* operator->() { return &data(); }
+  [[nodiscard]] const T* operator->() const { return &data(); }
+
+ private:
+  friend struct fearless::detail::GuardAccess;
+  [[nodiscard]] T& data() const {
+    if (FEARLESS_UNLIKELY(m_ == nullptr)) panic("MutexGuard: dereferenced a moved-from guard");
+    return m_->data_;
+  }
+  [[nodiscard]] fearless::detail::RawMutex& raw_lock() const noexcept { return m_->raw_; }
+  [[nodiscard]] bool holds_lock() const noexcept { return m_ != nullptr; }
+  void release() noexcept FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+    if (m_ == nullptr) return;
+    fearless::detail::lock_order::on_unlock(&m_->raw_);
+    m_->raw_.unlock();
+    m_ = nullptr;
+  }
+  const Mutex<T>* m_;
+};
+
+// A mutual-exclusion lock owning a T that never poisons. sizeof(Mutex<int>) == 8.
+// Not copyable or movable; all members thread-safe, locking callable through const&.
+template <class T>
+class FEARLESS_CAPABILITY("mutex") Mutex {
+ public:
+  using value_type = T;
+  using guard_type = MutexGuard<T>;
+
+  Mutex() noexcept(std::is_nothrow_default_constructible_v<T>)
+    requires std::default_initializable<T>
+      : data_() {}
+  template <class... A>
+    requires(sizeof...(A) > 0 && std::constructible_from<T, A && ...> &&
+             !(sizeof...(A) == 1 && (std::same_as<std::remove_cvref_t<A>, Mutex> && ...)))
+  explicit Mutex(A&&... a) noexcept(std::is_nothrow_constructible_v<T, A&&...>) : data_(std::forward<A>(a)...) {}
+  Mutex(const Mutex&) = delete;
+  Mutex& operator=(const Mutex&) = delete;
+  ~Mutex() { fearless::detail::lock_order::on_destroy(&raw_); }
+
+  // Blocks until the lock is acquired. Not reentrant (a second lock from the
+  // holding thread deadlocks). Uncontended: one atomic operation.
+  MutexGuard<T> lock(fearless::detail::Site site = fearless::detail::Site::current()) const
+      FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+    fearless::detail::lock_order::before_lock(&raw_, site);
+    raw_.lock();
+    fearless::detail::lock_order::on_locked(&raw_, site);
+    return MutexGuard<T>(fearless::detail::adopt_lock, *this);
+  }
+
+  // The guard if the lock is free right now, else Err(WouldBlock). Never blocks.
+  TryLockResult<MutexGuard<T>> try_lock(fearless::detail::Site site = fearless::detail::Site::current()) const
+      FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+    if (!raw_.try_lock()) return TryLockResult<MutexGuard<T>>(std::in_place_index<1>);
+    fearless::detail::lock_order::on_locked(&raw_, site);
+    return TryLockResult<MutexGuard<T>>(std::in_place_index<0>, fearless::detail::adopt_lock, *this);
+  }
+
+  // Access through a non-const Mutex, without locking.
+  [[nodiscard]] T& get_mut() noexcept { return data_; }
+  // Moves the value out: `std::move(m).into_inner()`.
+  [[nodiscard]] T into_inner() && { return std::move(data_); }
+
+ private:
+  friend class MutexGuard<T>;
+  mutable fearless::detail::RawMutex raw_;
+  mutable T data_;
+};
+
+template <class T>
+Mutex(T) -> Mutex<T>;
+
+// Shared, const access to a nonpoison::RwLock. Move-only.
+template <class T>
+class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY RwLockReadGuard {
+ public:
+  RwLockReadGuard(fearless::detail::AdoptLock, const RwLock<T>& l) noexcept : l_(&l) {}
+  RwLockReadGuard(RwLockReadGuard&& o) noexcept : l_(std::exchange(o.l_, nullptr)) {}
+  RwLockReadGuard& operator=(RwLockReadGuard&& o) noexcept {
+    if (this != &o) {
+      release();
+      l_ = std::exchange(o.l_, nullptr);
+    }
+    return *this;
+  }
+  RwLockReadGuard(const RwLockReadGuard&) = delete;
+  RwLockReadGuard& operator=(const RwLockReadGuard&) = delete;
+  ~RwLockReadGuard() { release(); }
+
+  [[nodiscard]] const T& operator*() const { return data(); }
+  [[nodiscard]] const T* operator->() const { return &data(); }
+
+ private:
+  [[nodiscard]] const T& data() const {
+    if (FEARLESS_UNLIKELY(l_ == nullptr)) panic("RwLockReadGuard: dereferenced a moved-from guard");
+    return l_->data_;
+  }
+  void release() noexcept FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+    if (l_ == nullptr) return;
+    fearless::detail::lock_order::on_unlock(&l_->raw_);
+    l_->raw_.unlock_shared();
+    l_ = nullptr;
+  }
+  const RwLock<T>* l_;
+};
+
+// Exclusive access to a nonpoison::RwLock. Move-only.
+template <class T>
+class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY RwLockWriteGuard {
+ public:
+  RwLockWriteGuard(fearless::detail::AdoptLock, const RwLock<T>& l) noexcept : l_(&l) {}
+  RwLockWriteGuard(RwLockWriteGuard&& o) noexcept : l_(std::exchange(o.l_, nullptr)) {}
+  RwLockWriteGuard& operator=(RwLockWriteGuard&& o) noexcept {
+    if (this != &o) {
+      release();
+      l_ = std::exchange(o.l_, nullptr);
+    }
+    return *this;
+  }
+  RwLockWriteGuard(const RwLockWriteGuard&) = delete;
+  RwLockWriteGuard& operator=(const RwLockWriteGuard&) = delete;
+  ~RwLockWriteGuard() { release(); }
+
+  [[nodiscard]] T& operator*() { return data(); }
+  [[nodiscard]] const T& operator*() const { return data(); }
+  [[nodiscard]] T* operator->() { return &data(); }
+  [[nodiscard]] const T* operator->() const { return &data(); }
+
+ private:
+  [[nodiscard]] T& data() const {
+    if (FEARLESS_UNLIKELY(l_ == nullptr)) panic("RwLockWriteGuard: dereferenced a moved-from guard");
+    return l_->data_;
+  }
+  void release() noexcept FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+    if (l_ == nullptr) return;
+    fearless::detail::lock_order::on_unlock(&l_->raw_);
+    l_->raw_.unlock();
+    l_ = nullptr;
+  }
+  const RwLock<T>* l_;
+};
+
+// A reader-writer lock owning a T that never poisons; writer-preferring like
+// sync::RwLock. Not copyable or movable.
+template <class T>
+class FEARLESS_CAPABILITY("mutex") RwLock {
+ public:
+  using value_type = T;
+
+  RwLock() noexcept(std::is_nothrow_default_constructible_v<T>)
+    requires std::default_initializable<T>
+      : data_() {}
+  template <class... A>
+    requires(sizeof...(A) > 0 && std::constructible_from<T, A && ...> &&
+             !(sizeof...(A) == 1 && (std::same_as<std::remove_cvref_t<A>, RwLock> && ...)))
+  explicit RwLock(A&&... a) noexcept(std::is_nothrow_constructible_v<T, A&&...>) : data_(std::forward<A>(a)...) {}
+  RwLock(const RwLock&) = delete;
+  RwLock& operator=(const RwLock&) = delete;
+  ~RwLock() { fearless::detail::lock_order::on_destroy(&raw_); }
+
+  // Blocks while a writer holds or waits for the lock.
+  RwLockReadGuard<T> read(fearless::detail::Site site = fearless::detail::Site::current()) const
+      FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+    fearless::detail::lock_order::before_lock(&raw_, site);
+    raw_.lock_shared();
+    fearless::detail::lock_order::on_locked(&raw_, site);
+    return RwLockReadGuard<T>(fearless::detail::adopt_lock, *this);
+  }
+  // Never blocks; Err(WouldBlock) if a writer holds or waits for the lock.
+  TryLockResult<RwLockReadGuard<T>> try_read(fearless::detail::Site site = fearless::detail::Site::current()) const
+      FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+    if (!raw_.try_lock_shared()) return TryLockResult<RwLockReadGuard<T>>(std::in_place_index<1>);
+    fearless::detail::lock_order::on_locked(&raw_, site);
+    return TryLockResult<RwLockReadGuard<T>>(std::in_place_index<0>, fearless::detail::adopt_lock, *this);
+  }
+  // Blocks until exclusive access is granted. Not reentrant.
+  RwLockWriteGuard<T> write(fearless::detail::Site site = fearless::detail::Site::current()) const
+      FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+    fearless::detail::lock_order::before_lock(&raw_, site);
+    raw_.lock();
+    fearless::detail::lock_order::on_locked(&raw_, site);
+    return RwLockWriteGuard<T>(fearless::detail::adopt_lock, *this);
+  }
+  // Never blocks; Err(WouldBlock) if the lock is held.
+  TryLockResult<RwLockWriteGuard<T>> try_write(fearless::detail::Site site = fearless::detail::Site::current()) const
+      FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+    if (!raw_.try_lock()) return TryLockResult<RwLockWriteGuard<T>>(std::in_place_index<1>);
+    fearless::detail::lock_order::on_locked(&raw_, site);
+    return TryLockResult<RwLockWriteGuard<T>>(std::in_place_index<0>, fearless::detail::adopt_lock, *this);
+  }
+
+  [[nodiscard]] T& get_mut() noexcept { return data_; }
+  [[nodiscard]] T into_inner() && { return std::move(data_); }
+
+ private:
+  friend class RwLockReadGuard<T>;
+  friend class RwLockWriteGuard<T>;
+  mutable fearless::detail::RawRwLock raw_;
+  mutable T data_;
+};
+
+template <class T>
+RwLock(T) -> RwLock<T>;
+
+// A condition variable for nonpoison::Mutex guards (Rust's nonpoison::Condvar:
+// the guard is passed by reference and stays locked on return). 8 bytes.
+// Every wait releases the mutex while asleep and holds it again on return.
+// wait/wait_timeout may return spuriously; the *_while forms never do.
+// Use one Condvar with one Mutex at a time.
+class Condvar {
+ public:
+  constexpr Condvar() noexcept = default;
+  Condvar(const Condvar&) = delete;
+  Condvar& operator=(const Condvar&) = delete;
+
+  // Blocks until notified (or spuriously woken). Panics on a moved-from guard.
+  template <class T>
+  void wait(MutexGuard<T>& g, fearless::detail::Site site = fearless::detail::Site::current()) const {
+    raw_.wait(raw_of(g), fearless::detail::kNoDeadline, site);
+  }
+
+  // Waits until `condition(*g)` is false; returns with it false and the lock held.
+  template <class T, class F>
+  void wait_while(MutexGuard<T>& g, F condition, fearless::detail::Site site = fearless::detail::Site::current()) const {
+    while (condition(*g)) wait(g, site);
+  }
+
+  // Waits at most `timeout` (any duration; <= 0 does not sleep but still
+  // releases and retakes the lock). May return early (notified or spuriously).
+  template <class T, class Rep, class Period>
+  WaitTimeoutResult wait_timeout(MutexGuard<T>& g, std::chrono::duration<Rep, Period> timeout,
+                                 fearless::detail::Site site = fearless::detail::Site::current()) const {
+    return WaitTimeoutResult(!raw_.wait(raw_of(g), fearless::detail::deadline_after(timeout), site));
+  }
+
+  // Waits while `condition(*g)` holds, at most `timeout` in total. timed_out()
+  // is true only if the time ran out with the condition still true.
+  template <class T, class Rep, class Period, class F>
+  WaitTimeoutResult wait_timeout_while(MutexGuard<T>& g, std::chrono::duration<Rep, Period> timeout, F condition,
+                                       fearless::detail::Site site = fearless::detail::Site::current()) const {
+    const auto deadline = fearless::detail::deadline_after(timeout);
+    while (condition(*g)) {
+      if (fearless::detail::Clock::now() >= deadline) return WaitTimeoutResult(true);
+      raw_.wait(raw_of(g), deadline, site);
+    }
+    return WaitTimeoutResult(false);
+  }
+
+  // Wakes one waiting thread (none if nobody waits: notifications are not stored).
+  void notify_one() const noexcept { raw_.notify_one(); }
+  // Wakes every waiting thread.
+  void notify_all() const noexcept { raw_.notify_all(); }
+
+ private:
+  template <class G>
+  static fearless::detail::RawMutex& raw_of(const G& g) {
+    if (!fearless::detail::GuardAccess::holds_lock(g)) panic("Condvar: wait on a moved-from guard");
+    return fearless::detail::GuardAccess::raw(g);
+  }
+  mutable fearless::detail::RawCondvar raw_;
+};
+
+}  // namespace fearless::sync::nonpoison

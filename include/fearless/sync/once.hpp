@@ -1,0 +1,169 @@
+// fearless/sync/once.hpp — Once: run a piece of initialisation exactly once
+// (Rust's std::sync::{Once, OnceState}).
+//
+//   static fearless::sync::Once init;
+//   init.call_once([] { setup(); });   // every caller returns after setup() finished
+//
+// Poisoning, as in Rust: if the function throws, the exception propagates to
+// its caller and the Once becomes *poisoned*: is_completed() stays false,
+// later call_once calls (and threads already waiting) panic with
+// "Once instance has previously been poisoned", while call_once_force runs its
+// function again, telling it through OnceState::is_poisoned().
+#pragma once
+#include <cstdint>
+#include <type_traits>
+#include <utility>
+
+#include "fearless/detail/atomic.hpp"
+#include "fearless/detail/config.hpp"
+#include "fearless/detail/futex.hpp"
+#include "fearless/panic.hpp"
+
+namespace fearless::sync {
+
+// What call_once_force tells its function.
+class OnceState {
+ public:
+  // True if an earlier call's function threw (the Once was poisoned).
+  [[nodiscard]] bool is_poisoned() const noexcept { return poisoned_; }
+
+ private:
+  friend class Once;
+  explicit OnceState(bool poisoned) noexcept : poisoned_(poisoned) {}
+  bool poisoned_;
+};
+
+// 4 bytes; completed-state check is one acquire load. Not copyable or movable.
+class Once {
+ public:
+  constexpr Once() noexcept = default;
+  Once(const Once&) = delete;
+  Once& operator=(const Once&) = delete;
+
+  // Runs `f()` if no call has completed yet; exactly one caller runs it, the
+  // others block until it has finished. When it returns, its effects are
+  // visible to every caller. Panics if the Once is poisoned. Reentrant use
+  // (calling it from inside `f`) deadlocks.
+  template <class F>
+  void call_once(F&& f) {
+    if (FEARLESS_LIKELY(is_completed())) return;
+    call_inner(false, [&](const OnceState&) {
+      std::forward<F>(f)();
+      return true;
+    });
+  }
+
+  // Like call_once, but runs even on a poisoned Once; `f(const OnceState&)`
+  // can see whether it is. If f returns normally the Once completes.
+  template <class F>
+  void call_once_force(F&& f) {
+    if (FEARLESS_LIKELY(is_completed())) return;
+    call_inner(true, [&](const OnceState& st) {
+      std::forward<F>(f)(st);
+      return true;
+    });
+  }
+
+  // True once a call has completed successfully (then its effects are visible).
+  [[nodiscard]] bool is_completed() const noexcept {
+    // acquire: pairs with the release that marks completion, publishing f's effects.
+    return state_.load(std::memory_order_acquire) == kComplete;
+  }
+
+  // Blocks until the Once completes. Panics if it is or becomes poisoned.
+  void wait() const { wait_inner(false); }
+  // Blocks until the Once completes, ignoring poisoning.
+  void wait_force() const { wait_inner(true); }
+
+  // Internal (OnceLock/LazyLock): runs `f(state)` under the Once protocol;
+  // f returns true to complete, false to leave it poisoned (retriable by
+  // forced calls) without an exception.
+  template <class F>
+  void call_inner(bool ignore_poison, F&& f, const char* poisoned_message = "Once instance has previously been poisoned") {
+    // acquire: pairs with the release that completes or poisons the Once.
+    std::uint32_t s = state_.load(std::memory_order_acquire);
+    for (;;) {
+      switch (s & kStateMask) {
+        case kComplete:
+          return;
+        case kPoisoned:
+          if (!ignore_poison) panic(poisoned_message);
+          [[fallthrough]];
+        case kIncomplete: {
+          // acquire: pairs with the release of a previous, poisoned run.
+          if (!state_.compare_exchange_weak(s, kRunning | (s & kQueued), std::memory_order_acquire,
+                                            std::memory_order_acquire))
+            continue;
+          const bool was_poisoned = (s & kStateMask) == kPoisoned;
+          bool completed = false;
+          struct Finish {
+            Once* self;
+            const bool* completed;
+            ~Finish() { self->finish(*completed ? kComplete : kPoisoned); }
+          } finish{this, &completed};
+          completed = f(OnceState(was_poisoned));
+          return;
+        }
+        default: {  // kRunning: wait for the runner
+          if ((s & kQueued) == 0) {
+            // acquire (failure too): the reloaded state may be kComplete, which must publish f.
+            if (!state_.compare_exchange_weak(s, s | kQueued, std::memory_order_acquire, std::memory_order_acquire))
+              continue;
+            s |= kQueued;
+          }
+          fearless::detail::futex_wait(state_, s);
+          s = state_.load(std::memory_order_acquire);  // acquire: as above
+        }
+      }
+    }
+  }
+
+ private:
+  static constexpr std::uint32_t kIncomplete = 0;
+  static constexpr std::uint32_t kRunning = 1;
+  static constexpr std::uint32_t kComplete = 2;
+  static constexpr std::uint32_t kPoisoned = 3;
+  static constexpr std::uint32_t kStateMask = 3;
+  static constexpr std::uint32_t kQueued = 4;
+
+  void finish(std::uint32_t to) noexcept {
+    // release: publishes f's effects (or the failed attempt) to every later acquire.
+    const std::uint32_t old = state_.exchange(to, std::memory_order_release);
+    if (old & kQueued) fearless::detail::futex_wake_all(state_);
+  }
+
+  void wait_inner(bool ignore_poison) const {
+    std::uint32_t s = state_.load(std::memory_order_acquire);  // acquire: as is_completed
+    for (;;) {
+      if (s == kComplete) return;
+      if ((s & kStateMask) == kPoisoned && !ignore_poison) panic("Once instance has previously been poisoned");
+      if ((s & kQueued) == 0) {
+        // acquire (failure too): the reloaded state may be kComplete.
+        if (!state_.compare_exchange_weak(s, s | kQueued, std::memory_order_acquire, std::memory_order_acquire))
+          continue;
+        s |= kQueued;
+      }
+      fearless::detail::futex_wait(state_, s);
+      s = state_.load(std::memory_order_acquire);  // acquire: as is_completed
+    }
+  }
+
+ public:
+  // Internal (LazyLock): true if the last run threw and nothing completed since.
+  [[nodiscard]] bool is_poisoned_state() const noexcept {
+    // acquire: as is_completed.
+    return (state_.load(std::memory_order_acquire) & kStateMask) == kPoisoned;
+  }
+
+  // Internal (OnceLock::take / from-value construction): set the state of an
+  // unshared Once.
+  void reset_unshared(bool completed) noexcept {
+    // relaxed: the caller has exclusive access.
+    state_.store(completed ? kComplete : kIncomplete, std::memory_order_relaxed);
+  }
+
+ private:
+  mutable fearless::detail::Atomic<std::uint32_t> state_{kIncomplete};
+};
+
+}  // namespace fearless::sync

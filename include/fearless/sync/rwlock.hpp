@@ -1,0 +1,216 @@
+// fearless/sync/rwlock.hpp — RwLock<T>: many readers or one writer (Rust's
+// std::sync::RwLock).
+//
+//   fearless::sync::RwLock<std::vector<int>> v;
+//   { auto r = v.read().unwrap();  use(r->size()); }   // shared, const access
+//   { auto w = v.write().unwrap(); w->push_back(1); }  // exclusive
+//
+// Writers are preferred: once a writer waits, new readers wait behind it, so a
+// steady stream of readers cannot starve writers. Only a write guard dropped
+// during unwinding poisons (a reader cannot leave the data half-changed).
+#pragma once
+#include <concepts>
+#include <type_traits>
+#include <utility>
+
+#include "fearless/detail/atomic.hpp"
+#include "fearless/detail/config.hpp"
+#include "fearless/detail/guard_access.hpp"
+#include "fearless/detail/lock_order.hpp"
+#include "fearless/detail/raw_rwlock.hpp"
+#include "fearless/detail/site.hpp"
+#include "fearless/detail/unwinding.hpp"
+#include "fearless/panic.hpp"
+#include "fearless/result.hpp"
+#include "fearless/sync/poison.hpp"
+
+namespace fearless::sync {
+
+template <class T>
+class RwLock;
+
+// Shared read access (`*g`, `g->`: const T). Move-only; destroying it
+// releases the read lock. Never poisons. Dereferencing a moved-from guard panics.
+template <class T>
+class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY RwLockReadGuard {
+ public:
+  // Internal: adopts a read lock the caller already holds on `l`.
+  RwLockReadGuard(fearless::detail::AdoptLock, const RwLock<T>& l) noexcept : l_(&l) {}
+  RwLockReadGuard(RwLockReadGuard&& o) noexcept : l_(std::exchange(o.l_, nullptr)) {}
+  RwLockReadGuard& operator=(RwLockReadGuard&& o) noexcept {
+    if (this != &o) {
+      release();
+      l_ = std::exchange(o.l_, nullptr);
+    }
+    return *this;
+  }
+  RwLockReadGuard(const RwLockReadGuard&) = delete;
+  RwLockReadGuard& operator=(const RwLockReadGuard&) = delete;
+  ~RwLockReadGuard() { release(); }
+
+  [[nodiscard]] const T& operator*() const { return data(); }
+  [[nodiscard]] const T* operator->() const { return &data(); }
+
+ private:
+  [[nodiscard]] const T& data() const {
+    if (FEARLESS_UNLIKELY(l_ == nullptr)) panic("RwLockReadGuard: dereferenced a moved-from guard");
+    return l_->data_;
+  }
+  void release() noexcept FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+    if (l_ == nullptr) return;
+    fearless::detail::lock_order::on_unlock(&l_->raw_);
+    l_->raw_.unlock_shared();
+    l_ = nullptr;
+  }
+  const RwLock<T>* l_;
+};
+
+// Exclusive write access (`*g`, `g->`). Move-only; destroying it releases the
+// lock, and poisons it first if an exception is unwinding past the guard.
+template <class T>
+class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY RwLockWriteGuard {
+ public:
+  // Internal: adopts the write lock the caller already holds on `l`.
+  RwLockWriteGuard(fearless::detail::AdoptLock, const RwLock<T>& l) noexcept : l_(&l) {}
+  RwLockWriteGuard(RwLockWriteGuard&& o) noexcept : l_(std::exchange(o.l_, nullptr)), unwind_(o.unwind_) {}
+  RwLockWriteGuard& operator=(RwLockWriteGuard&& o) noexcept {
+    if (this != &o) {
+      release();
+      l_ = std::exchange(o.l_, nullptr);
+      unwind_ = o.unwind_;
+    }
+    return *this;
+  }
+  RwLockWriteGuard(const RwLockWriteGuard&) = delete;
+  RwLockWriteGuard& operator=(const RwLockWriteGuard&) = delete;
+  ~RwLockWriteGuard() { release(); }
+
+  [[nodiscard]] T& operator*() { return data(); }
+  [[nodiscard]] const T& operator*() const { return data(); }
+  [[nodiscard]] T* operator->() { return &data(); }
+  [[nodiscard]] const T* operator->() const { return &data(); }
+
+ private:
+  [[nodiscard]] T& data() const {
+    if (FEARLESS_UNLIKELY(l_ == nullptr)) panic("RwLockWriteGuard: dereferenced a moved-from guard");
+    return l_->data_;
+  }
+  void release() noexcept FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+    if (l_ == nullptr) return;
+    if (FEARLESS_UNLIKELY(unwind_.unwinding())) l_->set_poisoned();
+    fearless::detail::lock_order::on_unlock(&l_->raw_);
+    l_->raw_.unlock();
+    l_ = nullptr;
+  }
+  const RwLock<T>* l_;
+  fearless::detail::PoisonOnUnwind unwind_;
+};
+
+// A reader-writer lock owning a T. Not copyable or movable; `into_inner`
+// moves the value out of an rvalue RwLock. All members are thread-safe and
+// the locking ones are callable through a const RwLock&.
+// Size: 8 bytes of lock state + 1 poison byte + T (padded).
+template <class T>
+class FEARLESS_CAPABILITY("mutex") RwLock {
+ public:
+  using value_type = T;
+
+  RwLock() noexcept(std::is_nothrow_default_constructible_v<T>)
+    requires std::default_initializable<T>
+      : data_() {}
+  template <class... A>
+    requires(sizeof...(A) > 0 && std::constructible_from<T, A && ...> &&
+             !(sizeof...(A) == 1 && (std::same_as<std::remove_cvref_t<A>, RwLock> && ...)))
+  explicit RwLock(A&&... a) noexcept(std::is_nothrow_constructible_v<T, A&&...>) : data_(std::forward<A>(a)...) {}
+  RwLock(const RwLock&) = delete;
+  RwLock& operator=(const RwLock&) = delete;
+  ~RwLock() { fearless::detail::lock_order::on_destroy(&raw_); }
+
+  // Blocks until shared access is granted (while a writer holds the lock or
+  // waits for it). Err(PoisonError carrying the guard) if poisoned. A thread
+  // that already holds a read lock may deadlock by taking another while a
+  // writer waits. Panics if 2^30 - 2 read locks are held at once.
+  LockResult<RwLockReadGuard<T>> read(fearless::detail::Site site = fearless::detail::Site::current()) const
+      FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+    fearless::detail::lock_order::before_lock(&raw_, site);
+    raw_.lock_shared();
+    fearless::detail::lock_order::on_locked(&raw_, site);
+    return wrap<RwLockReadGuard<T>, LockResult<RwLockReadGuard<T>>>();
+  }
+
+  // Shared access if available right now (no writer holds or awaits it);
+  // never blocks. Err is WouldBlock, or Poisoned carrying the guard.
+  TryLockResult<RwLockReadGuard<T>> try_read(fearless::detail::Site site = fearless::detail::Site::current()) const
+      FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+    if (!raw_.try_lock_shared())
+      return TryLockResult<RwLockReadGuard<T>>(std::in_place_index<1>,
+                                               TryLockError<RwLockReadGuard<T>>::would_block());
+    fearless::detail::lock_order::on_locked(&raw_, site);
+    return wrap<RwLockReadGuard<T>, TryLockResult<RwLockReadGuard<T>>>();
+  }
+
+  // Blocks until exclusive access is granted. Err(PoisonError carrying the
+  // guard) if poisoned. Not reentrant.
+  LockResult<RwLockWriteGuard<T>> write(fearless::detail::Site site = fearless::detail::Site::current()) const
+      FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+    fearless::detail::lock_order::before_lock(&raw_, site);
+    raw_.lock();
+    fearless::detail::lock_order::on_locked(&raw_, site);
+    return wrap<RwLockWriteGuard<T>, LockResult<RwLockWriteGuard<T>>>();
+  }
+
+  // Exclusive access if the lock is free right now; never blocks.
+  TryLockResult<RwLockWriteGuard<T>> try_write(fearless::detail::Site site = fearless::detail::Site::current()) const
+      FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+    if (!raw_.try_lock())
+      return TryLockResult<RwLockWriteGuard<T>>(std::in_place_index<1>,
+                                                TryLockError<RwLockWriteGuard<T>>::would_block());
+    fearless::detail::lock_order::on_locked(&raw_, site);
+    return wrap<RwLockWriteGuard<T>, TryLockResult<RwLockWriteGuard<T>>>();
+  }
+
+  // True if a writer unwound by exception (and no clear_poison since). Snapshot.
+  [[nodiscard]] bool is_poisoned() const noexcept {
+    // relaxed: read after an acquiring lock, or a snapshot.
+    return poisoned_.load(std::memory_order_relaxed);
+  }
+  // Marks the lock recovered. Never blocks.
+  void clear_poison() const noexcept {
+    // relaxed: the flag guards no data of its own.
+    poisoned_.store(false, std::memory_order_relaxed);
+  }
+
+  // Access through a non-const RwLock without locking; Err if poisoned.
+  LockResult<T*> get_mut() noexcept {
+    if (is_poisoned()) return LockResult<T*>(std::in_place_index<1>, PoisonError<T*>(&data_));
+    return LockResult<T*>(std::in_place_index<0>, &data_);
+  }
+  // Moves the value out (`std::move(l).into_inner()`); Err carries it if poisoned.
+  LockResult<T> into_inner() && {
+    if (is_poisoned()) return LockResult<T>(std::in_place_index<1>, PoisonError<T>(std::move(data_)));
+    return LockResult<T>(std::in_place_index<0>, std::move(data_));
+  }
+
+ private:
+  friend class RwLockReadGuard<T>;
+  friend class RwLockWriteGuard<T>;
+
+  template <class G, class R>
+  R wrap() const noexcept {
+    if (FEARLESS_UNLIKELY(is_poisoned())) return R(std::in_place_index<1>, PoisonError<G>(G(fearless::detail::adopt_lock, *this)));
+    return R(std::in_place_index<0>, fearless::detail::adopt_lock, *this);
+  }
+  void set_poisoned() const noexcept {
+    // relaxed: ordered before the write unlock's release.
+    poisoned_.store(true, std::memory_order_relaxed);
+  }
+
+  mutable fearless::detail::RawRwLock raw_;
+  mutable fearless::detail::Atomic<bool> poisoned_{false};
+  mutable T data_;
+};
+
+template <class T>
+RwLock(T) -> RwLock<T>;
+
+}  // namespace fearless::sync

@@ -1,0 +1,20 @@
+// fearless/sync/wait_timeout_result.hpp — WaitTimeoutResult: whether a timed
+// Condvar wait returned because its time ran out (Rust's
+// std::sync::WaitTimeoutResult). Shared by Condvar and nonpoison::Condvar.
+#pragma once
+
+namespace fearless::sync {
+
+class WaitTimeoutResult {
+ public:
+  constexpr explicit WaitTimeoutResult(bool timed_out) noexcept : timed_out_(timed_out) {}
+  // True if the wait ended because the timeout elapsed (for the *_while forms:
+  // and the condition still held).
+  [[nodiscard]] constexpr bool timed_out() const noexcept { return timed_out_; }
+  friend constexpr bool operator==(WaitTimeoutResult, WaitTimeoutResult) noexcept = default;
+
+ private:
+  bool timed_out_;
+};
+
+}  // namespace fearless::sync

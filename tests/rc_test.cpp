@@ -216,6 +216,23 @@ TEST_F(RcTest, ComparesValuesNotPointers) {
   EXPECT_TRUE(a != Rc<int>::make(2));
 }
 
+TEST_F(RcTest, AssociatedFunctionSpellings) {
+  auto a = Rc<int>::from(5);
+  auto b = Rc<int>::clone(a);
+  EXPECT_EQ(Rc<int>::strong_count(a), 2u);
+  EXPECT_TRUE(a.ptr_eq(b));
+  EXPECT_EQ(Rc<int>::as_ptr(a), &*b);
+  auto w = Rc<int>::downgrade(a);
+  EXPECT_EQ(Rc<int>::weak_count(a), 1u);
+  EXPECT_TRUE(w.ptr_eq(b.downgrade()));
+  EXPECT_EQ(Rc<int>::get_mut(a), nullptr);
+  Rc<int>::make_mut(a) = 6;
+  EXPECT_EQ(*a, 6);
+  EXPECT_EQ(*b, 5);
+  Rc<int> empty = std::move(b);
+  EXPECT_EQ(b.as_ptr(), nullptr);
+}
+
 TEST_F(RcTest, RustModulePathAliases) {
   fearless::rc::Rc<int> a = fearless::rc::Rc<int>::make(3);
   fearless::rc::Weak<int> w = a.downgrade();

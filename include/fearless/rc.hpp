@@ -92,6 +92,8 @@ class Rc {
   [[nodiscard]] static Rc make(Args&&... args) {
     return Rc(new detail::rc::RcBox<T>(std::in_place, std::forward<Args>(args)...));
   }
+  // Rc::from(value): the same as Rc(value).
+  [[nodiscard]] static Rc from(T value) { return Rc(std::move(value)); }
   // Rc::new(value).
   explicit Rc(T value) : box_(new detail::rc::RcBox<T>(std::in_place, std::move(value))) {}
   template <class... Args>
@@ -118,17 +120,22 @@ class Rc {
 
   // Another owner of the same value (the same as copying).
   [[nodiscard]] Rc clone() const noexcept { return Rc(*this); }
+  [[nodiscard]] static Rc clone(const Rc& rc) noexcept { return Rc(rc); }
 
   // Shared, read-only access. Panics on an empty (moved-from) Rc.
   [[nodiscard]] const T& operator*() const { return checked()->value; }
   [[nodiscard]] const T* operator->() const { return &checked()->value; }
   [[nodiscard]] const T& get() const { return checked()->value; }
+  // The value's address, nullptr for an empty Rc. Never panics.
+  [[nodiscard]] const T* as_ptr() const noexcept { return box_ ? &box_->value : nullptr; }
+  [[nodiscard]] static const T* as_ptr(const Rc& rc) noexcept { return rc.as_ptr(); }
 
   // Mutable access when this is the only Rc and no RcWeak exists (Rust's
   // Rc::get_mut); nullptr otherwise. O(1).
   [[nodiscard]] T* get_mut() noexcept {
     return box_ && box_->strong == 1 && box_->weak == 1 ? &box_->value : nullptr;
   }
+  [[nodiscard]] static T* get_mut(Rc& rc) noexcept { return rc.get_mut(); }
 
   // Clone-on-write (Rust's Rc::make_mut): if other Rc owners exist, copies the
   // value into a fresh allocation owned by this Rc alone; if only RcWeak
@@ -147,6 +154,11 @@ class Rc {
     }
     return box_->value;
   }
+  static T& make_mut(Rc& rc)
+    requires std::is_copy_constructible_v<T>
+  {
+    return rc.make_mut();
+  }
 
   // A non-owning pointer to the same value. O(1).
   [[nodiscard]] RcWeak<T> downgrade() const {
@@ -154,14 +166,19 @@ class Rc {
     detail::rc::inc(b->weak);
     return RcWeak<T>(b);
   }
+  [[nodiscard]] static RcWeak<T> downgrade(const Rc& rc) { return rc.downgrade(); }
 
   // Owners of the value (0 for an empty Rc).
   [[nodiscard]] std::size_t strong_count() const noexcept { return box_ ? box_->strong : 0; }
   // RcWeak pointers to the value (0 for an empty Rc).
   [[nodiscard]] std::size_t weak_count() const noexcept { return box_ ? box_->weak - 1 : 0; }
+  // Rust's associated-function spellings: Rc::strong_count(&rc).
+  [[nodiscard]] static std::size_t strong_count(const Rc& rc) noexcept { return rc.strong_count(); }
+  [[nodiscard]] static std::size_t weak_count(const Rc& rc) noexcept { return rc.weak_count(); }
 
   // True when both point to the same allocation (not: equal values).
   [[nodiscard]] static bool ptr_eq(const Rc& a, const Rc& b) noexcept { return a.box_ == b.box_; }
+  [[nodiscard]] bool ptr_eq(const Rc& b) const noexcept { return box_ == b.box_; }
 
   // The value, if `rc` was its only owner (RcWeak pointers then stop
   // upgrading); otherwise `rc` itself is handed back in the error.
@@ -279,6 +296,7 @@ class RcWeak {
 
   // True when both point to the same allocation (two RcWeak() are equal).
   [[nodiscard]] static bool ptr_eq(const RcWeak& a, const RcWeak& b) noexcept { return a.box_ == b.box_; }
+  [[nodiscard]] bool ptr_eq(const RcWeak& b) const noexcept { return box_ == b.box_; }
 
   void swap(RcWeak& o) noexcept { std::swap(box_, o.box_); }
   friend void swap(RcWeak& a, RcWeak& b) noexcept { a.swap(b); }

@@ -17,6 +17,12 @@
 #include <vector>
 
 #include "fearless/rc.hpp"
+#include "fearless/sync/arc.hpp"
+#include "fearless/sync/lazy_lock.hpp"
+#include "fearless/sync/mutex.hpp"
+#include "fearless/sync/nonpoison.hpp"
+#include "fearless/sync/once_lock.hpp"
+#include "fearless/sync/rwlock.hpp"
 
 namespace {
 
@@ -135,6 +141,36 @@ static_assert(!Send<std::weak_ptr<fearless::Rc<int>>>);
 static_assert(!Send<std::lock_guard<std::mutex>> && !Sync<std::lock_guard<std::mutex>>);
 static_assert(!Send<std::unique_lock<std::mutex>> && !Sync<std::unique_lock<std::mutex>>);
 static_assert(!Send<std::scoped_lock<std::mutex, std::mutex>>);
+
+// fearless::sync types, checked against their real definitions.
+namespace fs = fearless::sync;
+using RcI = fearless::Rc<int>;
+static_assert(Send<fs::Arc<int>> && Sync<fs::Arc<int>>);
+static_assert(!Send<fs::Arc<RcI>> && !Sync<fs::Arc<RcI>>);
+static_assert(!Send<fs::Arc<CellLike>>);  // shared between threads needs Sync
+static_assert(!Send<fs::Weak<CellLike>> && Send<fs::Weak<int>>);
+static_assert(Send<fs::Mutex<int>> && Sync<fs::Mutex<int>>);
+static_assert(Sync<fs::Mutex<CellLike>>);  // the lock makes a non-Sync value shareable
+static_assert(Send<fs::Arc<fs::Mutex<CellLike>>>);
+static_assert(!Sync<fs::Mutex<RcI>> && !Send<fs::Mutex<RcI>>);
+static_assert(!Send<fs::Arc<fs::Mutex<RcI>>>);
+static_assert(Send<fs::Arc<fs::Mutex<std::vector<int>>>>);
+static_assert(Send<fs::RwLock<int>> && Sync<fs::RwLock<int>>);
+static_assert(Send<fs::RwLock<CellLike>> && !Sync<fs::RwLock<CellLike>>);  // readers share it
+static_assert(!Sync<fs::RwLock<RcI>>);
+static_assert(!Send<fs::Arc<fs::RwLock<CellLike>>>);
+static_assert(Sync<fs::nonpoison::Mutex<CellLike>> && !Sync<fs::nonpoison::RwLock<CellLike>>);
+static_assert(!Sync<fs::OnceLock<CellLike>> && Sync<fs::OnceLock<int>>);
+static_assert(Sync<fs::LazyLock<int>> && !Sync<fs::LazyLock<CellLike>>);
+static_assert(!Send<fs::MutexGuard<int>> && !Sync<fs::MutexGuard<int>>);
+static_assert(!Send<fs::RwLockReadGuard<int>> && !Sync<fs::RwLockReadGuard<int>>);
+static_assert(!Send<fs::RwLockWriteGuard<int>> && !Sync<fs::RwLockWriteGuard<int>>);
+static_assert(!Send<fs::nonpoison::MutexGuard<int>> && !Sync<fs::nonpoison::MutexGuard<int>>);
+static_assert(!Send<fs::nonpoison::RwLockReadGuard<int>> && !Send<fs::nonpoison::RwLockWriteGuard<int>>);
+// What lock().unwrap() really returns is a guard, and it is refused.
+static_assert(!Send<decltype(std::declval<const fs::Mutex<int>&>().lock().unwrap())>);
+static_assert(!Send<decltype(std::declval<const fs::RwLock<int>&>().read().unwrap())>);
+static_assert(!Send<decltype(std::declval<const fs::nonpoison::Mutex<int>&>().lock())>);
 
 // A closure's captures are invisible (documented): this is why spawn's
 // checkable form is callable + arguments.

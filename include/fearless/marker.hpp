@@ -29,9 +29,11 @@
 //    the element is Send and Sync; std::future / std::promise: when T is Send;
 //  * std::lock_guard, std::unique_lock, std::shared_lock, std::scoped_lock, and
 //    every fearless guard: neither (a lock must be released by the thread that
-//    took it); fearless::Rc / RcWeak: neither; fearless::Arc<T>: Send and Sync
-//    when T is Send and Sync; fearless::Mutex<T>: Send and Sync when T is Send;
-//    RwLock<T>: Send when T is Send, Sync when T is Send and Sync;
+//    took it); fearless::Rc / RcWeak: neither; fearless::sync::Arc<T> / Weak<T>:
+//    Send and Sync when T is Send and Sync; Mutex<T>: Send and Sync when T is
+//    Send; RwLock<T>, OnceLock<T>: Send when T is Send, Sync when T is Send
+//    and Sync; channel ends: Send and Sync when the message type is Send,
+//    except mpsc::Receiver, which is never Sync;
 //  * any other class type: Send and Sync unless it says otherwise. C++ cannot
 //    walk a class's members the way Rust's auto traits do, so a class holding
 //    a raw pointer, an Rc or a guard must opt out itself (below).
@@ -372,6 +374,148 @@ template <class... Ms>
 struct send_trait<std::scoped_lock<Ms...>> : std::false_type {};
 template <class... Ms>
 struct sync_trait<std::scoped_lock<Ms...>> : std::false_type {};
+
+// ---- Rust's rules for fearless's own types ---------------------------------
+// Declared here, next to the rules for standard types, so that they hold in
+// every translation unit whatever it includes (marker_test checks each one
+// against the real definitions).
+namespace sync {
+template <class T>
+class Arc;
+template <class T>
+class Weak;
+template <class T>
+class Mutex;
+template <class T>
+class MutexGuard;
+template <class T>
+class RwLock;
+template <class T>
+class RwLockReadGuard;
+template <class T>
+class RwLockWriteGuard;
+template <class T>
+class OnceLock;
+template <class T, class F>
+class LazyLock;
+namespace nonpoison {
+template <class T>
+class Mutex;
+template <class T>
+class MutexGuard;
+template <class T>
+class RwLock;
+template <class T>
+class RwLockReadGuard;
+template <class T>
+class RwLockWriteGuard;
+}  // namespace nonpoison
+namespace mpsc {
+template <class T>
+class Sender;
+template <class T>
+class SyncSender;
+template <class T>
+class Receiver;
+}  // namespace mpsc
+namespace mpmc {
+template <class T>
+class Sender;
+template <class T>
+class Receiver;
+}  // namespace mpmc
+}  // namespace sync
+
+// Arc<T> / Weak<T>: every clone may be on another thread, reading the value
+// concurrently (Sync) and possibly destroying it (Send).
+template <class T>
+struct send_trait<sync::Arc<T>> : std::bool_constant<Send<T> && Sync<T>> {};
+template <class T>
+struct sync_trait<sync::Arc<T>> : std::bool_constant<Send<T> && Sync<T>> {};
+template <class T>
+struct send_trait<sync::Weak<T>> : std::bool_constant<Send<T> && Sync<T>> {};
+template <class T>
+struct sync_trait<sync::Weak<T>> : std::bool_constant<Send<T> && Sync<T>> {};
+
+// Mutex<T>: whoever holds the lock gets `T&` on their thread, so sharing the
+// Mutex only needs T: Send. RwLock<T>: readers share `const T&` concurrently,
+// so it also needs T: Sync. OnceLock/LazyLock: like RwLock (many readers, the
+// value set or built on whichever thread comes first).
+template <class T>
+struct send_trait<sync::Mutex<T>> : std::bool_constant<Send<T>> {};
+template <class T>
+struct sync_trait<sync::Mutex<T>> : std::bool_constant<Send<T>> {};
+template <class T>
+struct send_trait<sync::nonpoison::Mutex<T>> : std::bool_constant<Send<T>> {};
+template <class T>
+struct sync_trait<sync::nonpoison::Mutex<T>> : std::bool_constant<Send<T>> {};
+template <class T>
+struct send_trait<sync::RwLock<T>> : std::bool_constant<Send<T>> {};
+template <class T>
+struct sync_trait<sync::RwLock<T>> : std::bool_constant<Send<T> && Sync<T>> {};
+template <class T>
+struct send_trait<sync::nonpoison::RwLock<T>> : std::bool_constant<Send<T>> {};
+template <class T>
+struct sync_trait<sync::nonpoison::RwLock<T>> : std::bool_constant<Send<T> && Sync<T>> {};
+template <class T>
+struct send_trait<sync::OnceLock<T>> : std::bool_constant<Send<T>> {};
+template <class T>
+struct sync_trait<sync::OnceLock<T>> : std::bool_constant<Send<T> && Sync<T>> {};
+template <class T, class F>
+struct send_trait<sync::LazyLock<T, F>> : std::bool_constant<Send<T> && Send<F>> {};
+template <class T, class F>
+struct sync_trait<sync::LazyLock<T, F>> : std::bool_constant<Send<T> && Sync<T> && Send<F>> {};
+
+// Guards: neither. A lock must be released by the thread that took it (and
+// a guard shared by reference would hand out `T&` to several threads).
+template <class T>
+struct send_trait<sync::MutexGuard<T>> : std::false_type {};
+template <class T>
+struct sync_trait<sync::MutexGuard<T>> : std::false_type {};
+template <class T>
+struct send_trait<sync::RwLockReadGuard<T>> : std::false_type {};
+template <class T>
+struct sync_trait<sync::RwLockReadGuard<T>> : std::false_type {};
+template <class T>
+struct send_trait<sync::RwLockWriteGuard<T>> : std::false_type {};
+template <class T>
+struct sync_trait<sync::RwLockWriteGuard<T>> : std::false_type {};
+template <class T>
+struct send_trait<sync::nonpoison::MutexGuard<T>> : std::false_type {};
+template <class T>
+struct sync_trait<sync::nonpoison::MutexGuard<T>> : std::false_type {};
+template <class T>
+struct send_trait<sync::nonpoison::RwLockReadGuard<T>> : std::false_type {};
+template <class T>
+struct sync_trait<sync::nonpoison::RwLockReadGuard<T>> : std::false_type {};
+template <class T>
+struct send_trait<sync::nonpoison::RwLockWriteGuard<T>> : std::false_type {};
+template <class T>
+struct sync_trait<sync::nonpoison::RwLockWriteGuard<T>> : std::false_type {};
+
+// Channel ends (Rust's std::sync::mpsc and crossbeam-channel): Send and Sync
+// when the message is Send, except mpsc::Receiver, which is never Sync (one
+// consumer; clone an mpmc::Receiver to share the receiving side).
+template <class T>
+struct send_trait<sync::mpsc::Sender<T>> : std::bool_constant<Send<T>> {};
+template <class T>
+struct sync_trait<sync::mpsc::Sender<T>> : std::bool_constant<Send<T>> {};
+template <class T>
+struct send_trait<sync::mpsc::SyncSender<T>> : std::bool_constant<Send<T>> {};
+template <class T>
+struct sync_trait<sync::mpsc::SyncSender<T>> : std::bool_constant<Send<T>> {};
+template <class T>
+struct send_trait<sync::mpsc::Receiver<T>> : std::bool_constant<Send<T>> {};
+template <class T>
+struct sync_trait<sync::mpsc::Receiver<T>> : std::false_type {};
+template <class T>
+struct send_trait<sync::mpmc::Sender<T>> : std::bool_constant<Send<T>> {};
+template <class T>
+struct sync_trait<sync::mpmc::Sender<T>> : std::bool_constant<Send<T>> {};
+template <class T>
+struct send_trait<sync::mpmc::Receiver<T>> : std::bool_constant<Send<T>> {};
+template <class T>
+struct sync_trait<sync::mpmc::Receiver<T>> : std::bool_constant<Send<T>> {};
 
 namespace detail::marker {
 

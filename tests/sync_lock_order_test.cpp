@@ -11,7 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "fearless/sync/condvar.hpp"
 #include "fearless/sync/mutex.hpp"
+#include "fearless/sync/nonpoison.hpp"
+#include "fearless/sync/rwlock.hpp"
 #include "fearless/thread.hpp"
 
 namespace {
@@ -220,6 +223,102 @@ TEST_F(LockOrderTest, HandlerMayTakeFearlessLocks) {
     auto ga = a.lock().unwrap();
   }
   EXPECT_EQ(*log.lock().unwrap(), 1);
+}
+
+TEST_F(LockOrderTest, RwLockReadAndWriteOrdersAreChecked) {
+  fearless::sync::RwLock<int> a(0);
+  fearless::sync::RwLock<int> b(0);
+  on_thread("reader", [&] {
+    auto ra = a.read().unwrap();
+    auto wb = b.write().unwrap();
+  });
+  on_thread("writer", [&] {
+    auto rb = b.read().unwrap();
+    auto wa = a.write().unwrap();
+  });
+  auto rs = reports();
+  ASSERT_EQ(rs.size(), 1u);
+  EXPECT_EQ(rs[0].cycle[0].thread, "writer");
+  EXPECT_EQ(rs[0].cycle[1].thread, "reader");
+}
+
+TEST_F(LockOrderTest, MixedLockKindsFormOneGraph) {
+  Mutex<int> m;
+  fearless::sync::RwLock<int> rw(0);
+  fearless::sync::nonpoison::Mutex<int> np(0);
+  {
+    auto g1 = m.lock().unwrap();
+    auto g2 = rw.read().unwrap();
+  }
+  {
+    auto g2 = rw.write().unwrap();
+    auto g3 = np.lock();
+  }
+  {
+    auto g3 = np.lock();
+    auto g1 = m.lock().unwrap();  // m -> rw -> np -> m
+  }
+  auto rs = reports();
+  ASSERT_EQ(rs.size(), 1u);
+  EXPECT_EQ(rs[0].cycle.size(), 3u);
+}
+
+TEST_F(LockOrderTest, CondvarWaitWithOnlyItsMutexIsQuiet) {
+  Mutex<int> m(0);
+  Mutex<int> other(0);
+  fearless::sync::Condvar cv;
+  auto producer = fearless::thread::spawn([&] {
+    for (int i = 0; i < 50; ++i) {
+      {
+        auto g = m.lock().unwrap();
+        ++*g;
+        auto o = other.lock().unwrap();  // m -> other, always
+        ++*o;
+      }
+      cv.notify_all();
+    }
+  });
+  {
+    auto g = m.lock().unwrap();
+    g = cv.wait_while(std::move(g), [](int& v) { return v < 50; }).unwrap();
+    auto o = other.lock().unwrap();  // after the wait, m is held again: m -> other
+    EXPECT_EQ(*o, 50);
+  }
+  producer.join().unwrap();
+  EXPECT_TRUE(reports().empty());
+}
+
+TEST_F(LockOrderTest, CondvarWaitHoldsTheMutexAgainAfterwards) {
+  Mutex<int> m(0);
+  Mutex<int> n(0);
+  fearless::sync::Condvar cv;
+  {
+    auto g = m.lock().unwrap();
+    auto r = cv.wait_timeout(std::move(g), std::chrono::milliseconds(1)).unwrap();
+    auto gn = n.lock().unwrap();  // m (reacquired by the wait) -> n
+  }
+  {
+    auto gn = n.lock().unwrap();
+    auto g = m.lock().unwrap();  // n -> m: inverts the order seen after the wait
+  }
+  EXPECT_EQ(reports().size(), 1u);
+}
+
+TEST_F(LockOrderTest, WaitingWhileHoldingAnotherLockIsReported) {
+  // The wait's reacquisition of m happens while b is held (b -> m), but b
+  // was taken while holding m (m -> b): whoever must take m and then b to
+  // notify can deadlock against the waiter.
+  Mutex<int> m(0);
+  Mutex<int> b(0);
+  fearless::sync::Condvar cv;
+  {
+    auto g = m.lock().unwrap();
+    auto gb = b.lock().unwrap();
+    auto r = cv.wait_timeout(std::move(g), std::chrono::milliseconds(1)).unwrap();
+  }
+  auto rs = reports();
+  ASSERT_EQ(rs.size(), 1u);
+  EXPECT_EQ(rs[0].cycle.size(), 2u);
 }
 
 using LockOrderDeathTest = LockOrderTest;

@@ -24,6 +24,13 @@
 #include <utility>
 #include <vector>
 
+// The disconnection tests need the channels; they are compiled in once those exist.
+#if __has_include("fearless/sync/mpsc.hpp")
+#  include "fearless/sync/mpsc.hpp"
+#  define FEARLESS_TEST_HAVE_MPSC 1
+#else
+#  define FEARLESS_TEST_HAVE_MPSC 0
+#endif
 
 namespace thread = fearless::thread;
 using namespace std::chrono_literals;
@@ -455,6 +462,22 @@ TEST_F(ThreadPanics, PanickingIsTrueDuringUnwinding) {
   EXPECT_FALSE(thread::panicking());
 }
 
+TEST_F(ThreadPanics, PthreadExitIsReportedAsAPanic) {
+  std::atomic<bool> destroyed{false};
+  struct SetOnDestroy {
+    std::atomic<bool>* flag;
+    ~SetOnDestroy() { flag->store(true); }
+  };
+  auto h = thread::spawn([&destroyed]() -> int {
+    SetOnDestroy local{&destroyed};
+    ::pthread_exit(nullptr);
+  });
+  auto r = h.join();
+  ASSERT_TRUE(r.is_err());
+  EXPECT_EQ(r.unwrap_err().message(), "thread exited through pthread_exit or cancellation");
+  EXPECT_TRUE(destroyed.load());  // the forced unwinding ran the destructors
+}
+
 // ---- current, Thread, ThreadId -------------------------------------------------------
 
 TEST(ThreadCurrent, MainThreadIsNamedMain) {
@@ -681,3 +704,52 @@ TEST(ThreadAvailableParallelism, HonoursTheCallingThreadsAffinity) {
   });
   EXPECT_EQ(h.join().unwrap(), 1u);
 }
+
+// ---- captures dropped when the worker ends: the seed's channel pattern ---------------
+
+#if FEARLESS_TEST_HAVE_MPSC
+TEST(ThreadChannels, SenderMovedIntoWorkerDisconnectsWhenItEnds) {
+  auto [tx, rx] = fearless::sync::mpsc::channel<int>();
+  std::atomic<bool> joined{false};
+  std::atomic<bool> release{false};
+  auto h = thread::spawn([tx = std::move(tx), &release]() mutable {
+    for (int i = 1; i <= 5; ++i) tx.send(i).unwrap();
+    // The worker returns, but its thread lingers (a thread-local destructor
+    // waits): the Sender must be gone already, or the loop below never ends.
+    thread_local struct Linger {
+      std::atomic<bool>* release = nullptr;
+      ~Linger() {
+        while (release != nullptr && !release->load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+    } linger;
+    linger.release = &release;
+  });
+  std::vector<int> got;
+  for (auto v : rx) got.push_back(v);  // ends at disconnection, before any join
+  EXPECT_FALSE(joined.load());
+  EXPECT_EQ(got, (std::vector<int>{1, 2, 3, 4, 5}));
+  release.store(true);
+  h.join().unwrap();
+  joined.store(true);
+}
+
+TEST(ThreadChannels, SendersInManyWorkersEndTheReceiverLoopWithoutJoin) {
+  auto [tx, rx] = fearless::sync::mpsc::channel<int>();
+  std::vector<thread::JoinHandle<void>> workers;
+  for (int w = 0; w < 4; ++w) {
+    workers.push_back(thread::spawn([tx = tx.clone(), w] {
+      for (int i = 0; i < 100; ++i) tx.send(w * 1000 + i).unwrap();
+    }));
+  }
+  { auto dropped = std::move(tx); }  // the parent's own Sender goes too
+  long long sum = 0;
+  int count = 0;
+  for (int v : rx) {
+    sum += v;
+    ++count;
+  }
+  EXPECT_EQ(count, 400);
+  EXPECT_EQ(sum, 100LL * (0 + 1000 + 2000 + 3000) + 4 * (99 * 100 / 2));
+  for (auto& w : workers) w.join().unwrap();
+}
+#endif

@@ -1,6 +1,5 @@
 // Internal: creating an OS thread that runs a callable and keeps its outcome.
 #pragma once
-#include <cxxabi.h>
 #include <pthread.h>
 #include <unistd.h>
 
@@ -8,6 +7,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <exception>
 #include <functional>
 #include <new>
 #include <optional>
@@ -113,13 +113,18 @@ struct SpawnState final : Packet<T> {
       } else {
         r.emplace(std::in_place_index<0>, std::invoke(std::move(s->fn)));
       }
-    } catch (abi::__forced_unwind&) {
-      // pthread_exit/cancellation: record it, then let the unwinding finish.
-      PanicPayload p = PanicPayload::from_exception_ptr(
-          std::make_exception_ptr(Panic("thread exited through pthread_exit or cancellation")));
-      s->finish(std::optional<Result<T, PanicPayload>>(std::in_place, std::in_place_index<1>, std::move(p)));
-      throw;
     } catch (...) {
+      if (!std::current_exception()) {
+        // Not a C++ exception: glibc's forced unwinding (pthread_exit,
+        // cancellation) or a foreign exception. It cannot be kept and must be
+        // rethrown; record it and let the unwinding finish. (Detected here
+        // rather than with `catch (abi::__forced_unwind&)`, which binds a
+        // reference to a null object: undefined behaviour that UBSan reports.)
+        PanicPayload p = PanicPayload::from_exception_ptr(
+            std::make_exception_ptr(Panic("thread exited through pthread_exit or cancellation")));
+        s->finish(std::optional<Result<T, PanicPayload>>(std::in_place, std::in_place_index<1>, std::move(p)));
+        throw;
+      }
       PanicPayload p = PanicPayload::capture_current();
       run_panic_hook(PanicInfo{p, s->name ? std::string_view(*s->name) : std::string_view("<unnamed>")});
       r.emplace(std::in_place_index<1>, std::move(p));

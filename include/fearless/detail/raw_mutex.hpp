@@ -108,7 +108,11 @@ class FEARLESS_CAPABILITY("mutex") RawMutex {
   // Spins before sleeping; ~100 polls (about a microsecond) covers a typical
   // short critical section on another core without burning a time slice when
   // the holder is descheduled.
+#ifdef FEARLESS_MUTEX_SPIN_POLLS
+  static constexpr int kSpinPolls = FEARLESS_MUTEX_SPIN_POLLS;
+#else
   static constexpr int kSpinPolls = 100;
+#endif
 
   FEARLESS_NOINLINE void lock_contended(std::uint32_t s) noexcept {
     for (int i = 0; i < kSpinPolls; ++i) {

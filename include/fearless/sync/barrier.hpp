@@ -43,7 +43,7 @@ class Barrier {
   // Blocks until `n` threads (this one included) have called wait() in this
   // round; then all return, one of them with is_leader() true. Waiters spin
   // briefly, then sleep on a futex.
-  BarrierWaitResult wait() {
+  BarrierWaitResult wait() const {
     lock_.lock();
     // relaxed: read and written only under lock_.
     const std::uint32_t gen = generation_.load(std::memory_order_relaxed);
@@ -70,11 +70,11 @@ class Barrier {
   }
 
  private:
-  fearless::detail::RawMutex lock_;
+  mutable fearless::detail::RawMutex lock_;
   // The futex word: bumped when a round completes. A thread cannot miss a
   // round's change, since every round needs it to arrive.
-  fearless::detail::Atomic<std::uint32_t> generation_{0};
-  std::size_t count_ FEARLESS_GUARDED_BY(lock_) = 0;
+  mutable fearless::detail::Atomic<std::uint32_t> generation_{0};
+  mutable std::size_t count_ FEARLESS_GUARDED_BY(lock_) = 0;
   const std::size_t n_;
 };
 

@@ -1,0 +1,261 @@
+// Arc<T> / Weak<T>: one allocation, const access, counts, clone forms,
+// downgrade/upgrade, get_mut, make_mut, try_unwrap, into_inner, ptr_eq,
+// moved-from behaviour, every value destroyed exactly once, and counts under
+// concurrent clone / drop / upgrade.
+#include "fearless/sync/arc.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "fearless/sync/mutex.hpp"
+#include "fearless/thread.hpp"
+#include "sync_test_util.hpp"
+
+namespace {
+
+using fearless::sync::Arc;
+using fearless::sync::Mutex;
+using fearless::sync::Weak;
+using sync_test::Tracked;
+
+static_assert(sizeof(Arc<int>) == sizeof(void*));
+static_assert(sizeof(Arc<std::string>) == sizeof(void*));
+static_assert(sizeof(Weak<int>) == sizeof(void*));
+static_assert(std::is_same_v<decltype(*std::declval<Arc<int>&>()), const int&>);
+static_assert(std::is_same_v<decltype(std::declval<Arc<int>&>().operator->()), const int*>);
+
+class ArcTest : public ::testing::Test {
+ protected:
+  void SetUp() override { base_ = Tracked::live.load(); }
+  void TearDown() override { EXPECT_EQ(Tracked::live.load(), base_); }
+  long base_ = 0;
+};
+
+TEST_F(ArcTest, SeedProgramShape) {
+  auto counter = Arc<Mutex<int>>::make(0);
+  std::vector<fearless::thread::JoinHandle<void>> handles;
+  for (int i = 0; i < 3; ++i) {
+    auto c = Arc<Mutex<int>>::clone(counter);
+    handles.push_back(fearless::thread::spawn([c = std::move(c)] {
+      auto num = c->lock().unwrap();
+      *num += 1;
+    }));
+  }
+  for (auto& h : handles) h.join().unwrap();
+  EXPECT_EQ(*counter->lock().unwrap(), 3);
+  EXPECT_EQ(counter.strong_count(), 1u);
+}
+
+TEST_F(ArcTest, MakeFromAndCounts) {
+  auto a = Arc<Tracked>::make(5);
+  EXPECT_EQ(a->value, 5);
+  EXPECT_EQ(Arc<Tracked>::strong_count(a), 1u);
+  EXPECT_EQ(Arc<Tracked>::weak_count(a), 0u);
+  {
+    Arc<Tracked> b = a;  // copy = clone
+    auto c = a.clone();
+    auto d = Arc<Tracked>::clone(a);
+    EXPECT_EQ(a.strong_count(), 4u);
+    EXPECT_TRUE(Arc<Tracked>::ptr_eq(a, d));
+    EXPECT_TRUE(b.ptr_eq(c));
+  }
+  EXPECT_EQ(a.strong_count(), 1u);
+  auto f = Arc<std::string>::from(std::string("hi"));
+  Arc<std::string> g(std::string("hi"));
+  EXPECT_EQ(f, g);  // compares values
+  EXPECT_FALSE(Arc<std::string>::ptr_eq(f, g));
+  EXPECT_EQ(*Arc<std::string>::as_ptr(f), "hi");
+}
+
+TEST_F(ArcTest, ValueDestroyedWithTheLastArc) {
+  const long before = Tracked::live.load();
+  auto a = Arc<Tracked>::make(1);
+  auto b = a;
+  EXPECT_EQ(Tracked::live.load(), before + 1);
+  a = Arc<Tracked>::make(2);  // assignment drops one reference
+  EXPECT_EQ(Tracked::live.load(), before + 2);
+  b = a;
+  EXPECT_EQ(Tracked::live.load(), before + 1);
+  b = std::move(a);
+  EXPECT_EQ(b->value, 2);
+  EXPECT_EQ(b.strong_count(), 1u);
+}
+
+TEST_F(ArcTest, MovedFromIsEmpty) {
+  auto a = Arc<int>::make(1);
+  auto b = std::move(a);
+  EXPECT_EQ(a.strong_count(), 0u);  // NOLINT(bugprone-use-after-move)
+  EXPECT_EQ(a.as_ptr(), nullptr);
+  EXPECT_THROW((void)*a, fearless::Panic);
+  EXPECT_THROW((void)a.downgrade(), fearless::Panic);
+  Arc<int> c = a;  // copying an empty Arc gives an empty Arc
+  EXPECT_EQ(c.strong_count(), 0u);
+  EXPECT_EQ(*b, 1);
+}
+
+TEST_F(ArcTest, WeakUpgradeAndCounts) {
+  Weak<Tracked> w;
+  {
+    auto a = Arc<Tracked>::make(3);
+    w = a.downgrade();
+    auto w2 = Arc<Tracked>::downgrade(a);
+    EXPECT_EQ(a.weak_count(), 2u);
+    EXPECT_EQ(w.strong_count(), 1u);
+    EXPECT_EQ(w.weak_count(), 2u);
+    EXPECT_TRUE(Weak<Tracked>::ptr_eq(w, w2));
+    auto up = w.upgrade();
+    ASSERT_TRUE(up.has_value());
+    EXPECT_EQ((*up)->value, 3);
+    EXPECT_EQ(a.strong_count(), 2u);
+  }
+  EXPECT_FALSE(w.upgrade().has_value());  // value gone, allocation kept for w
+  EXPECT_EQ(w.strong_count(), 0u);
+  EXPECT_EQ(w.weak_count(), 0u);
+  Weak<int> empty;
+  EXPECT_FALSE(empty.upgrade().has_value());
+  EXPECT_EQ(empty.strong_count(), 0u);
+  EXPECT_TRUE(Weak<int>::ptr_eq(empty, Weak<int>()));
+}
+
+TEST_F(ArcTest, GetMutOnlyWhenUnique) {
+  auto a = Arc<int>::make(1);
+  ASSERT_NE(a.get_mut(), nullptr);
+  *a.get_mut() = 2;
+  {
+    auto b = a;
+    EXPECT_EQ(Arc<int>::get_mut(a), nullptr);
+  }
+  {
+    auto w = a.downgrade();
+    EXPECT_EQ(a.get_mut(), nullptr);  // a Weak could upgrade
+  }
+  EXPECT_EQ(*a.get_mut(), 2);
+}
+
+TEST_F(ArcTest, MakeMutClonesWhenShared) {
+  auto a = Arc<Tracked>::make(1);
+  auto b = a;
+  a.make_mut().value = 2;  // a now owns a copy
+  EXPECT_FALSE(Arc<Tracked>::ptr_eq(a, b));
+  EXPECT_EQ(a->value, 2);
+  EXPECT_EQ(b->value, 1);
+  const Tracked* before = a.as_ptr();
+  a.make_mut().value = 3;  // unique: no copy
+  EXPECT_EQ(a.as_ptr(), before);
+}
+
+TEST_F(ArcTest, MakeMutDisassociatesWeaks) {
+  auto a = Arc<Tracked>::make(1);
+  auto w = a.downgrade();
+  Arc<Tracked>::make_mut(a).value = 5;
+  EXPECT_EQ(a->value, 5);
+  EXPECT_FALSE(w.upgrade().has_value());
+  EXPECT_EQ(a.weak_count(), 0u);
+}
+
+TEST_F(ArcTest, TryUnwrap) {
+  auto a = Arc<Tracked>::make(7);
+  auto b = a;
+  auto r = Arc<Tracked>::try_unwrap(std::move(a));
+  ASSERT_TRUE(r.is_err());
+  Arc<Tracked> back = std::move(r).unwrap_err();  // handed back unchanged
+  EXPECT_EQ(back.strong_count(), 2u);
+  b = Arc<Tracked>::make(0);
+  auto w = back.downgrade();
+  auto ok = Arc<Tracked>::try_unwrap(std::move(back));
+  ASSERT_TRUE(ok.is_ok());
+  EXPECT_EQ(ok.unwrap().value, 7);
+  EXPECT_FALSE(w.upgrade().has_value());
+}
+
+TEST_F(ArcTest, IntoInner) {
+  auto a = Arc<Tracked>::make(8);
+  auto b = a;
+  EXPECT_FALSE(Arc<Tracked>::into_inner(std::move(a)).has_value());
+  EXPECT_EQ(b.strong_count(), 1u);
+  auto v = Arc<Tracked>::into_inner(std::move(b));
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->value, 8);
+}
+
+TEST_F(ArcTest, IntoInnerExactlyOneWinnerUnderRace) {
+  const int rounds = static_cast<int>(sync_test::scaled(2000, 50));
+  for (int i = 0; i < rounds; ++i) {
+    auto a = Arc<Tracked>::make(i);
+    auto b = a;
+    std::atomic<int> winners{0};
+    fearless::thread::scope([&](auto& s) {
+      s.spawn([&] { winners += Arc<Tracked>::into_inner(std::move(a)).has_value(); });
+      s.spawn([&] { winners += Arc<Tracked>::into_inner(std::move(b)).has_value(); });
+    });
+    ASSERT_EQ(winners.load(), 1);
+  }
+}
+
+TEST_F(ArcTest, ConcurrentCloneDropUpgrade) {
+  auto a = Arc<Tracked>::make(42);
+  auto w = a.downgrade();
+  const std::size_t iters = sync_test::scaled(100000, 1000);
+  std::atomic<long> upgrades{0};
+  fearless::thread::scope([&](auto& s) {
+    for (int t = 0; t < 2; ++t) {
+      s.spawn([&] {
+        std::vector<Arc<Tracked>> held;
+        for (std::size_t i = 0; i < iters; ++i) {
+          held.push_back(a.clone());
+          if (held.size() == 8) held.clear();
+        }
+      });
+      s.spawn([&] {
+        for (std::size_t i = 0; i < iters; ++i) {
+          auto w2 = w.clone();
+          if (auto up = w2.upgrade()) {
+            EXPECT_EQ((*up)->value, 42);
+            upgrades.fetch_add(1);
+          }
+        }
+      });
+    }
+  });
+  EXPECT_EQ(upgrades.load(), static_cast<long>(2 * iters));  // `a` lived throughout
+  EXPECT_EQ(a.strong_count(), 1u);
+  EXPECT_EQ(a.weak_count(), 1u);
+}
+
+TEST_F(ArcTest, LastDropRacesWithUpgrade) {
+  // Upgrades racing with the final drop either succeed (and see the live
+  // value) or fail; the value is destroyed exactly once either way.
+  const int rounds = static_cast<int>(sync_test::scaled(3000, 50));
+  for (int i = 0; i < rounds; ++i) {
+    auto a = Arc<Tracked>::make(i);
+    auto w = a.downgrade();
+    fearless::thread::scope([&](auto& s) {
+      s.spawn([&] { Arc<Tracked> gone = std::move(a); });
+      s.spawn([&, i] {
+        if (auto up = w.upgrade()) {
+          EXPECT_EQ((*up)->value, i);
+        }
+      });
+    });
+    EXPECT_FALSE(w.upgrade().has_value());
+  }
+}
+
+TEST_F(ArcTest, SharedThroughThreadsOnlyConstAccess) {
+  auto data = Arc<std::vector<int>>::make(std::vector<int>{1, 2, 3});
+  long sum = 0;
+  fearless::thread::scope([&](auto& s) {
+    auto h = s.spawn([d = data.clone()] {
+      long t = 0;
+      for (int v : *d) t += v;
+      return t;
+    });
+    sum = h.join().unwrap();
+  });
+  EXPECT_EQ(sum, 6);
+}
+
+}  // namespace

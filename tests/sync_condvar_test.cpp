@@ -1,0 +1,280 @@
+// Condvar: wait / wait_while / wait_timeout / wait_timeout_while, notify_one /
+// notify_all, producer/consumer with exact counts, no lost wake-ups,
+// poisoning seen on wake-up, timeouts of every size.
+#include "fearless/sync/condvar.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <deque>
+#include <stdexcept>
+#include <vector>
+
+#include "fearless/sync/arc.hpp"
+#include "fearless/sync/mutex.hpp"
+#include "fearless/thread.hpp"
+#include "sync_test_util.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using fearless::sync::Arc;
+using fearless::sync::Condvar;
+using fearless::sync::Mutex;
+
+static_assert(sizeof(Condvar) == 8);
+
+TEST(Condvar, SeedStyleWaitWhile) {
+  // Rust docs: a pair (Mutex<bool>, Condvar); a spawned thread sets the flag.
+  struct Pair {
+    Mutex<bool> started{false};
+    Condvar cv;
+  };
+  auto pair = Arc<Pair>::make();
+  auto h = fearless::thread::spawn([pair2 = pair.clone()] {
+    *pair2->started.lock().unwrap() = true;
+    pair2->cv.notify_one();
+  });
+  auto g = pair->cv.wait_while(pair->started.lock().unwrap(), [](bool& s) { return !s; }).unwrap();
+  EXPECT_TRUE(*g);
+  h.join().unwrap();
+}
+
+TEST(Condvar, WaitLoop) {
+  Mutex<int> m(0);
+  Condvar cv;
+  fearless::thread::scope([&](auto& s) {
+    s.spawn([&] {
+      fearless::thread::sleep(5ms);
+      *m.lock().unwrap() = 1;
+      cv.notify_all();
+    });
+    auto g = m.lock().unwrap();
+    while (*g == 0) g = cv.wait(std::move(g)).unwrap();
+    EXPECT_EQ(*g, 1);
+  });
+}
+
+TEST(Condvar, WaitWhileChecksBeforeWaiting) {
+  Mutex<int> m(3);
+  Condvar cv;
+  int calls = 0;
+  auto g = cv.wait_while(m.lock().unwrap(), [&](int& v) {
+    ++calls;
+    return v != 3;
+  });
+  EXPECT_TRUE(g.is_ok());
+  EXPECT_EQ(calls, 1);
+}
+
+TEST(Condvar, WaitTimeoutTimesOut) {
+  Mutex<int> m(0);
+  Condvar cv;
+  const auto start = std::chrono::steady_clock::now();
+  auto [g, res] = cv.wait_timeout(m.lock().unwrap(), 20ms).unwrap();
+  EXPECT_TRUE(res.timed_out());
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 20ms);
+  EXPECT_EQ(*g, 0);  // the lock is held again
+  EXPECT_TRUE(m.try_lock().is_err());
+}
+
+TEST(Condvar, TimeoutsOfEverySize) {
+  Mutex<int> m(0);
+  Condvar cv;
+  auto g = m.lock().unwrap();
+  for (auto d : {0ns, -5ns, std::chrono::nanoseconds::min()}) {
+    auto r = cv.wait_timeout(std::move(g), d).unwrap();
+    EXPECT_TRUE(r.second.timed_out());
+    g = std::move(r.first);
+  }
+  auto r = cv.wait_timeout(std::move(g), std::chrono::duration<double>(-1.0)).unwrap();
+  EXPECT_TRUE(r.second.timed_out());
+  g = std::move(r.first);
+  // Huge timeouts must not overflow: they wait (until notified).
+  fearless::thread::scope([&](auto& s) {
+    s.spawn([&] {
+      *m.lock().unwrap() = 1;
+      cv.notify_all();
+    });
+    auto [g2, res] = cv.wait_timeout_while(std::move(g), std::chrono::hours::max(), [](int& v) { return v == 0; }).unwrap();
+    EXPECT_FALSE(res.timed_out());
+    EXPECT_EQ(*g2, 1);
+  });
+}
+
+TEST(Condvar, WaitTimeoutWhile) {
+  Mutex<int> m(0);
+  Condvar cv;
+  {
+    auto [g, res] = cv.wait_timeout_while(m.lock().unwrap(), 10ms, [](int& v) { return v == 0; }).unwrap();
+    EXPECT_TRUE(res.timed_out());
+    EXPECT_EQ(*g, 0);
+  }
+  {
+    auto [g, res] = cv.wait_timeout_while(m.lock().unwrap(), 10ms, [](int& v) { return v != 0; }).unwrap();
+    EXPECT_FALSE(res.timed_out());  // condition already false: no wait
+  }
+  fearless::thread::scope([&](auto& s) {
+    s.spawn([&] {
+      fearless::thread::sleep(5ms);
+      *m.lock().unwrap() = 2;
+      cv.notify_one();
+    });
+    auto [g, res] = cv.wait_timeout_while(m.lock().unwrap(), 10s, [](int& v) { return v != 2; }).unwrap();
+    EXPECT_FALSE(res.timed_out());
+    EXPECT_EQ(*g, 2);
+  });
+}
+
+TEST(Condvar, SpuriousWakeupsNeverLeakOutOfWaitWhile) {
+  // Notifications while the condition is still true must not end the wait.
+  Mutex<int> m(0);
+  Condvar cv;
+  fearless::thread::scope([&](auto& s) {
+    s.spawn([&] {
+      for (int i = 1; i <= 50; ++i) {
+        *m.lock().unwrap() = i;
+        cv.notify_all();
+      }
+    });
+    auto g = cv.wait_while(m.lock().unwrap(), [](int& v) { return v < 50; }).unwrap();
+    EXPECT_EQ(*g, 50);
+  });
+}
+
+TEST(Condvar, NotifyAllWakesEveryWaiter) {
+  Mutex<bool> go(false);
+  Condvar cv;
+  std::atomic<int> woke{0};
+  fearless::thread::scope([&](auto& s) {
+    for (int t = 0; t < 4; ++t) {
+      s.spawn([&] {
+        auto g = cv.wait_while(go.lock().unwrap(), [](bool& b) { return !b; }).unwrap();
+        woke.fetch_add(1);
+      });
+    }
+    fearless::thread::sleep(10ms);
+    *go.lock().unwrap() = true;
+    cv.notify_all();
+  });
+  EXPECT_EQ(woke.load(), 4);
+}
+
+TEST(Condvar, NotifyOneWakesOneAtATime) {
+  Mutex<int> tokens(0);
+  Condvar cv;
+  std::atomic<int> consumed{0};
+  fearless::thread::scope([&](auto& s) {
+    for (int t = 0; t < 3; ++t) {
+      s.spawn([&] {
+        auto g = cv.wait_while(tokens.lock().unwrap(), [](int& n) { return n == 0; }).unwrap();
+        --*g;
+        consumed.fetch_add(1);
+      });
+    }
+    for (int i = 0; i < 3; ++i) {
+      *tokens.lock().unwrap() += 1;
+      cv.notify_one();
+    }
+  });
+  EXPECT_EQ(consumed.load(), 3);
+  EXPECT_EQ(*tokens.lock().unwrap(), 0);
+}
+
+TEST(Condvar, ProducerConsumerEveryItemOnce) {
+  // Two consumers, one producer, an unbounded queue: every item is taken exactly once.
+  struct Queue {
+    std::deque<int> items;
+    bool closed = false;
+  };
+  Mutex<Queue> q;
+  Condvar cv;
+  const int n = static_cast<int>(sync_test::scaled(50000, 500));
+  std::vector<int> counts(static_cast<std::size_t>(n), 0);
+  std::vector<int> got_a;
+  std::vector<int> got_b;
+  fearless::thread::scope([&](auto& s) {
+    auto consume = [&](std::vector<int>& out) {
+      for (;;) {
+        auto g = cv.wait_while(q.lock().unwrap(), [](Queue& qq) { return qq.items.empty() && !qq.closed; }).unwrap();
+        if (g->items.empty()) return;
+        out.push_back(g->items.front());
+        g->items.pop_front();
+      }
+    };
+    s.spawn([&] { consume(got_a); });
+    s.spawn([&] { consume(got_b); });
+    for (int i = 0; i < n; ++i) {
+      q.lock().unwrap()->items.push_back(i);
+      cv.notify_one();
+    }
+    q.lock().unwrap()->closed = true;
+    cv.notify_all();
+  });
+  for (int v : got_a) counts[static_cast<std::size_t>(v)]++;
+  for (int v : got_b) counts[static_cast<std::size_t>(v)]++;
+  for (int c : counts) ASSERT_EQ(c, 1);
+  EXPECT_EQ(got_a.size() + got_b.size(), static_cast<std::size_t>(n));
+}
+
+TEST(Condvar, NoLostWakeupsPingPong) {
+  Mutex<int> turn(0);
+  Condvar cv;
+  const int rounds = static_cast<int>(sync_test::scaled(20000, 200));
+  fearless::thread::scope([&](auto& s) {
+    for (int me = 0; me < 2; ++me) {
+      s.spawn([&, me] {
+        for (int i = 0; i < rounds; ++i) {
+          auto g = cv.wait_while(turn.lock().unwrap(), [&](int& t) { return t % 2 != me; }).unwrap();
+          ++*g;
+          cv.notify_one();
+        }
+      });
+    }
+  });
+  EXPECT_EQ(*turn.lock().unwrap(), 2 * rounds);
+}
+
+TEST(Condvar, PoisonedWhileWaitingIsReported) {
+  Mutex<int> m(0);
+  Condvar cv;
+  fearless::thread::scope([&](auto& s) {
+    s.spawn([&] {
+      auto r = cv.wait_while(m.lock().unwrap(), [](int& v) { return v == 0; });
+      ASSERT_TRUE(r.is_err());
+      EXPECT_EQ(*r.unwrap_err().get_ref(), 1);  // the guard is in the error, lock held
+    });
+    fearless::thread::sleep(10ms);
+    try {
+      auto g = m.lock().unwrap();
+      *g = 1;
+      cv.notify_all();
+      throw std::runtime_error("poison while the waiter sleeps");
+    } catch (const std::runtime_error&) {
+    }
+  });
+  EXPECT_TRUE(m.is_poisoned());
+  // wait_timeout reports poisoning too, with the guard and the timeout flag.
+  auto r = cv.wait_timeout(m.lock().unwrap_err().into_inner(), 1ms);
+  ASSERT_TRUE(r.is_err());
+  EXPECT_TRUE(r.unwrap_err().get_ref().second.timed_out());
+}
+
+TEST(Condvar, MovedFromGuardPanics) {
+  Mutex<int> m(0);
+  Condvar cv;
+  auto g = m.lock().unwrap();
+  auto g2 = std::move(g);
+  EXPECT_THROW((void)cv.wait(std::move(g)), fearless::Panic);  // NOLINT(bugprone-use-after-move)
+}
+
+TEST(Condvar, NotifyWithoutWaitersIsNotRemembered) {
+  Mutex<int> m(0);
+  Condvar cv;
+  cv.notify_one();
+  cv.notify_all();
+  auto [g, res] = cv.wait_timeout(m.lock().unwrap(), 5ms).unwrap();
+  EXPECT_TRUE(res.timed_out());
+}
+
+}  // namespace

@@ -1,0 +1,305 @@
+// Mutex<T>: locking, guards, try_lock, poisoning (exceptions and thread
+// panics), get_mut / into_inner, contention with exact totals, sizes, and the
+// raw lock under Clang's thread-safety annotations.
+#include "fearless/sync/mutex.hpp"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "fearless/sync/arc.hpp"
+#include "fearless/thread.hpp"
+#include "sync_test_util.hpp"
+
+namespace {
+
+using fearless::sync::Arc;
+using fearless::sync::LockResult;
+using fearless::sync::Mutex;
+using fearless::sync::MutexGuard;
+using fearless::sync::PoisonError;
+using fearless::sync::TryLockError;
+
+static_assert(sizeof(Mutex<int>) <= 8);
+static_assert(sizeof(Mutex<char>) <= 8);
+static_assert(!std::is_copy_constructible_v<Mutex<int>>);
+static_assert(!std::is_move_constructible_v<Mutex<int>>);
+static_assert(!std::is_copy_constructible_v<MutexGuard<int>>);
+static_assert(std::is_nothrow_move_constructible_v<MutexGuard<int>>);
+static_assert(std::is_same_v<decltype(std::declval<const Mutex<int>&>().lock()), LockResult<MutexGuard<int>>>);
+
+void poison(const Mutex<int>& m) {
+  try {
+    auto g = m.lock().unwrap();
+    *g = 99;
+    throw std::runtime_error("boom");
+  } catch (const std::runtime_error&) {
+  }
+}
+
+TEST(Mutex, LockGivesAccessAndUnlocksOnDrop) {
+  Mutex<int> m(0);
+  {
+    auto g = m.lock().unwrap();
+    *g += 1;
+    EXPECT_TRUE(m.try_lock().is_err());
+  }
+  EXPECT_EQ(*m.lock().unwrap(), 1);
+  EXPECT_TRUE(m.try_lock().is_ok());
+}
+
+TEST(Mutex, ArrowAndConstructionInPlace) {
+  Mutex<std::string> m(3, 'x');
+  m.lock().unwrap()->append("y");
+  EXPECT_EQ(*m.lock().unwrap(), "xxxy");
+  Mutex<std::vector<int>> d;
+  EXPECT_TRUE(d.lock().unwrap()->empty());
+  Mutex deduced(5L);
+  static_assert(std::is_same_v<decltype(deduced), Mutex<long>>);
+}
+
+TEST(Mutex, MoveOnlyValue) {
+  Mutex<std::unique_ptr<int>> m(std::make_unique<int>(7));
+  EXPECT_EQ(**m.lock().unwrap(), 7);
+  std::unique_ptr<int> p = std::move(m).into_inner().unwrap();
+  EXPECT_EQ(*p, 7);
+}
+
+TEST(Mutex, GuardMoveTransfersTheLock) {
+  Mutex<int> m(1);
+  auto g1 = m.lock().unwrap();
+  MutexGuard<int> g2 = std::move(g1);
+  EXPECT_EQ(*g2, 1);
+  EXPECT_THROW((void)*g1, fearless::Panic);  // NOLINT(bugprone-use-after-move): moved-from is empty
+  EXPECT_TRUE(m.try_lock().is_err());
+  {
+    MutexGuard<int> g3 = std::move(g2);
+  }
+  EXPECT_TRUE(m.try_lock().is_ok());
+}
+
+TEST(Mutex, GuardMoveAssignReleasesTheOldLock) {
+  Mutex<int> a(1);
+  Mutex<int> b(2);
+  auto ga = a.lock().unwrap();
+  auto gb = b.lock().unwrap();
+  ga = std::move(gb);  // releases a, now holds b
+  EXPECT_EQ(*ga, 2);
+  EXPECT_TRUE(a.try_lock().is_ok());
+  EXPECT_TRUE(b.try_lock().is_err());
+}
+
+TEST(Mutex, TryLockWouldBlockFromAnotherThread) {
+  Mutex<int> m(0);
+  auto g = m.lock().unwrap();
+  auto h = fearless::thread::spawn([&] {
+    auto r = m.try_lock();
+    EXPECT_TRUE(r.is_err());
+    EXPECT_TRUE(r.unwrap_err().is_would_block());
+    EXPECT_EQ(r.unwrap_err().kind(), TryLockError<MutexGuard<int>>::Kind::WouldBlock);
+    EXPECT_STREQ(r.unwrap_err().what(), "try_lock failed because the operation would block");
+  });
+  h.join().unwrap();
+}
+
+TEST(Mutex, ExceptionWhileLockedPoisons) {
+  Mutex<int> m(0);
+  EXPECT_FALSE(m.is_poisoned());
+  poison(m);
+  EXPECT_TRUE(m.is_poisoned());
+  auto r = m.lock();
+  ASSERT_TRUE(r.is_err());
+  EXPECT_STREQ(r.unwrap_err().what(), "poisoned lock: another task failed inside");
+  EXPECT_EQ(*r.unwrap_err().get_ref(), 99);  // the write before the throw is kept
+  *r.unwrap_err().get_mut() = 5;
+  auto g = std::move(r).unwrap_err().into_inner();  // still locked by us
+  EXPECT_EQ(*g, 5);
+  EXPECT_TRUE(m.try_lock().is_err());
+}
+
+TEST(Mutex, UnwrapOnPoisonPanicsWithTheMessage) {
+  Mutex<int> m(0);
+  poison(m);
+  try {
+    (void)m.lock().unwrap();
+    FAIL() << "expected a panic";
+  } catch (const fearless::Panic& p) {
+    EXPECT_NE(std::string(p.what()).find("poisoned lock: another task failed inside"), std::string::npos);
+  }
+  EXPECT_TRUE(m.try_lock().unwrap_err().is_poisoned());
+}
+
+TEST(Mutex, ClearPoisonWhileHoldingTheRecoveredGuard) {
+  Mutex<int> m(0);
+  poison(m);
+  {
+    auto g = m.lock().unwrap_or_else([&](PoisonError<MutexGuard<int>> e) {
+      *e.get_mut() = 1;
+      m.clear_poison();  // never blocks, even though the lock is held
+      return std::move(e).into_inner();
+    });
+    EXPECT_EQ(*g, 1);
+  }
+  EXPECT_FALSE(m.is_poisoned());
+  EXPECT_EQ(*m.lock().unwrap(), 1);
+}
+
+TEST(Mutex, TryLockOnPoisonedCarriesTheGuard) {
+  Mutex<int> m(0);
+  poison(m);
+  auto r = m.try_lock();
+  ASSERT_TRUE(r.is_err());
+  ASSERT_TRUE(r.unwrap_err().is_poisoned());
+  EXPECT_EQ(*r.unwrap_err().poison_error().get_ref(), 99);
+  EXPECT_THROW((void)TryLockError<MutexGuard<int>>::would_block().poison_error(), fearless::Panic);
+}
+
+TEST(Mutex, GetMutAndIntoInnerArePoisonAware) {
+  Mutex<int> m(1);
+  *m.get_mut().unwrap() = 10;
+  EXPECT_EQ(*m.lock().unwrap(), 10);
+  poison(m);
+  auto r = m.get_mut();
+  ASSERT_TRUE(r.is_err());
+  EXPECT_EQ(*r.unwrap_err().get_ref(), 99);
+  auto inner = std::move(m).into_inner();
+  ASSERT_TRUE(inner.is_err());
+  EXPECT_EQ(std::move(inner).unwrap_err().into_inner(), 99);
+}
+
+TEST(Mutex, OnlyUnwindingPoisons) {
+  Mutex<int> m(0);
+  { auto g = m.lock().unwrap(); }
+  EXPECT_FALSE(m.is_poisoned());
+  try {
+    throw std::runtime_error("before the lock");
+  } catch (...) {
+    auto g = m.lock().unwrap();  // inside a handler, not unwinding
+  }
+  EXPECT_FALSE(m.is_poisoned());
+  // A guard made and dropped inside a destructor that runs during unwinding
+  // does not poison: it did not see the exception start.
+  struct LocksInDestructor {
+    const Mutex<int>* m;
+    ~LocksInDestructor() { *m->lock().unwrap() += 1; }
+  };
+  try {
+    LocksInDestructor l{&m};
+    throw 1;
+  } catch (int) {
+  }
+  EXPECT_FALSE(m.is_poisoned());
+  EXPECT_EQ(*m.lock().unwrap(), 1);
+}
+
+TEST(Mutex, PanicInSpawnedThreadPoisons) {
+  auto m = Arc<Mutex<int>>::make(0);
+  auto h = fearless::thread::spawn([m = m.clone()] {
+    auto g = m->lock().unwrap();
+    *g = 1;
+    fearless::panic("worker failed");
+  });
+  auto r = h.join();
+  ASSERT_TRUE(r.is_err());
+  EXPECT_EQ(r.unwrap_err().message(), "worker failed");
+  EXPECT_TRUE(m->is_poisoned());
+  EXPECT_EQ(*m->lock().unwrap_err().into_inner(), 1);
+}
+
+TEST(Mutex, ContentionExactTotal) {
+  const std::size_t threads = 4;
+  const std::size_t iters = sync_test::scaled(200000, 1000);
+  auto m = Arc<Mutex<std::size_t>>::make(0);
+  std::vector<fearless::thread::JoinHandle<void>> hs;
+  for (std::size_t t = 0; t < threads; ++t) {
+    hs.push_back(fearless::thread::spawn([m = m.clone(), iters, t] {
+      for (std::size_t i = 0; i < iters; ++i) {
+        if ((i + t) % 5 == 0) {
+          for (;;) {
+            auto r = m->try_lock();
+            if (r.is_ok()) {
+              *r.unwrap() += 1;
+              break;
+            }
+            ASSERT_TRUE(r.unwrap_err().is_would_block());
+          }
+        } else {
+          *m->lock().unwrap() += 1;
+        }
+      }
+    }));
+  }
+  for (auto& h : hs) h.join().unwrap();
+  EXPECT_EQ(*m->lock().unwrap(), threads * iters);
+}
+
+TEST(Mutex, ProtectsNonAtomicCompoundData) {
+  struct Pair {
+    long a = 0;
+    long b = 0;
+  };
+  Mutex<Pair> m;
+  const std::size_t iters = sync_test::scaled(50000, 500);
+  fearless::thread::scope([&](auto& s) {
+    for (int t = 0; t < 3; ++t) {
+      s.spawn([&] {
+        for (std::size_t i = 0; i < iters; ++i) {
+          auto g = m.lock().unwrap();
+          EXPECT_EQ(g->a, g->b);
+          ++g->a;
+          ++g->b;
+        }
+      });
+    }
+  });
+  auto g = m.lock().unwrap();
+  EXPECT_EQ(g->a, static_cast<long>(3 * iters));
+  EXPECT_EQ(g->b, g->a);
+}
+
+TEST(Mutex, SleepingWaitersAreWoken) {
+  // A holder that sleeps forces the others past the spin phase onto the futex.
+  Mutex<int> m(0);
+  fearless::thread::scope([&](auto& s) {
+    auto g = m.lock().unwrap();
+    for (int t = 0; t < 3; ++t) s.spawn([&] { *m.lock().unwrap() += 1; });
+    fearless::thread::sleep(std::chrono::milliseconds(30));
+    *g += 10;
+    { auto dropped = std::move(g); }
+  });
+  EXPECT_EQ(*m.lock().unwrap(), 13);
+}
+
+// The raw lock is visible to Clang's -Wthread-safety (the clang preset builds
+// this with -Werror): the guarded field may only be touched with it held.
+class Account {
+ public:
+  void deposit(int v) {
+    fearless::detail::RawMutexLock lock(mu_);
+    balance_ += v;
+  }
+  int balance() {
+    fearless::detail::RawMutexLock lock(mu_);
+    return balance_;
+  }
+
+ private:
+  fearless::detail::RawMutex mu_;
+  int balance_ FEARLESS_GUARDED_BY(mu_) = 0;
+};
+
+TEST(Mutex, RawMutexWithThreadSafetyAnnotations) {
+  Account acct;
+  fearless::thread::scope([&](auto& s) {
+    for (int t = 0; t < 2; ++t) s.spawn([&] {
+      for (int i = 0; i < 1000; ++i) acct.deposit(1);
+    });
+  });
+  EXPECT_EQ(acct.balance(), 2000);
+  static_assert(sizeof(fearless::detail::RawMutex) == 4);
+}
+
+}  // namespace

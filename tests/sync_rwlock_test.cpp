@@ -1,0 +1,220 @@
+// RwLock<T>: shared readers, exclusive writers, try_read/try_write, poisoning
+// by writers only, get_mut / into_inner, writer preference (no starvation),
+// exact totals under contention.
+#include "fearless/sync/rwlock.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "fearless/thread.hpp"
+#include "sync_test_util.hpp"
+
+namespace {
+
+using fearless::sync::RwLock;
+using fearless::sync::RwLockReadGuard;
+using fearless::sync::RwLockWriteGuard;
+
+static_assert(!std::is_copy_constructible_v<RwLock<int>>);
+static_assert(!std::is_copy_constructible_v<RwLockReadGuard<int>>);
+static_assert(std::is_same_v<decltype(*std::declval<RwLockReadGuard<int>&>()), const int&>);
+static_assert(std::is_same_v<decltype(*std::declval<RwLockWriteGuard<int>&>()), int&>);
+static_assert(sizeof(RwLock<int>) <= 16);
+
+void poison_by_writer(const RwLock<int>& l) {
+  try {
+    auto w = l.write().unwrap();
+    *w = 7;
+    throw std::runtime_error("boom");
+  } catch (const std::runtime_error&) {
+  }
+}
+
+TEST(RwLock, ReadersShareWritersExclude) {
+  RwLock<int> l(1);
+  {
+    auto r1 = l.read().unwrap();
+    auto r2 = l.read().unwrap();
+    EXPECT_EQ(*r1 + *r2, 2);
+    EXPECT_TRUE(l.try_read().is_ok());
+    auto w = l.try_write();
+    ASSERT_TRUE(w.is_err());
+    EXPECT_TRUE(w.unwrap_err().is_would_block());
+  }
+  {
+    auto w = l.write().unwrap();
+    *w = 5;
+    EXPECT_TRUE(l.try_read().unwrap_err().is_would_block());
+    EXPECT_TRUE(l.try_write().unwrap_err().is_would_block());
+  }
+  EXPECT_EQ(*l.read().unwrap(), 5);
+}
+
+TEST(RwLock, ReadersReallyHoldAtTheSameTime) {
+  RwLock<int> l(0);
+  std::atomic<int> inside{0};
+  std::atomic<int> arrived{0};
+  std::atomic<int> max_inside{0};
+  fearless::thread::scope([&](auto& s) {
+    for (int t = 0; t < 3; ++t) {
+      s.spawn([&] {
+        auto r = l.read().unwrap();
+        const int n = inside.fetch_add(1) + 1;
+        arrived.fetch_add(1);
+        int m = max_inside.load();
+        while (n > m && !max_inside.compare_exchange_weak(m, n)) {
+        }
+        // Wait (bounded) until all three readers are in.
+        for (int i = 0; i < 5000 && arrived.load() < 3; ++i) fearless::thread::sleep(std::chrono::milliseconds(1));
+        inside.fetch_sub(1);
+      });
+    }
+  });
+  EXPECT_EQ(max_inside.load(), 3);
+}
+
+TEST(RwLock, GuardsMove) {
+  RwLock<std::string> l("a");
+  auto w1 = l.write().unwrap();
+  auto w2 = std::move(w1);
+  w2->append("b");
+  EXPECT_THROW((void)*w1, fearless::Panic);  // NOLINT(bugprone-use-after-move)
+  { auto gone = std::move(w2); }
+  auto r1 = l.read().unwrap();
+  RwLockReadGuard<std::string> r2 = std::move(r1);
+  EXPECT_EQ(*r2, "ab");
+  EXPECT_THROW((void)*r1, fearless::Panic);  // NOLINT(bugprone-use-after-move)
+}
+
+TEST(RwLock, WriterExceptionPoisons) {
+  RwLock<int> l(0);
+  poison_by_writer(l);
+  EXPECT_TRUE(l.is_poisoned());
+  auto r = l.read();
+  ASSERT_TRUE(r.is_err());
+  EXPECT_EQ(*r.unwrap_err().get_ref(), 7);
+  EXPECT_STREQ(r.unwrap_err().what(), "poisoned lock: another task failed inside");
+  { auto g = std::move(r).unwrap_err().into_inner(); }
+  EXPECT_TRUE(l.write().is_err());
+  EXPECT_TRUE(l.try_read().unwrap_err().is_poisoned());
+  EXPECT_TRUE(l.try_write().unwrap_err().is_poisoned());
+  l.clear_poison();
+  EXPECT_FALSE(l.is_poisoned());
+  EXPECT_TRUE(l.write().is_ok());
+}
+
+TEST(RwLock, ReaderExceptionDoesNotPoison) {
+  RwLock<int> l(0);
+  try {
+    auto r = l.read().unwrap();
+    throw std::runtime_error("reader failed");
+  } catch (const std::runtime_error&) {
+  }
+  EXPECT_FALSE(l.is_poisoned());
+  EXPECT_TRUE(l.write().is_ok());
+}
+
+TEST(RwLock, PanicInSpawnedWriterPoisons) {
+  RwLock<int> l(0);
+  auto r = fearless::thread::scope([&](auto& s) {
+    auto h = s.spawn([&] {
+      auto w = l.write().unwrap();
+      fearless::panic("writer died");
+    });
+    return h.join();
+  });
+  ASSERT_TRUE(r.is_err());
+  EXPECT_TRUE(l.is_poisoned());
+}
+
+TEST(RwLock, GetMutAndIntoInner) {
+  RwLock<int> l(1);
+  *l.get_mut().unwrap() = 2;
+  EXPECT_EQ(*l.read().unwrap(), 2);
+  poison_by_writer(l);
+  EXPECT_TRUE(l.get_mut().is_err());
+  auto v = std::move(l).into_inner();
+  ASSERT_TRUE(v.is_err());
+  EXPECT_EQ(std::move(v).unwrap_err().into_inner(), 7);
+  RwLock<std::vector<int>> ok(std::vector<int>{1, 2});
+  EXPECT_EQ(std::move(ok).into_inner().unwrap().size(), 2u);
+}
+
+TEST(RwLock, WaitingWriterBlocksNewReaders) {
+  RwLock<int> l(0);
+  auto r = l.read().unwrap();
+  std::atomic<bool> writer_done{false};
+  fearless::thread::scope([&](auto& s) {
+    s.spawn([&] {
+      *l.write().unwrap() = 1;
+      writer_done = true;
+    });
+    // Once the writer is queued, new readers must not get in ahead of it.
+    bool blocked = false;
+    for (int i = 0; i < 5000 && !blocked; ++i) {
+      auto t = l.try_read();
+      if (t.is_err()) blocked = true;
+      else fearless::thread::sleep(std::chrono::microseconds(200));
+    }
+    EXPECT_TRUE(blocked);
+    EXPECT_FALSE(writer_done.load());
+    { auto release = std::move(r); }
+  });
+  EXPECT_TRUE(writer_done.load());
+  EXPECT_EQ(*l.read().unwrap(), 1);
+}
+
+TEST(RwLock, WritersAreNotStarvedByAStreamOfReaders) {
+  RwLock<long> l(0);
+  std::atomic<bool> stop{false};
+  std::atomic<long> reads{0};
+  const int writes = static_cast<int>(sync_test::scaled(200, 20));
+  fearless::thread::scope([&](auto& s) {
+    for (int t = 0; t < 3; ++t) {
+      s.spawn([&] {
+        // Overlapping readers: without writer preference the lock would never be free.
+        while (!stop.load()) {
+          auto g = l.read().unwrap();
+          reads.fetch_add(1);
+          fearless::thread::yield_now();
+        }
+      });
+    }
+    while (reads.load() < 3) fearless::thread::yield_now();  // the readers are streaming now
+    for (int i = 0; i < writes; ++i) *l.write().unwrap() += 1;
+    stop = true;
+  });
+  EXPECT_EQ(*l.read().unwrap(), writes);
+  EXPECT_GT(reads.load(), 0);
+}
+
+TEST(RwLock, ContentionExactTotals) {
+  RwLock<std::vector<long>> l(std::vector<long>(4, 0));
+  const std::size_t iters = sync_test::scaled(50000, 500);
+  std::atomic<long> bad{0};
+  fearless::thread::scope([&](auto& s) {
+    for (int t = 0; t < 2; ++t) {
+      s.spawn([&] {
+        for (std::size_t i = 0; i < iters; ++i) {
+          auto w = l.write().unwrap();
+          for (auto& x : *w) ++x;
+        }
+      });
+      s.spawn([&] {
+        for (std::size_t i = 0; i < iters; ++i) {
+          auto r = l.read().unwrap();
+          for (auto x : *r)
+            if (x != (*r)[0]) bad.fetch_add(1);  // a torn write would show here
+        }
+      });
+    }
+  });
+  EXPECT_EQ(bad.load(), 0);
+  for (auto x : *l.read().unwrap()) EXPECT_EQ(x, static_cast<long>(2 * iters));
+}
+
+}  // namespace

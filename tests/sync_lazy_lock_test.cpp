@@ -28,7 +28,9 @@ const LazyLock<std::vector<int>> kSquares([] {
 });
 
 TEST(LazyLock, StaticWithFunctionPointer) {
-  if (global_calls == 0) EXPECT_EQ(kSquares.get(), nullptr);  // (not on a --gtest_repeat rerun)
+  if (global_calls == 0) {  // (not on a --gtest_repeat rerun)
+    EXPECT_EQ(kSquares.get(), nullptr);
+  }
   EXPECT_EQ(kSquares->size(), 10u);
   EXPECT_EQ((*kSquares)[3], 9);
   EXPECT_EQ(LazyLock<std::vector<int>>::force(kSquares)[9], 81);

@@ -1,0 +1,3 @@
+module fearless/bench/gopeer
+
+go 1.19

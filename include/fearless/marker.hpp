@@ -155,6 +155,8 @@ template <>
 struct is_char_like<char32_t> : std::true_type {};
 
 template <class T>
+concept is_complete = requires { sizeof(T); };
+template <class T>
 concept declares_send = requires { T::fearless_send::value; };
 template <class T>
 concept declares_sync = requires { T::fearless_sync::value; };
@@ -169,6 +171,8 @@ constexpr bool default_send() noexcept {
   } else if constexpr (std::is_array_v<T>) {
     return Send<std::remove_extent_t<T>>;
   } else if constexpr (std::is_class_v<T> || std::is_union_v<T>) {
+    static_assert(is_complete<T>,
+                  "fearless::Send<T>: T is incomplete here; whether it is Send depends on its definition");
     if constexpr (declares_send<T>) return static_cast<bool>(T::fearless_send::value);
     else return true;
   } else {
@@ -184,6 +188,8 @@ constexpr bool default_sync() noexcept {
   } else if constexpr (std::is_array_v<T>) {
     return Sync<std::remove_extent_t<T>>;
   } else if constexpr (std::is_class_v<T> || std::is_union_v<T>) {
+    static_assert(is_complete<T>,
+                  "fearless::Sync<T>: T is incomplete here; whether it is Sync depends on its definition");
     if constexpr (declares_sync<T>) return static_cast<bool>(T::fearless_sync::value);
     else return true;
   } else {

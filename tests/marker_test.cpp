@@ -167,6 +167,12 @@ static_assert(!Send<fs::RwLockReadGuard<int>> && !Sync<fs::RwLockReadGuard<int>>
 static_assert(!Send<fs::RwLockWriteGuard<int>> && !Sync<fs::RwLockWriteGuard<int>>);
 static_assert(!Send<fs::nonpoison::MutexGuard<int>> && !Sync<fs::nonpoison::MutexGuard<int>>);
 static_assert(!Send<fs::nonpoison::RwLockReadGuard<int>> && !Send<fs::nonpoison::RwLockWriteGuard<int>>);
+// Values that carry other values.
+static_assert(!Send<fearless::Result<RcI, int>> && !Send<fearless::Result<int, RcI>>);
+static_assert(Send<fearless::Result<int, std::string>> && Send<fearless::Result<void, int>>);
+static_assert(!Send<fs::LockResult<fs::MutexGuard<int>>>);
+static_assert(!Send<fs::PoisonError<fs::MutexGuard<int>>> && Send<fs::PoisonError<int>>);
+static_assert(!Send<fs::TryLockResult<fs::MutexGuard<int>>>);
 // What lock().unwrap() really returns is a guard, and it is refused.
 static_assert(!Send<decltype(std::declval<const fs::Mutex<int>&>().lock().unwrap())>);
 static_assert(!Send<decltype(std::declval<const fs::RwLock<int>&>().read().unwrap())>);

@@ -385,7 +385,13 @@ struct sync_trait<std::scoped_lock<Ms...>> : std::false_type {};
 // Declared here, next to the rules for standard types, so that they hold in
 // every translation unit whatever it includes (marker_test checks each one
 // against the real definitions).
+template <class T, class E>
+class Result;
 namespace sync {
+template <class G>
+class PoisonError;
+template <class G>
+class TryLockError;
 template <class T>
 class Arc;
 template <class T>
@@ -429,8 +435,41 @@ template <class T>
 class Sender;
 template <class T>
 class Receiver;
+template <class T>
+class SendError;
+template <class T>
+class TrySendError;
+template <class T>
+class SendTimeoutError;
 }  // namespace mpmc
 }  // namespace sync
+
+// Values that carry another value: Result<T, E>, the lock errors that carry
+// a guard, the send errors that hand the message back.
+template <class T, class E>
+struct send_trait<Result<T, E>> : std::bool_constant<Send<T> && Send<E>> {};
+template <class T, class E>
+struct sync_trait<Result<T, E>> : std::bool_constant<Sync<T> && Sync<E>> {};
+template <class G>
+struct send_trait<sync::PoisonError<G>> : std::bool_constant<Send<G>> {};
+template <class G>
+struct sync_trait<sync::PoisonError<G>> : std::bool_constant<Sync<G>> {};
+template <class G>
+struct send_trait<sync::TryLockError<G>> : std::bool_constant<Send<G>> {};
+template <class G>
+struct sync_trait<sync::TryLockError<G>> : std::bool_constant<Sync<G>> {};
+template <class T>
+struct send_trait<sync::mpmc::SendError<T>> : std::bool_constant<Send<T>> {};
+template <class T>
+struct sync_trait<sync::mpmc::SendError<T>> : std::bool_constant<Sync<T>> {};
+template <class T>
+struct send_trait<sync::mpmc::TrySendError<T>> : std::bool_constant<Send<T>> {};
+template <class T>
+struct sync_trait<sync::mpmc::TrySendError<T>> : std::bool_constant<Sync<T>> {};
+template <class T>
+struct send_trait<sync::mpmc::SendTimeoutError<T>> : std::bool_constant<Send<T>> {};
+template <class T>
+struct sync_trait<sync::mpmc::SendTimeoutError<T>> : std::bool_constant<Sync<T>> {};
 
 // Arc<T> / Weak<T>: every clone may be on another thread, reading the value
 // concurrently (Sync) and possibly destroying it (Send).

@@ -119,6 +119,9 @@ TEST(ThreadBuilder, LvalueBuilder) {
   b.name("lvalue").stack_size(256 * 1024);
   auto h = b.spawn([] { return std::string(*thread::current().name()); }).unwrap();
   EXPECT_EQ(h.join().unwrap(), "lvalue");
+  // spawn consumed the settings: the same builder now spawns an unnamed thread.
+  auto again = b.spawn([] { return thread::current().name().has_value(); }).unwrap();
+  EXPECT_FALSE(again.join().unwrap());
 }
 
 TEST(ThreadBuilder, StackSizeIsApplied) {

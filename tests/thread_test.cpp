@@ -11,6 +11,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <memory>
@@ -703,6 +706,82 @@ TEST(ThreadAvailableParallelism, HonoursTheCallingThreadsAffinity) {
     return thread::available_parallelism().unwrap();
   });
   EXPECT_EQ(h.join().unwrap(), 1u);
+}
+
+namespace {
+// A throw-away directory tree standing in for /proc/self/cgroup and /sys/fs/cgroup.
+class FakeCgroup {
+ public:
+  FakeCgroup() {
+    char tmpl[] = "/tmp/fearless-cgroup-XXXXXX";
+    const char* d = ::mkdtemp(tmpl);
+    root_ = d ? d : "";
+  }
+  ~FakeCgroup() {
+    std::error_code ec;
+    std::filesystem::remove_all(root_, ec);
+  }
+  FakeCgroup(const FakeCgroup&) = delete;
+  FakeCgroup& operator=(const FakeCgroup&) = delete;
+  void write(const std::string& rel, const std::string& text) const {
+    const std::filesystem::path p = std::filesystem::path(root_) / rel;
+    std::filesystem::create_directories(p.parent_path());
+    std::ofstream(p) << text;
+  }
+  [[nodiscard]] std::size_t limit() const {
+    return thread::detail_ap::cgroup_cpu_limit(root_ + "/proc-self-cgroup", root_ + "/sys");
+  }
+
+ private:
+  std::string root_;
+};
+}  // namespace
+
+TEST(ThreadAvailableParallelism, CgroupV2QuotaOfTheGroupAndItsAncestors) {
+  FakeCgroup cg;
+  cg.write("proc-self-cgroup", "0::/user.slice/app\n");
+  EXPECT_EQ(cg.limit(), 0u);  // no cpu.max anywhere: unlimited
+  cg.write("sys/user.slice/app/cpu.max", "max 100000\n");
+  EXPECT_EQ(cg.limit(), 0u);
+  cg.write("sys/user.slice/app/cpu.max", "150000 100000\n");  // 1.5 CPUs: rounded up
+  EXPECT_EQ(cg.limit(), 2u);
+  cg.write("sys/user.slice/cpu.max", "50000 100000\n");  // a stricter ancestor wins
+  EXPECT_EQ(cg.limit(), 1u);
+  cg.write("sys/user.slice/cpu.max", "800000 100000\n");
+  EXPECT_EQ(cg.limit(), 2u);
+}
+
+TEST(ThreadAvailableParallelism, CgroupV2InsideANamespace) {
+  FakeCgroup cg;
+  cg.write("proc-self-cgroup", "0::/\n");
+  cg.write("sys/cpu.max", "300000 100000\n");
+  EXPECT_EQ(cg.limit(), 3u);
+}
+
+TEST(ThreadAvailableParallelism, CgroupV1Quota) {
+  FakeCgroup cg;
+  cg.write("proc-self-cgroup", "4:cpuset:/\n3:cpu,cpuacct:/docker/abc\n1:name=systemd:/docker/abc\n");
+  cg.write("sys/cpu,cpuacct/docker/abc/cpu.cfs_quota_us", "-1\n");
+  cg.write("sys/cpu,cpuacct/docker/abc/cpu.cfs_period_us", "100000\n");
+  EXPECT_EQ(cg.limit(), 0u);  // -1: unlimited
+  cg.write("sys/cpu,cpuacct/docker/abc/cpu.cfs_quota_us", "250000\n");
+  EXPECT_EQ(cg.limit(), 3u);
+}
+
+TEST(ThreadAvailableParallelism, CgroupV1SeenFromInsideAContainer) {
+  // The host path in /proc/self/cgroup does not exist under the container's
+  // mount; the mount root holds the container's own limit.
+  FakeCgroup cg;
+  cg.write("proc-self-cgroup", "3:cpu,cpuacct:/docker/abc\n");
+  cg.write("sys/cpu,cpuacct/cpu.cfs_quota_us", "100000\n");
+  cg.write("sys/cpu,cpuacct/cpu.cfs_period_us", "100000\n");
+  EXPECT_EQ(cg.limit(), 1u);
+}
+
+TEST(ThreadAvailableParallelism, MissingCgroupFilesMeanNoLimit) {
+  FakeCgroup cg;
+  EXPECT_EQ(cg.limit(), 0u);
+  EXPECT_EQ(thread::detail_ap::cgroup_cpu_limit("/nonexistent/cgroup", "/nonexistent"), 0u);
 }
 
 // ---- captures dropped when the worker ends: the seed's channel pattern ---------------

@@ -75,7 +75,7 @@ template <class F, class... Args>
   static_assert(detail_spawn::kSpawnableResult<T>,
                 "fearless::thread::Scope::spawn: the thread function returns a reference; return a value instead");
   using R = Result<ScopedJoinHandle<T>, std::error_code>;
-  auto r = detail::spawn_native<T>(std::move(opts_), detail::bind_call(std::forward<F>(f), std::forward<Args>(args)...),
+  auto r = detail::spawn_native<T>(std::exchange(opts_, {}), detail::bind_call(std::forward<F>(f), std::forward<Args>(args)...),
                                    &scope.data_);
   if (r.is_err()) return R(Err(r.unwrap_err()));
   auto [p, n] = r.unwrap();

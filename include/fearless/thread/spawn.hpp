@@ -154,7 +154,8 @@ class Builder {
     return *this;
   }
 
-  // Spawns a thread running `std::invoke(f, args...)`; `f` and `args` are
+  // Spawns a thread running `std::invoke(f, args...)` and resets the builder
+  // to its defaults (Rust's Builder::spawn consumes it); `f` and `args` are
   // decay-copied into the thread and destroyed there as soon as it returns.
   // Errors: the OS refusing the thread (EAGAIN, ENOMEM, EINVAL for an absurd
   // stack size), invalid_argument for a name containing '\0'.
@@ -167,7 +168,7 @@ class Builder {
     static_assert(detail_spawn::kSpawnableResult<T>,
                   "fearless::thread::spawn: the thread function returns a reference; a reference cannot "
                   "outlive the thread safely. Return a value (or a pointer you own) instead.");
-    auto r = detail::spawn_native<T>(std::move(opts_), detail::bind_call(std::forward<F>(f), std::forward<Args>(args)...),
+    auto r = detail::spawn_native<T>(std::exchange(opts_, {}), detail::bind_call(std::forward<F>(f), std::forward<Args>(args)...),
                                      nullptr);
     if (r.is_err()) return Err(r.unwrap_err());
     auto [p, n] = r.unwrap();

@@ -134,9 +134,11 @@ inline void yield_now() noexcept { ::sched_yield(); }
 [[nodiscard]] inline bool panicking() noexcept { return std::uncaught_exceptions() > 0; }
 
 namespace detail_ap {
-// cgroup CPU quota in CPUs (rounded up), or 0 if unlimited/unknown.
-inline std::size_t cgroup_cpu_limit() {
-  std::ifstream cg("/proc/self/cgroup");
+// cgroup CPU quota in CPUs (rounded up), or 0 if unlimited/unknown. The paths
+// are parameters so that tests can point them at a fake hierarchy.
+inline std::size_t cgroup_cpu_limit(const std::string& proc_cgroup = "/proc/self/cgroup",
+                                    const std::string& cgroup_root = "/sys/fs/cgroup") {
+  std::ifstream cg(proc_cgroup);
   std::string line;
   std::string v2_path;
   std::string v1_path;
@@ -162,7 +164,7 @@ inline std::size_t cgroup_cpu_limit() {
   if (!v2_path.empty()) {
     std::string p = v2_path;
     for (;;) {
-      std::ifstream f("/sys/fs/cgroup" + (p == "/" ? std::string() : p) + "/cpu.max");
+      std::ifstream f(cgroup_root + (p == "/" ? std::string() : p) + "/cpu.max");
       std::string q;
       long long period = 0;
       if (f >> q >> period && q != "max") consider(std::atoll(q.c_str()), period);
@@ -172,14 +174,22 @@ inline std::size_t cgroup_cpu_limit() {
     }
   }
   if (!v1_path.empty()) {
-    for (const char* base : {"/sys/fs/cgroup/cpu,cpuacct", "/sys/fs/cgroup/cpu"}) {
-      std::ifstream fq(std::string(base) + v1_path + "/cpu.cfs_quota_us");
-      std::ifstream fp(std::string(base) + v1_path + "/cpu.cfs_period_us");
-      long long q = 0, per = 0;
-      if (fq >> q && fp >> per) {
-        consider(q, per);
-        break;
+    // The hierarchy's own path first; then its mount root, which is what a
+    // container without a cgroup namespace sees as its cgroup.
+    bool found = false;
+    for (const char* sub : {"/cpu,cpuacct", "/cpu"}) {
+      for (const std::string& rel : {v1_path == "/" ? std::string() : v1_path, std::string()}) {
+        const std::string dir = cgroup_root + sub + rel;
+        std::ifstream fq(dir + "/cpu.cfs_quota_us");
+        std::ifstream fp(dir + "/cpu.cfs_period_us");
+        long long q = 0, per = 0;
+        if (fq >> q && fp >> per) {
+          consider(q, per);
+          found = true;
+          break;
+        }
       }
+      if (found) break;
     }
   }
   return best;

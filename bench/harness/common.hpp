@@ -159,4 +159,34 @@ struct SharedEnd {
   std::uint64_t recv() { return q->recv(); }
 };
 
+// Locks: `counter` runs `threads` threads each doing n/threads increments of one
+// shared counter under the lock; `uncontended` does n lock+increment+unlock on
+// one thread after one other thread has existed.
+
+template <class Incr, class Get>
+double lock_case(const Args& a, Incr incr, Get get) {
+  if (a.kase == "counter") {
+    const std::size_t per = a.n / static_cast<std::size_t>(a.threads);
+    const auto t0 = Clock::now();
+    std::vector<std::thread> ts;
+    for (int i = 0; i < a.threads; ++i)
+      ts.emplace_back([&, per] {
+        for (std::size_t k = 0; k < per; ++k) incr();
+      });
+    for (auto& th : ts) th.join();
+    const double secs = since(t0);
+    check(get(), per * static_cast<std::size_t>(a.threads));
+    return secs;
+  }
+  if (a.kase == "uncontended") {
+    one_extra_thread();
+    const auto t0 = Clock::now();
+    for (std::size_t k = 0; k < a.n; ++k) incr();
+    const double secs = since(t0);
+    check(get(), a.n);
+    return secs;
+  }
+  na("unknown lock case");
+}
+
 }  // namespace bench

@@ -186,34 +186,6 @@ struct MutexDequeChan {
   bench::SharedEnd<MutexDeque> rx() { return {q.get()}; }
 };
 
-// ---- locks ----------------------------------------------------------------------
-
-template <class Incr, class Get>
-double lock_case(const Args& a, Incr incr, Get get) {
-  if (a.kase == "counter") {
-    const std::size_t per = a.n / static_cast<std::size_t>(a.threads);
-    const auto t0 = bench::Clock::now();
-    std::vector<std::thread> ts;
-    for (int i = 0; i < a.threads; ++i)
-      ts.emplace_back([&, per] {
-        for (std::size_t k = 0; k < per; ++k) incr();
-      });
-    for (auto& th : ts) th.join();
-    const double secs = bench::since(t0);
-    bench::check(get(), per * static_cast<std::size_t>(a.threads));
-    return secs;
-  }
-  if (a.kase == "uncontended") {
-    bench::one_extra_thread();
-    const auto t0 = bench::Clock::now();
-    for (std::size_t k = 0; k < a.n; ++k) incr();
-    const double secs = bench::since(t0);
-    bench::check(get(), a.n);
-    return secs;
-  }
-  bench::na("unknown lock case");
-}
-
 // ---- Arc / shared_ptr ---------------------------------------------------------------
 
 template <class P, class Clone>
@@ -359,20 +331,20 @@ double run(const Args& a) {
   }
   if (a.impl == "fearless_Mutex") {
     fearless::sync::Mutex<u64> m(0);
-    return lock_case(a, [&] { ++*m.lock().unwrap(); }, [&] { return *m.lock().unwrap(); });
+    return bench::lock_case(a, [&] { ++*m.lock().unwrap(); }, [&] { return *m.lock().unwrap(); });
   }
   if (a.impl == "fearless_nonpoison_Mutex") {
     fearless::sync::nonpoison::Mutex<u64> m(0);
-    return lock_case(a, [&] { ++*m.lock(); }, [&] { return *m.lock(); });
+    return bench::lock_case(a, [&] { ++*m.lock(); }, [&] { return *m.lock(); });
   }
   if (a.impl == "fearless_RwLock_write") {
     fearless::sync::RwLock<u64> m(0);
-    return lock_case(a, [&] { ++*m.write().unwrap(); }, [&] { return *m.read().unwrap(); });
+    return bench::lock_case(a, [&] { ++*m.write().unwrap(); }, [&] { return *m.read().unwrap(); });
   }
   if (a.impl == "std_mutex") {
     std::mutex m;
     u64 c = 0;
-    return lock_case(
+    return bench::lock_case(
         a,
         [&] {
           std::lock_guard g(m);
@@ -386,7 +358,7 @@ double run(const Args& a) {
   if (a.impl == "std_shared_mutex_write") {
     std::shared_mutex m;
     u64 c = 0;
-    return lock_case(
+    return bench::lock_case(
         a,
         [&] {
           std::unique_lock g(m);

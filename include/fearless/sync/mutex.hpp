@@ -109,9 +109,12 @@ class FEARLESS_CAPABILITY("mutex") Mutex {
   LockResult<MutexGuard<T>> lock(fearless::detail::Site site = fearless::detail::Site::current()) const
       FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
     fearless::detail::lock_order::before_lock(&raw_, site);
-    raw_.lock();
+    const bool poisoned = raw_.lock_poisoned();
     fearless::detail::lock_order::on_locked(&raw_, site);
-    return locked_result();
+    using R = LockResult<MutexGuard<T>>;
+    if (FEARLESS_UNLIKELY(poisoned))
+      return R(std::in_place_index<1>, PoisonError<MutexGuard<T>>(MutexGuard<T>(fearless::detail::adopt_lock, *this)));
+    return R(std::in_place_index<0>, fearless::detail::adopt_lock, *this);
   }
 
   // Acquires the lock only if it is free right now; never blocks.
@@ -149,13 +152,6 @@ class FEARLESS_CAPABILITY("mutex") Mutex {
 
  private:
   friend class MutexGuard<T>;
-
-  LockResult<MutexGuard<T>> locked_result() const noexcept {
-    using R = LockResult<MutexGuard<T>>;
-    if (FEARLESS_UNLIKELY(raw_.is_poisoned()))
-      return R(std::in_place_index<1>, PoisonError<MutexGuard<T>>(MutexGuard<T>(fearless::detail::adopt_lock, *this)));
-    return R(std::in_place_index<0>, fearless::detail::adopt_lock, *this);
-  }
 
   mutable fearless::detail::RawMutex raw_;
   mutable T data_;

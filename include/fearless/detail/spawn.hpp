@@ -76,9 +76,10 @@ struct SpawnState final : Packet<T> {
   SpawnState(std::optional<std::string> name, F&& f) : Packet<T>(std::move(name)), fn(std::forward<F>(f)) {}
   ~SpawnState() override {}  // fn already destroyed (by the thread, or by spawn on failure)
 
-  void finish(std::optional<Result<T, PanicPayload>>&& r) noexcept {
+  // Called once `result` holds the outcome: destroys the closure (and so its
+  // captures) here, on the spawned thread, then publishes the outcome.
+  void finish() noexcept {
     fn.~Fn();
-    this->result = std::move(r);
     const bool panicked = this->result->is_err();
     ScopeData* sc = this->scope;
     // release: join()/is_finished() readers that see `true` see the result.
@@ -105,31 +106,34 @@ struct SpawnState final : Packet<T> {
       const std::string os = os_thread_name(*s->name);
       ::pthread_setname_np(::pthread_self(), os.c_str());
     }
-    std::optional<Result<T, PanicPayload>> r;
+    // The outcome is built in place in the packet: a returned T is moved once,
+    // from the function's return value into the packet.
     try {
       if constexpr (std::is_void_v<T>) {
         std::invoke(std::move(s->fn));
-        r.emplace(std::in_place_index<0>);
+        s->result.emplace(std::in_place_index<0>);
       } else {
-        r.emplace(std::in_place_index<0>, std::invoke(std::move(s->fn)));
+        s->result.emplace(std::in_place_index<0>, std::invoke(std::move(s->fn)));
       }
     } catch (...) {
+      s->result.reset();  // in case moving the value in threw half-way
       if (!std::current_exception()) {
         // Not a C++ exception: glibc's forced unwinding (pthread_exit,
         // cancellation) or a foreign exception. It cannot be kept and must be
         // rethrown; record it and let the unwinding finish. (Detected here
         // rather than with `catch (abi::__forced_unwind&)`, which binds a
         // reference to a null object: undefined behaviour that UBSan reports.)
-        PanicPayload p = PanicPayload::from_exception_ptr(
-            std::make_exception_ptr(Panic("thread exited through pthread_exit or cancellation")));
-        s->finish(std::optional<Result<T, PanicPayload>>(std::in_place, std::in_place_index<1>, std::move(p)));
+        s->result.emplace(std::in_place_index<1>,
+                          PanicPayload::from_exception_ptr(std::make_exception_ptr(
+                              Panic("thread exited through pthread_exit or cancellation"))));
+        s->finish();
         throw;
       }
       PanicPayload p = PanicPayload::capture_current();
       run_panic_hook(PanicInfo{p, s->name ? std::string_view(*s->name) : std::string_view("<unnamed>")});
-      r.emplace(std::in_place_index<1>, std::move(p));
+      s->result.emplace(std::in_place_index<1>, std::move(p));
     }
-    s->finish(std::move(r));
+    s->finish();
     return nullptr;
   }
 };

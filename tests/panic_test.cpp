@@ -111,6 +111,10 @@ TEST(Panic, PayloadIsCopyableAndShared) {
   EXPECT_EQ(b.message(), "shared");
   EXPECT_EQ(a.downcast_ref<std::string>(), b.downcast_ref<std::string>());
   EXPECT_EQ(a.exception(), b.exception());
+  EXPECT_EQ(a, b);
+  EXPECT_STREQ(b.what(), "shared");
+  PanicPayload c = capture(std::string("shared"));
+  EXPECT_FALSE(a == c);  // an equal message, but another exception object
 }
 
 TEST(Panic, FromExceptionPtr) {

@@ -61,6 +61,12 @@ class PanicPayload {
   // The panic message: `what()` for std::exception, the text of a thrown string
   // or C string, and for any other value "panic payload of type `T`".
   [[nodiscard]] const std::string& message() const noexcept { return message_; }
+  // The message as a C string, like std::exception::what().
+  [[nodiscard]] const char* what() const noexcept { return message_.c_str(); }
+
+  // Two payloads are equal when they hold the same exception object (copies
+  // of one payload compare equal; two throws of equal values do not).
+  friend bool operator==(const PanicPayload& a, const PanicPayload& b) noexcept { return a.ptr_ == b.ptr_; }
 
   // The original exception object.
   [[nodiscard]] std::exception_ptr exception() const noexcept { return ptr_; }

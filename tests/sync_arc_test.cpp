@@ -181,6 +181,39 @@ TEST_F(ArcTest, IntoInner) {
   EXPECT_EQ(v->value, 8);
 }
 
+TEST_F(ArcTest, UnwrapOrClone) {
+  auto a = Arc<Tracked>::make(1);
+  auto b = a;
+  Tracked copy = Arc<Tracked>::unwrap_or_clone(std::move(a));  // shared: copied
+  EXPECT_EQ(copy.value, 1);
+  EXPECT_EQ(b.strong_count(), 1u);
+  const long before = Tracked::live.load();
+  Tracked moved = Arc<Tracked>::unwrap_or_clone(std::move(b));  // unique: moved out, block freed
+  EXPECT_EQ(moved.value, 1);
+  EXPECT_EQ(Tracked::live.load(), before);  // +1 moved, -1 destroyed in the block
+}
+
+TEST_F(ArcTest, NewCyclic) {
+  struct Node {
+    Weak<Node> self;
+    int v;
+  };
+  bool upgraded_during_construction = true;
+  auto n = Arc<Node>::new_cyclic([&](const Weak<Node>& w) {
+    upgraded_during_construction = w.upgrade().has_value();
+    return Node{w, 7};
+  });
+  EXPECT_FALSE(upgraded_during_construction);
+  EXPECT_EQ(n.strong_count(), 1u);
+  EXPECT_EQ(n.weak_count(), 1u);
+  auto again = n->self.upgrade();
+  ASSERT_TRUE(again.has_value());
+  EXPECT_TRUE(Arc<Node>::ptr_eq(*again, n));
+  EXPECT_EQ((*again)->v, 7);
+  // A throwing constructor leaks nothing.
+  EXPECT_THROW((void)Arc<Tracked>::new_cyclic([](const Weak<Tracked>&) -> Tracked { throw 1; }), int);
+}
+
 TEST_F(ArcTest, IntoInnerExactlyOneWinnerUnderRace) {
   const int rounds = static_cast<int>(sync_test::scaled(2000, 50));
   for (int i = 0; i < rounds; ++i) {

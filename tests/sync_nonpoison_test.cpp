@@ -98,6 +98,16 @@ TEST(NonpoisonRwLock, ReadWriteTryAndNoPoison) {
   EXPECT_EQ(std::move(l).into_inner(), 4);
 }
 
+TEST(NonpoisonRwLock, Downgrade) {
+  np::RwLock<int> l(0);
+  auto w = l.write();
+  *w = 3;
+  auto r = np::RwLockWriteGuard<int>::downgrade(std::move(w));
+  EXPECT_EQ(*r, 3);
+  EXPECT_TRUE(l.try_read().is_ok());
+  EXPECT_TRUE(l.try_write().is_err());
+}
+
 TEST(NonpoisonRwLock, ExactTotals) {
   np::RwLock<long> l(0);
   const std::size_t iters = sync_test::scaled(50000, 500);

@@ -192,6 +192,30 @@ TEST(RwLock, WritersAreNotStarvedByAStreamOfReaders) {
   EXPECT_GT(reads.load(), 0);
 }
 
+TEST(RwLock, DowngradeKeepsWritersOutAndLetsReadersIn) {
+  RwLock<int> l(0);
+  auto w = l.write().unwrap();
+  *w = 1;
+  std::atomic<int> reader_saw{-1};
+  std::atomic<bool> writer_in{false};
+  fearless::thread::scope([&](auto& s) {
+    s.spawn([&] { reader_saw = *l.read().unwrap(); });  // sleeps on the write lock
+    s.spawn([&] {
+      fearless::thread::sleep(std::chrono::milliseconds(5));
+      *l.write().unwrap() = 2;  // queued behind the downgraded reader
+      writer_in = true;
+    });
+    fearless::thread::sleep(std::chrono::milliseconds(20));
+    RwLockReadGuard<int> r = RwLockWriteGuard<int>::downgrade(std::move(w));
+    EXPECT_EQ(*r, 1);  // no writer got in between
+    for (int i = 0; i < 5000 && reader_saw.load() < 0; ++i) fearless::thread::sleep(std::chrono::microseconds(200));
+    EXPECT_EQ(reader_saw.load(), 1);  // the sleeping reader joined us
+    EXPECT_FALSE(writer_in.load());
+  });
+  EXPECT_TRUE(writer_in.load());
+  EXPECT_EQ(*l.read().unwrap(), 2);
+}
+
 TEST(RwLock, ContentionExactTotals) {
   RwLock<std::vector<long>> l(std::vector<long>(4, 0));
   const std::size_t iters = sync_test::scaled(50000, 500);

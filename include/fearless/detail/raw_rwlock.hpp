@@ -74,6 +74,20 @@ class FEARLESS_CAPABILITY("mutex") RawRwLock {
     if (has_writers_waiting(s) || has_readers_waiting(s)) wake_writer_or_readers(s);
   }
 
+  // Turns the caller's write lock into a read lock without letting a writer
+  // in between; readers asleep are woken and may join at once.
+  void downgrade() noexcept FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+    // release: our writes happen-before the readers we let in.
+    const std::uint32_t s = state_.fetch_add(kDowngrade, std::memory_order_release);
+    if (has_readers_waiting(s)) {
+      // Only the write-lock holder (us, until the line above) clears this bit
+      // while the lock is held, so no CAS is needed. relaxed: the futex wake
+      // and the readers' own CAS order the rest.
+      state_.fetch_sub(kReadersWaiting, std::memory_order_relaxed);
+      futex_wake_all(state_);
+    }
+  }
+
   // Snapshots (relaxed: hints only).
   [[nodiscard]] bool is_locked() const noexcept { return !is_unlocked(state_.load(std::memory_order_relaxed)); }
   [[nodiscard]] bool is_locked_exclusive() const noexcept {
@@ -85,6 +99,7 @@ class FEARLESS_CAPABILITY("mutex") RawRwLock {
   static constexpr std::uint32_t kMask = (1u << 30) - 1;
   static constexpr std::uint32_t kWriteLocked = kMask;
   static constexpr std::uint32_t kMaxReaders = kMask - 1;
+  static constexpr std::uint32_t kDowngrade = kReadLocked - kWriteLocked;  // wraps: write lock -> one reader
   static constexpr std::uint32_t kReadersWaiting = 1u << 30;
   static constexpr std::uint32_t kWritersWaiting = 1u << 31;
   static constexpr int kSpinPolls = 100;
@@ -98,6 +113,11 @@ class FEARLESS_CAPABILITY("mutex") RawRwLock {
   // Also false when one more reader would overflow the count.
   static constexpr bool is_read_lockable(std::uint32_t s) noexcept {
     return (s & kMask) < kMaxReaders && !has_readers_waiting(s) && !has_writers_waiting(s);
+  }
+  // After a downgrade woke us, join the readers even if writers wait: the
+  // downgrading writer wants readers in (Rust's rule).
+  static constexpr bool is_read_lockable_after_wakeup(std::uint32_t s) noexcept {
+    return (s & kMask) < kMaxReaders && !has_readers_waiting(s) && !is_write_locked(s) && !is_unlocked(s);
   }
 
   template <class Stop>
@@ -121,8 +141,9 @@ class FEARLESS_CAPABILITY("mutex") RawRwLock {
 
   FEARLESS_NOINLINE void read_contended() {
     std::uint32_t s = spin_read();
+    bool has_slept = false;
     for (;;) {
-      if (is_read_lockable(s)) {
+      if ((has_slept && is_read_lockable_after_wakeup(s)) || is_read_lockable(s)) {
         // acquire: pairs with the release of the last writer's unlock().
         if (state_.compare_exchange_weak(s, s + kReadLocked, std::memory_order_acquire, std::memory_order_relaxed))
           return;
@@ -136,6 +157,7 @@ class FEARLESS_CAPABILITY("mutex") RawRwLock {
           continue;
       }
       futex_wait(state_, s | kReadersWaiting);
+      has_slept = true;
       s = spin_read();
     }
   }

@@ -29,6 +29,7 @@
 #include "fearless/detail/atomic.hpp"
 #include "fearless/detail/backoff.hpp"
 #include "fearless/detail/config.hpp"
+#include "fearless/detail/single_threaded.hpp"
 #include "fearless/panic.hpp"
 #include "fearless/result.hpp"
 
@@ -52,6 +53,11 @@ inline constexpr std::size_t kMaxRefcount = static_cast<std::size_t>(PTRDIFF_MAX
   std::abort();
 }
 
+struct ArcNoValue {
+  explicit ArcNoValue() = default;
+};
+inline constexpr ArcNoValue arc_no_value{};
+
 template <class T>
 struct ArcInner {
   // strong: the number of Arcs. weak: the number of Weaks, plus one shared by
@@ -65,6 +71,8 @@ struct ArcInner {
 
   template <class... A>
   explicit ArcInner(std::in_place_t, A&&... a) : value(std::forward<A>(a)...) {}
+  // No value yet and no strong reference (Arc::new_cyclic).
+  explicit ArcInner(ArcNoValue) noexcept : strong(0) {}
   ArcInner(const ArcInner&) = delete;
   ArcInner& operator=(const ArcInner&) = delete;
   ~ArcInner() {}  // the value is destroyed by whoever drops the last Arc
@@ -237,6 +245,48 @@ class Arc {
     return v;
   }
 
+  // The value: moved out if `a` is the only Arc, else copied (Rust's
+  // Arc::unwrap_or_clone). `a` is released either way.
+  [[nodiscard]] static T unwrap_or_clone(Arc&& a)
+    requires std::copy_constructible<T>
+  {
+    Arc self = std::move(a);
+    (void)self.inner();
+    std::size_t one = 1;
+    // acquire: pairs with the release decrements of the other Arcs.
+    if (self.p_->strong.compare_exchange_strong(one, 0, std::memory_order_acquire, std::memory_order_relaxed)) {
+      Inner* p = std::exchange(self.p_, nullptr);
+      struct Finish {
+        Inner* p;
+        ~Finish() {
+          p->value.~T();
+          drop_weak(p);
+        }
+      } finish{p};
+      return T(std::move(p->value));
+    }
+    return T(self.p_->value);
+  }
+
+  // Builds a value that holds a Weak to itself (Rust's Arc::new_cyclic):
+  // `f(const Weak<T>&)` returns the T; during the call the Weak does not
+  // upgrade yet. One allocation. If `f` throws, nothing leaks.
+  template <class F>
+    requires std::constructible_from<T, std::invoke_result_t<F&, const Weak<T>&>>
+  [[nodiscard]] static Arc new_cyclic(F&& f) {
+    // The block starts with no strong reference, so the Weak cannot upgrade
+    // until the value exists.
+    auto* p = new Inner(fearless::detail::arc_no_value);
+    Weak<T> weak(p);  // owns the one weak reference for now
+    ::new (static_cast<void*>(&p->value)) T(f(std::as_const(weak)));
+    // The Arc shares the weak reference already counted; add one for `weak`,
+    // which is released at the end of this scope.
+    p->weak.fetch_add(1, std::memory_order_relaxed);  // relaxed: we hold a reference
+    // release: publishes the constructed value to Weak::upgrade's acquire.
+    p->strong.store(1, std::memory_order_release);
+    return Arc(p);
+  }
+
   // True if both point at the same allocation (Rust's Arc::ptr_eq).
   [[nodiscard]] static bool ptr_eq(const Arc& a, const Arc& b) noexcept { return a.p_ == b.p_; }
   [[nodiscard]] bool ptr_eq(const Arc& b) const noexcept { return p_ == b.p_; }
@@ -257,16 +307,31 @@ class Arc {
     return *p_;
   }
   void increment_strong() const noexcept {
-    // relaxed: a new owner is made from an existing one, which keeps the
-    // value alive; nothing is published by the increment (as Rust, Boost).
-    if (FEARLESS_UNLIKELY(p_->strong.fetch_add(1, std::memory_order_relaxed) > fearless::detail::kMaxRefcount))
-      fearless::detail::refcount_overflow();
+    std::size_t old;
+    if (fearless::detail::process_single_threaded()) {
+      // relaxed, no RMW: no other thread exists yet (see single_threaded.hpp),
+      // as libstdc++'s shared_ptr does.
+      old = p_->strong.load(std::memory_order_relaxed);
+      p_->strong.store(old + 1, std::memory_order_relaxed);
+    } else {
+      // relaxed: a new owner is made from an existing one, which keeps the
+      // value alive; nothing is published by the increment (as Rust, Boost).
+      old = p_->strong.fetch_add(1, std::memory_order_relaxed);
+    }
+    if (FEARLESS_UNLIKELY(old > fearless::detail::kMaxRefcount)) fearless::detail::refcount_overflow();
   }
   void release() noexcept {
     if (!p_) return;
-    // acq_rel: release publishes this owner's use of the value; acquire (for
-    // the last owner) orders every other owner's use before the destruction.
-    if (p_->strong.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+    if (fearless::detail::process_single_threaded()) {
+      // relaxed, no RMW: no other thread exists yet.
+      const std::size_t n = p_->strong.load(std::memory_order_relaxed);
+      p_->strong.store(n - 1, std::memory_order_relaxed);
+      if (n != 1) return;
+    } else if (p_->strong.fetch_sub(1, std::memory_order_acq_rel) != 1) {
+      // acq_rel: release publishes this owner's use of the value; acquire (for
+      // the last owner) orders every other owner's use before the destruction.
+      return;
+    }
     p_->value.~T();
     drop_weak(p_);
   }

@@ -85,6 +85,16 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY RwLockWriteGuard {
   RwLockWriteGuard& operator=(const RwLockWriteGuard&) = delete;
   ~RwLockWriteGuard() { release(); }
 
+  // Atomically turns this write lock into a read lock: no writer can get in
+  // between, waiting readers may join. Consumes the guard (Rust's
+  // RwLockWriteGuard::downgrade). Panics on a moved-from guard.
+  [[nodiscard]] static RwLockReadGuard<T> downgrade(RwLockWriteGuard&& g) {
+    if (g.l_ == nullptr) panic("RwLockWriteGuard::downgrade: moved-from guard");
+    const RwLock<T>* l = std::exchange(g.l_, nullptr);
+    l->raw_.downgrade();
+    return RwLockReadGuard<T>(fearless::detail::adopt_lock, *l);
+  }
+
   [[nodiscard]] T& operator*() { return data(); }
   [[nodiscard]] const T& operator*() const { return data(); }
   [[nodiscard]] T* operator->() { return &data(); }

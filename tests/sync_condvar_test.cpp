@@ -193,15 +193,16 @@ TEST(Condvar, ProducerConsumerEveryItemOnce) {
   std::vector<int> counts(static_cast<std::size_t>(n), 0);
   std::vector<int> got_a;
   std::vector<int> got_b;
+  // Declared outside the scope's closure: the threads outlive that closure.
+  auto consume = [&](std::vector<int>& out) {
+    for (;;) {
+      auto g = cv.wait_while(q.lock().unwrap(), [](Queue& qq) { return qq.items.empty() && !qq.closed; }).unwrap();
+      if (g->items.empty()) return;
+      out.push_back(g->items.front());
+      g->items.pop_front();
+    }
+  };
   fearless::thread::scope([&](auto& s) {
-    auto consume = [&](std::vector<int>& out) {
-      for (;;) {
-        auto g = cv.wait_while(q.lock().unwrap(), [](Queue& qq) { return qq.items.empty() && !qq.closed; }).unwrap();
-        if (g->items.empty()) return;
-        out.push_back(g->items.front());
-        g->items.pop_front();
-      }
-    };
     s.spawn([&] { consume(got_a); });
     s.spawn([&] { consume(got_b); });
     for (int i = 0; i < n; ++i) {

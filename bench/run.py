@@ -387,13 +387,17 @@ def write_md(path, header, results, prof):
         table(lines, results, "spawn", SPAWN_IMPLS, "std_thread", lambda c, f, t: c, "case", "std::thread (s)")
     notes = [(i, c, f, t, r) for g, c, f, t, i, r in results if r["status"] not in ("ok", "na")]
     scaled = [(i, c, f, t, r) for g, c, f, t, i, r in results if r["status"] == "ok" and r["note"]]
-    if notes or scaled:
-        lines += ["## Marked cells", ""]
+    if notes:
+        lines += ["## Cells without a time", ""]
         for i, c, f, t, r in notes:
             lines.append(f"- {i} {c} {FLAVOR_LABEL.get(f, f)} t{t}: {r['status']} ({r['note']})")
+        lines.append("")
+    if scaled:
+        lines += ["## Scaled cells (\u2020)", "", "<details><summary>" + str(len(scaled)) +
+                  " cells ran fewer than the full count; times scaled up</summary>", ""]
         for i, c, f, t, r in scaled:
             lines.append(f"- {i} {c} {FLAVOR_LABEL.get(f, f)} t{t}: {r['note']}")
-        lines.append("")
+        lines += ["", "</details>", ""]
     with open(path, "w") as fh:
         fh.write("\n".join(lines))
 
@@ -420,12 +424,17 @@ def plot(out, results):
         else:
             continue
         fams.setdefault(fam, {}).setdefault(x, {})[impl] = row["median"]
+    canon = CHAN_IMPLS + ["floor"] + LOCK_IMPLS + ["fearless", "std", "rust"]
+    colors = ["#c0392b", "#e67e22", "#2c3e50", "#16a085", "#8e44ad", "#27ae60", "#2980b9", "#7f8c8d",
+              "#f1c40f", "#d35400", "#1abc9c", "#9b59b6", "#34495e", "#95a5a6", "#e84393"]
     for fam, xs in fams.items():
         impls = []
         for x in xs.values():
             for i in x:
                 if i not in impls:
                     impls.append(i)
+        impls.sort(key=lambda i: canon.index(i) if i in canon else len(canon))
+        palette = " ".join(colors[k % len(colors)] for k in range(len(impls)))
         dat = os.path.join(out, "raw", f"{fam}.dat")
         with open(dat, "w") as f:
             f.write("x " + " ".join(impls) + "\n")
@@ -444,7 +453,8 @@ set grid ytics
 set key outside right top
 set datafile missing "-"
 set ylabel "seconds"
-plot for [i=2:{len(impls) + 1}] "{dat}" using i:xtic(1) title columnhead(i)
+colors = "{palette}"
+plot for [i=2:{len(impls) + 1}] "{dat}" using i:xtic(1) title columnhead(i) lc rgb word(colors, i-1)
 """
         r = subprocess.run([gp], input=script, text=True, capture_output=True)
         if r.returncode != 0:

@@ -77,7 +77,7 @@ TEST(InterleaveCondvar, NotifyAllTwoWaiters) {
   o.preemption_bound = 2;
   o.max_executions = 20000;
   const Report r = Explorer::exhaustive(condvar_broadcast, o);
-  show("Condvar notify_all, 2 waiters, exhaustive pb=2 (capped)", r);
+  show("Condvar notify_all, 2 waiters, exhaustive pb=2", r);
   EXPECT_FALSE(r.failed) << r.failure;
   const Report rr = Explorer::random(condvar_broadcast, 5, 3000);
   show("Condvar notify_all, 2 waiters, random", rr);
@@ -141,7 +141,7 @@ TEST(InterleaveRwLock, WriterAndTwoReaders) {
   o.preemption_bound = 2;
   o.max_executions = 20000;
   const Report r = Explorer::exhaustive(rwlock_rw, o);
-  show("RwLock writer + 2 readers, exhaustive pb=2 (capped)", r);
+  show("RwLock writer + 2 readers, exhaustive pb=2", r);
   EXPECT_FALSE(r.failed) << r.failure;
 }
 
@@ -169,7 +169,7 @@ TEST(InterleaveBarrier, ThreeThreadsTwoRounds) {
   o.preemption_bound = 1;
   o.max_executions = 20000;
   const Report r = Explorer::exhaustive(barrier_rounds, o);
-  show("Barrier 3 threads x 2 rounds, exhaustive pb=1 (capped)", r);
+  show("Barrier 3 threads x 2 rounds, exhaustive pb=1", r);
   EXPECT_FALSE(r.failed) << r.failure;
   const Report rr = Explorer::random(barrier_rounds, 3, 2000);
   show("Barrier 3 threads x 2 rounds, random", rr);
@@ -212,7 +212,7 @@ TEST(InterleaveOnceLock, InitRaceWithThrowingInitialiser) {
   o.preemption_bound = 2;
   o.max_executions = 20000;
   const Report r = Explorer::exhaustive(once_lock_race, o);
-  show("OnceLock get_or_init/set/throwing init, exhaustive pb=2 (capped)", r);
+  show("OnceLock get_or_init/set/throwing init, exhaustive pb=2", r);
   EXPECT_FALSE(r.failed) << r.failure;
 }
 

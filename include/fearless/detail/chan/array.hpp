@@ -1,0 +1,363 @@
+// Internal: the bounded channel flavour — a fixed ring of slots with sequence
+// stamps (Vyukov's bounded MPMC queue as refined by crossbeam-channel).
+//
+// head and tail each hold (lap | index); a slot's stamp says whether it is
+// ready for the writer of this lap (stamp == tail) or for the reader
+// (stamp == head + 1). The tail's mark bit means "disconnected".
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <new>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "fearless/detail/atomic.hpp"
+#include "fearless/detail/backoff.hpp"
+#include "fearless/detail/cache_padded.hpp"
+#include "fearless/detail/chan/context.hpp"
+#include "fearless/detail/chan/handle.hpp"
+#include "fearless/detail/chan/waker.hpp"
+#include "fearless/panic.hpp"
+
+namespace fearless::detail::chan {
+
+template <class S>
+class Array {
+  struct Slot {
+    // stamp - index, so that a zero-filled ring is the initial state and the
+    // ring can come straight from calloc (pages of a huge ring stay untouched
+    // until used).
+    Atomic<std::size_t> rel_stamp;
+    alignas(S) unsigned char msg[sizeof(S)];
+  };
+
+ public:
+  explicit Array(std::size_t cap) : cap_(cap) {
+    if (cap == 0) panic("channel capacity must be positive");
+    // The index takes the bits below the mark bit (a power of two above
+    // cap); laps count above it, so cap must leave room for two more bits.
+    if (cap > (std::numeric_limits<std::size_t>::max() >> 2) ||
+        cap > std::numeric_limits<std::size_t>::max() / sizeof(Slot))
+      panic("capacity overflow: a bounded channel of " + std::to_string(cap) + " slots cannot exist");
+    std::size_t mark = 1;
+    while (mark < cap + 1) mark <<= 1;
+    mark_bit_ = mark;       // just above every index
+    one_lap_ = mark << 1;   // laps count above the mark bit
+    void* mem = nullptr;
+    if constexpr (alignof(Slot) <= alignof(std::max_align_t)) {
+      mem = std::calloc(cap, sizeof(Slot));
+    } else {
+      const std::size_t bytes = (cap * sizeof(Slot) + alignof(Slot) - 1) / alignof(Slot) * alignof(Slot);
+      mem = std::aligned_alloc(alignof(Slot), bytes);
+      if (mem != nullptr) std::memset(mem, 0, bytes);
+    }
+    if (mem == nullptr)
+      panic("channel capacity too large: cannot allocate " + std::to_string(cap) + " slots of " +
+            std::to_string(sizeof(Slot)) + " bytes");
+    buffer_ = static_cast<Slot*>(mem);
+#if defined(FEARLESS_INTERLEAVE)
+    for (std::size_t i = 0; i < cap; ++i) new (&buffer_[i].rel_stamp) Atomic<std::size_t>(0);
+#endif
+  }
+  Array(const Array&) = delete;
+  Array& operator=(const Array&) = delete;
+
+  ~Array() {
+    // Whatever is still in the ring (normally discarded already when the
+    // last receiver left).
+    std::size_t head = head_->load(std::memory_order_relaxed);  // relaxed: sole owner now
+    const std::size_t tail = tail_->load(std::memory_order_relaxed) & ~mark_bit_;  // same
+    while (head != tail) {
+      const std::size_t index = head & (mark_bit_ - 1);
+      std::launder(reinterpret_cast<S*>(buffer_[index].msg))->~S();
+      head = index + 1 < cap_ ? head + 1 : (head & ~(one_lap_ - 1)) + one_lap_;
+    }
+#if defined(FEARLESS_INTERLEAVE)
+    for (std::size_t i = 0; i < cap_; ++i) buffer_[i].rel_stamp.~Atomic<std::size_t>();
+#endif
+    std::free(buffer_);
+  }
+
+  // ---- the two-phase protocol --------------------------------------------
+  // Reserves a slot to write. False if full, or (in try mode) if the slot is
+  // still held by a stalled reader. True with a null slot when disconnected.
+  bool start_send(Token& token, bool try_mode) noexcept {
+    Backoff backoff;
+    std::size_t tail = tail_->load(std::memory_order_relaxed);  // relaxed: validated by the stamp and CAS
+    for (;;) {
+      if (tail & mark_bit_) {
+        token.array.slot = nullptr;
+        return true;
+      }
+      const std::size_t index = tail & (mark_bit_ - 1);
+      const std::size_t lap = tail & ~(one_lap_ - 1);
+      Slot& slot = buffer_[index];
+      const std::size_t stamp = load_stamp(slot, index);
+      if (tail == stamp) {
+        const std::size_t new_tail = index + 1 < cap_ ? tail + 1 : lap + one_lap_;
+        if (tail_->compare_exchange_weak(tail, new_tail, std::memory_order_seq_cst, std::memory_order_relaxed)) {
+          token.array.slot = &slot;
+          token.array.stamp = tail + 1;
+          return true;
+        }
+        backoff.spin();
+      } else if (stamp + one_lap_ == tail + 1) {
+        atomic_thread_fence(std::memory_order_seq_cst);
+        const std::size_t head = head_->load(std::memory_order_relaxed);  // relaxed: after the fence
+        if (head + one_lap_ == tail) return false;  // full
+        if (try_mode) return false;                   // a reader holds the slot: do not wait on it
+        backoff.snooze();
+        tail = tail_->load(std::memory_order_relaxed);  // relaxed: revalidated above
+      } else {
+        backoff.snooze();
+        tail = tail_->load(std::memory_order_relaxed);  // relaxed: revalidated above
+      }
+    }
+  }
+  // Fills a reserved slot. False (message untouched) if the reservation says
+  // "disconnected".
+  bool write(Token& token, S& msg) noexcept {
+    if (token.array.slot == nullptr) return false;
+    Slot* slot = static_cast<Slot*>(token.array.slot);
+    new (slot->msg) S(std::move(msg));
+    store_stamp(*slot, token.array.stamp);
+    receivers_.notify();
+    return true;
+  }
+
+  // Reserves a slot to read. False if empty, or (in try mode) if the next
+  // message is still being written by a stalled sender. True with a null
+  // slot when empty and disconnected.
+  bool start_recv(Token& token, bool try_mode) noexcept {
+    Backoff backoff;
+    std::size_t head = head_->load(std::memory_order_relaxed);  // relaxed: validated by the stamp and CAS
+    for (;;) {
+      const std::size_t index = head & (mark_bit_ - 1);
+      const std::size_t lap = head & ~(one_lap_ - 1);
+      Slot& slot = buffer_[index];
+      const std::size_t stamp = load_stamp(slot, index);
+      if (head + 1 == stamp) {
+        const std::size_t new_head = index + 1 < cap_ ? head + 1 : lap + one_lap_;
+        if (head_->compare_exchange_weak(head, new_head, std::memory_order_seq_cst, std::memory_order_relaxed)) {
+          token.array.slot = &slot;
+          token.array.stamp = head + one_lap_;
+          return true;
+        }
+        backoff.spin();
+      } else if (stamp == head) {
+        atomic_thread_fence(std::memory_order_seq_cst);
+        const std::size_t tail = tail_->load(std::memory_order_relaxed);  // relaxed: after the fence
+        if ((tail & ~mark_bit_) == head) {
+          if (tail & mark_bit_) {
+            token.array.slot = nullptr;
+            return true;
+          }
+          return false;
+        }
+        if (try_mode) return false;  // a writer holds the slot: do not wait on it
+        backoff.snooze();
+        head = head_->load(std::memory_order_relaxed);  // relaxed: revalidated above
+      } else {
+        backoff.snooze();
+        head = head_->load(std::memory_order_relaxed);  // relaxed: revalidated above
+      }
+    }
+  }
+  // Takes the message of a reserved slot into `out`. False if the
+  // reservation says "disconnected".
+  bool read(Token& token, std::optional<S>& out) noexcept {
+    if (token.array.slot == nullptr) return false;
+    Slot* slot = static_cast<Slot*>(token.array.slot);
+    S* m = std::launder(reinterpret_cast<S*>(slot->msg));
+    out.emplace(std::move(*m));
+    m->~S();
+    store_stamp(*slot, token.array.stamp);
+    senders_.notify();
+    return true;
+  }
+
+  // ---- whole operations ---------------------------------------------------
+  Status try_send(S& msg) noexcept {
+    Token token;
+    if (!start_send(token, true)) return Status::WouldBlock;
+    return write(token, msg) ? Status::Ok : Status::Disconnected;
+  }
+  Status send(S& msg, Deadline deadline) {
+    Token token;
+    for (;;) {
+      Backoff backoff;
+      for (;;) {
+        if (start_send(token, false)) return write(token, msg) ? Status::Ok : Status::Disconnected;
+        if (backoff.is_completed()) break;
+        backoff.snooze();
+      }
+      if (deadline != kNoDeadline && Clock::now() >= deadline) return Status::Timeout;
+      Context::with([&](Context& cx) {
+        const Operation oper = hook(&token);
+        senders_.register_op(oper, cx);
+        if (!is_full() || is_disconnected()) cx.try_select(kAborted);
+        const std::uintptr_t sel = cx.wait_until(deadline);
+        if (sel == kAborted || sel == kDisconnected) senders_.unregister(oper);
+      });
+    }
+  }
+  Status try_recv(std::optional<S>& out) noexcept {
+    Token token;
+    if (!start_recv(token, true)) return Status::WouldBlock;
+    return read(token, out) ? Status::Ok : Status::Disconnected;
+  }
+  Status recv(std::optional<S>& out, Deadline deadline) {
+    Token token;
+    for (;;) {
+      Backoff backoff;
+      for (;;) {
+        if (start_recv(token, false)) return read(token, out) ? Status::Ok : Status::Disconnected;
+        if (backoff.is_completed()) break;
+        backoff.snooze();
+      }
+      if (deadline != kNoDeadline && Clock::now() >= deadline) return Status::Timeout;
+      Context::with([&](Context& cx) {
+        const Operation oper = hook(&token);
+        receivers_.register_op(oper, cx);
+        if (!is_empty() || is_disconnected()) cx.try_select(kAborted);
+        const std::uintptr_t sel = cx.wait_until(deadline);
+        if (sel == kAborted || sel == kDisconnected) receivers_.unregister(oper);
+      });
+    }
+  }
+
+  // ---- observers ----------------------------------------------------------
+  std::size_t len() const noexcept {
+    for (;;) {
+      const std::size_t tail = tail_->load(std::memory_order_seq_cst);
+      const std::size_t head = head_->load(std::memory_order_seq_cst);
+      if (tail_->load(std::memory_order_seq_cst) == tail) {
+        const std::size_t hix = head & (mark_bit_ - 1);
+        const std::size_t tix = tail & (mark_bit_ - 1);
+        if (hix < tix) return tix - hix;
+        if (hix > tix) return cap_ - hix + tix;
+        if ((tail & ~mark_bit_) == head) return 0;
+        return cap_;
+      }
+    }
+  }
+  std::size_t capacity() const noexcept { return cap_; }
+  bool is_empty() const noexcept {
+    const std::size_t head = head_->load(std::memory_order_seq_cst);
+    const std::size_t tail = tail_->load(std::memory_order_seq_cst);
+    return (tail & ~mark_bit_) == head;
+  }
+  bool is_full() const noexcept {
+    const std::size_t tail = tail_->load(std::memory_order_seq_cst);
+    const std::size_t head = head_->load(std::memory_order_seq_cst);
+    return head + one_lap_ == (tail & ~mark_bit_);
+  }
+  bool is_disconnected() const noexcept { return (tail_->load(std::memory_order_seq_cst) & mark_bit_) != 0; }
+
+  // The last sender left: wake blocked receivers. True if this disconnected.
+  bool disconnect_senders() {
+    const std::size_t tail = tail_->fetch_or(mark_bit_, std::memory_order_seq_cst);
+    if (tail & mark_bit_) return false;
+    receivers_.disconnect();
+    return true;
+  }
+  // The last receiver left: wake blocked senders and destroy every message
+  // still in the ring, now.
+  bool disconnect_receivers() {
+    const std::size_t tail = tail_->fetch_or(mark_bit_, std::memory_order_seq_cst);
+    const bool first = (tail & mark_bit_) == 0;
+    if (first) senders_.disconnect();
+    discard_all_messages(tail & ~mark_bit_);
+    return first;
+  }
+
+  // ---- select handles -----------------------------------------------------
+  class RecvHandle final : public SelectHandle {
+   public:
+    explicit RecvHandle(Array& c) noexcept : c_(c) {}
+    bool try_select(Token& t) override { return c_.start_recv(t, false); }
+    bool register_op(Operation oper, Context& cx) override {
+      c_.receivers_.register_op(oper, cx);
+      return is_ready();
+    }
+    void unregister(Operation oper) override { c_.receivers_.unregister(oper); }
+    bool accept(Token& t, Context&) override { return try_select(t); }
+    bool is_ready() override { return !c_.is_empty() || c_.is_disconnected(); }
+    bool watch(Operation oper, Context& cx) override {
+      c_.receivers_.watch(oper, cx);
+      return is_ready();
+    }
+    void unwatch(Operation oper) override { c_.receivers_.unwatch(oper); }
+
+   private:
+    Array& c_;
+  };
+  class SendHandle final : public SelectHandle {
+   public:
+    explicit SendHandle(Array& c) noexcept : c_(c) {}
+    bool try_select(Token& t) override { return c_.start_send(t, false); }
+    bool register_op(Operation oper, Context& cx) override {
+      c_.senders_.register_op(oper, cx);
+      return is_ready();
+    }
+    void unregister(Operation oper) override { c_.senders_.unregister(oper); }
+    bool accept(Token& t, Context&) override { return try_select(t); }
+    bool is_ready() override { return !c_.is_full() || c_.is_disconnected(); }
+    bool watch(Operation oper, Context& cx) override {
+      c_.senders_.watch(oper, cx);
+      return is_ready();
+    }
+    void unwatch(Operation oper) override { c_.senders_.unwatch(oper); }
+
+   private:
+    Array& c_;
+  };
+
+ private:
+  std::size_t load_stamp(const Slot& s, std::size_t index) const noexcept {
+    // acquire: pairs with store_stamp's release, making the slot's message
+    // (or its emptiness) visible.
+    return s.rel_stamp.load(std::memory_order_acquire) + index;
+  }
+  void store_stamp(Slot& s, std::size_t stamp) noexcept {
+    const std::size_t index = static_cast<std::size_t>(&s - buffer_);
+    // release: publishes the message written (or taken) to the next user.
+    s.rel_stamp.store(stamp - index, std::memory_order_release);
+  }
+
+  void discard_all_messages(std::size_t tail) noexcept {
+    Backoff backoff;
+    for (;;) {
+      const std::size_t head = head_->load(std::memory_order_relaxed);  // relaxed: no receiver is left
+      const std::size_t index = head & (mark_bit_ - 1);
+      Slot& slot = buffer_[index];
+      const std::size_t stamp = load_stamp(slot, index);
+      if (head + 1 == stamp) {
+        const std::size_t new_head = index + 1 < cap_ ? head + 1 : (head & ~(one_lap_ - 1)) + one_lap_;
+        head_->store(new_head, std::memory_order_release);  // release: pairs with len()/is_empty() loads
+        std::launder(reinterpret_cast<S*>(slot.msg))->~S();
+        store_stamp(slot, head + one_lap_);
+      } else if (head == tail) {
+        return;
+      } else {
+        backoff.snooze();  // a sender reserved this slot before the mark and is still writing
+      }
+    }
+  }
+
+  CachePadded<Atomic<std::size_t>> head_{0};
+  CachePadded<Atomic<std::size_t>> tail_{0};
+  Slot* buffer_ = nullptr;
+  std::size_t cap_;
+  std::size_t one_lap_ = 0;
+  std::size_t mark_bit_ = 0;
+  SyncWaker senders_;
+  SyncWaker receivers_;
+};
+
+}  // namespace fearless::detail::chan

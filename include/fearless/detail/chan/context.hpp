@@ -1,0 +1,184 @@
+// Internal: the per-thread waiting context of a blocked channel operation.
+//
+// A thread that must block on one or more channel operations registers its
+// Context with each channel's waiting list and parks. Whoever completes one of
+// those operations for it first wins a compare-and-swap on `select_` (the
+// operation word) and unparks it; every other party sees the word already
+// taken. A zero-capacity hand-off also passes a packet pointer through here.
+//
+// Contexts are reference counted because a waker may still hold one for an
+// instant after its owner has returned; each thread caches one to avoid an
+// allocation per blocking call.
+#pragma once
+#include <cstdint>
+#include <utility>
+
+#include "fearless/detail/atomic.hpp"
+#include "fearless/detail/backoff.hpp"
+#include "fearless/detail/parker.hpp"
+#include "fearless/detail/time.hpp"
+
+namespace fearless::detail::chan {
+
+// An operation's identity: the address of something on the waiting thread's
+// stack (so never 0, 1 or 2, which encode the states below).
+using Operation = std::uintptr_t;
+// The operation word's values besides an Operation.
+inline constexpr std::uintptr_t kWaiting = 0;       // nothing selected yet
+inline constexpr std::uintptr_t kAborted = 1;       // timed out / gave up
+inline constexpr std::uintptr_t kDisconnected = 2;  // woken by a disconnection
+
+template <class P>
+Operation hook(P* p) noexcept {
+  return reinterpret_cast<Operation>(p);
+}
+
+// A small per-thread identity, so that a thread never pairs with itself (a
+// select with a send and a receive on the same rendezvous channel).
+inline std::uintptr_t current_thread_id() noexcept {
+  static thread_local char tag;
+  return reinterpret_cast<std::uintptr_t>(&tag);
+}
+
+class Context {
+ public:
+  // Runs f(Context&) with this thread's cached context, or with a fresh one
+  // when the cached one is busy (a nested blocking call from inside a move
+  // constructor, say).
+  template <class F>
+  static decltype(auto) with(F&& f) {
+    Cache& c = cache();
+    Context* cx = std::exchange(c.cx, nullptr);
+    if (cx == nullptr) cx = new Context();
+    cx->reset();
+    struct Restore {
+      Cache& c;
+      Context* cx;
+      ~Restore() {
+        if (c.cx == nullptr) c.cx = cx;
+        else cx->release();
+      }
+    } restore{c, cx};
+    return f(*cx);
+  }
+
+  // Tries to claim the operation word: succeeds only if still waiting.
+  // Returns the word's value: `sel` on success, the current value otherwise.
+  bool try_select(std::uintptr_t sel) noexcept {
+    std::uintptr_t expected = kWaiting;
+    // acq_rel: acquire pairs with nothing earlier (word is fresh per wait);
+    // release publishes the selector's writes (packet, message) to the woken thread.
+    return select_.compare_exchange_strong(expected, sel, std::memory_order_acq_rel, std::memory_order_acquire);
+  }
+  // acquire: pairs with the release in try_select, so the selector's writes are visible.
+  std::uintptr_t selected() const noexcept { return select_.load(std::memory_order_acquire); }
+
+  // release: pairs with the acquire in wait_packet.
+  void store_packet(void* p) noexcept {
+    if (p != nullptr) packet_.store(p, std::memory_order_release);
+  }
+  // Waits for the packet of a selected zero-capacity operation (the selector
+  // stores it right after selecting, so this is a short wait).
+  void* wait_packet() const noexcept {
+    Backoff b;
+    for (;;) {
+      // acquire: pairs with store_packet's release.
+      void* p = packet_.load(std::memory_order_acquire);
+      if (p != nullptr) return p;
+      b.snooze();
+    }
+  }
+
+  // Waits until an operation is selected or `deadline` passes (then tries to
+  // abort). Spins briefly first: on a small machine a futex round trip costs
+  // far more than the typical wait for a running peer.
+  std::uintptr_t wait_until(Deadline deadline) noexcept {
+    Backoff b;
+    for (;;) {
+      const std::uintptr_t s = selected();
+      if (s != kWaiting) return s;
+      if (b.is_completed()) break;
+      b.snooze();
+    }
+    for (;;) {
+      const std::uintptr_t s = selected();
+      if (s != kWaiting) return s;
+      if (deadline != kNoDeadline) {
+        if (Clock::now() >= deadline) {
+          if (try_select(kAborted)) return kAborted;
+          return selected();
+        }
+        parker_.park_until(deadline);
+      } else {
+        parker_.park();
+      }
+    }
+  }
+
+  void unpark() noexcept { parker_.unpark(); }
+  std::uintptr_t thread_id() const noexcept { return thread_id_; }
+
+  void retain() noexcept {
+    // relaxed: a new reference is made from an existing one; nothing to order.
+    refs_.fetch_add(1, std::memory_order_relaxed);
+  }
+  void release() noexcept {
+    // acq_rel: the last release must see every other holder's use.
+    if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+  }
+
+ private:
+  struct Cache {
+    Context* cx = nullptr;
+    ~Cache() {
+      if (cx != nullptr) cx->release();
+    }
+  };
+  static Cache& cache() noexcept {
+    static thread_local Cache c;
+    return c;
+  }
+
+  Context() noexcept : thread_id_(current_thread_id()) {}
+
+  void reset() noexcept {
+    // relaxed: only the owner touches the context while no waker holds it.
+    select_.store(kWaiting, std::memory_order_relaxed);
+    packet_.store(nullptr, std::memory_order_relaxed);  // same
+  }
+
+  Atomic<std::uintptr_t> select_{kWaiting};
+  Atomic<void*> packet_{nullptr};
+  Parker parker_;
+  std::uintptr_t thread_id_;
+  Atomic<std::uint32_t> refs_{1};
+};
+
+// A counted reference to a Context, as kept in waiting lists.
+class ContextRef {
+ public:
+  explicit ContextRef(Context& cx) noexcept : cx_(&cx) { cx_->retain(); }
+  ContextRef(const ContextRef& o) noexcept : cx_(o.cx_) { cx_->retain(); }
+  ContextRef(ContextRef&& o) noexcept : cx_(std::exchange(o.cx_, nullptr)) {}
+  ContextRef& operator=(ContextRef o) noexcept {
+    std::swap(cx_, o.cx_);
+    return *this;
+  }
+  ~ContextRef() {
+    if (cx_ != nullptr) cx_->release();
+  }
+  Context* operator->() const noexcept { return cx_; }
+  Context& operator*() const noexcept { return *cx_; }
+
+ private:
+  Context* cx_;
+};
+
+// Blocks the calling thread until `deadline` (forever for kNoDeadline) using
+// only the futex: timers and selects with nothing to wait on sleep here.
+inline void sleep_until(Deadline deadline) noexcept {
+  Atomic<std::uint32_t> word{0};
+  while (deadline == kNoDeadline || Clock::now() < deadline) futex_wait(word, 0, deadline);
+}
+
+}  // namespace fearless::detail::chan

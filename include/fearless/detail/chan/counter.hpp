@@ -1,0 +1,186 @@
+// Internal: the state shared by all endpoints of one channel — which flavour
+// it is, how many senders and receivers are alive, and the flavour itself.
+//
+// The last sender to go disconnects the senders' side; the last receiver to
+// go disconnects the receivers' side (destroying every message left); whoever
+// of the two comes second frees the channel.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+#include "fearless/detail/atomic.hpp"
+#include "fearless/detail/chan/array.hpp"
+#include "fearless/detail/chan/at.hpp"
+#include "fearless/detail/chan/handle.hpp"
+#include "fearless/detail/chan/list.hpp"
+#include "fearless/detail/chan/never.hpp"
+#include "fearless/detail/chan/tick.hpp"
+#include "fearless/detail/chan/waker.hpp"
+#include "fearless/detail/chan/zero.hpp"
+
+namespace fearless::detail::chan {
+
+enum class Flavor : std::uint8_t { Array, List, Zero, At, Tick, Never };
+
+// How a T is kept inside a channel. Moving it in and out of slots must not
+// throw (a half-done move inside the ring would lose or duplicate it), so a T
+// whose move constructor may throw travels in a box made before anything is
+// reserved.
+template <class T>
+inline constexpr bool kBoxed = !std::is_nothrow_move_constructible_v<T>;
+template <class T>
+using Stored = std::conditional_t<kBoxed<T>, std::unique_ptr<T>, T>;
+
+// Messages whose hand-over to the caller threw (boxed types only): they go
+// back here and are delivered first by the next receive.
+template <class T, bool = kBoxed<T>>
+struct Stash {
+  bool pop(std::optional<Stored<T>>&) noexcept { return false; }
+  std::size_t size() const noexcept { return 0; }
+};
+template <class T>
+struct Stash<T, true> {
+  bool pop(std::optional<Stored<T>>& out) {
+    // acquire: pairs with the release in push().
+    if (FEARLESS_LIKELY(n.load(std::memory_order_acquire) == 0)) return false;
+    WaitGuard g(lock);
+    if (q.empty()) return false;
+    out.emplace(std::move(q.front()));
+    q.pop_front();
+    n.fetch_sub(1, std::memory_order_release);  // release: pairs with pop's acquire
+    return true;
+  }
+  void push(std::unique_ptr<T> m) {
+    WaitGuard g(lock);
+    q.push_front(std::move(m));
+    n.fetch_add(1, std::memory_order_release);  // release: pairs with pop's acquire
+  }
+  // acquire: pairs with push/pop.
+  std::size_t size() const noexcept { return n.load(std::memory_order_acquire); }
+  WaitLock lock;
+  std::deque<std::unique_ptr<T>> q;
+  Atomic<std::size_t> n{0};
+};
+
+template <class T>
+struct Shared {
+  explicit Shared(Flavor f) noexcept : flavor(f) {}
+  virtual ~Shared() = default;
+  Shared(const Shared&) = delete;
+  Shared& operator=(const Shared&) = delete;
+
+  const Flavor flavor;
+  SelectHandle* rx_handle = nullptr;
+  SelectHandle* tx_handle = nullptr;
+  Atomic<std::size_t> senders{1};
+  Atomic<std::size_t> receivers{1};
+  Atomic<bool> destroy{false};
+  Stash<T> stash;
+
+  virtual void disconnect_senders() = 0;
+  virtual void disconnect_receivers() = 0;
+
+  static void count_up(Atomic<std::size_t>& c) noexcept {
+    // relaxed: a new handle is made from a live one; nothing to order.
+    if (c.fetch_add(1, std::memory_order_relaxed) > (SIZE_MAX >> 1)) {
+      std::fputs("fearless: channel endpoint count overflow\n", stderr);
+      std::abort();
+    }
+  }
+  void add_sender() noexcept { count_up(senders); }
+  void add_receiver() noexcept { count_up(receivers); }
+  void release_sender() noexcept {
+    // acq_rel: the last one out must see every other endpoint's work.
+    if (senders.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      disconnect_senders();
+      if (destroy.exchange(true, std::memory_order_acq_rel)) delete this;  // acq_rel: as above
+    }
+  }
+  void release_receiver() noexcept {
+    // acq_rel: as in release_sender.
+    if (receivers.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      disconnect_receivers();
+      if (destroy.exchange(true, std::memory_order_acq_rel)) delete this;  // acq_rel: as above
+    }
+  }
+};
+
+template <class C>
+concept HasSendHandle = requires { typename C::SendHandle; };
+
+struct NoSendHandle {
+  template <class C>
+  explicit NoSendHandle(C&) noexcept {}
+};
+template <class C>
+struct SendHandleOf {
+  using type = NoSendHandle;
+};
+template <HasSendHandle C>
+struct SendHandleOf<C> {
+  using type = typename C::SendHandle;
+};
+
+template <class T, class C>
+struct Counter final : Shared<T> {
+  template <class... A>
+  explicit Counter(Flavor f, A&&... a) : Shared<T>(f), chan(std::forward<A>(a)...), rx(chan), tx(chan) {
+    this->rx_handle = &rx;
+    if constexpr (HasSendHandle<C>) this->tx_handle = &tx;
+  }
+  void disconnect_senders() noexcept override {
+    if constexpr (requires(C& c) { c.disconnect_senders(); }) chan.disconnect_senders();
+  }
+  void disconnect_receivers() noexcept override {
+    if constexpr (requires(C& c) { c.disconnect_receivers(); }) chan.disconnect_receivers();
+  }
+
+  C chan;
+  typename C::RecvHandle rx;
+  typename SendHandleOf<C>::type tx;
+};
+
+// Calls f(flavour&) on the channel behind `s`. Timer flavours exist only for
+// receivers of Instant, so other T never instantiate them.
+template <class T, class F>
+decltype(auto) visit(Shared<T>* s, F&& f) {
+  using S = Stored<T>;
+  switch (s->flavor) {
+    case Flavor::Array:
+      return f(static_cast<Counter<T, Array<S>>*>(s)->chan);
+    case Flavor::List:
+      return f(static_cast<Counter<T, List<S>>*>(s)->chan);
+    case Flavor::Zero:
+      return f(static_cast<Counter<T, Zero<S>>*>(s)->chan);
+    default:
+      break;
+  }
+  if constexpr (std::is_same_v<T, Deadline>) {
+    if (s->flavor == Flavor::At) return f(static_cast<Counter<T, At>*>(s)->chan);
+    if (s->flavor == Flavor::Tick) return f(static_cast<Counter<T, Tick>*>(s)->chan);
+  }
+  return f(static_cast<Counter<T, Never<S>>*>(s)->chan);
+}
+
+// Same, for operations only senders perform (no timer flavours).
+template <class T, class F>
+decltype(auto) visit_tx(Shared<T>* s, F&& f) {
+  using S = Stored<T>;
+  switch (s->flavor) {
+    case Flavor::Array:
+      return f(static_cast<Counter<T, Array<S>>*>(s)->chan);
+    case Flavor::List:
+      return f(static_cast<Counter<T, List<S>>*>(s)->chan);
+    default:
+      return f(static_cast<Counter<T, Zero<S>>*>(s)->chan);
+  }
+}
+
+}  // namespace fearless::detail::chan

@@ -1,0 +1,60 @@
+// Internal: the interface every channel flavour offers to the select algorithm,
+// and the Token in which a selected operation remembers what it reserved.
+//
+// Selecting is two-phase, as in crossbeam-channel: an operation is first
+// *selected* (try_select / accept reserve a slot or a peer and note it in the
+// Token), then *completed* by the caller with the flavour's read/write on that
+// Token.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "fearless/detail/chan/context.hpp"
+#include "fearless/detail/time.hpp"
+
+namespace fearless::detail::chan {
+
+// Outcome of a flavour-level operation (the public layer turns it into the
+// Rust error kinds): WouldBlock is Empty for receives and Full for sends.
+enum class Status : std::uint8_t { Ok, WouldBlock, Timeout, Disconnected };
+
+struct Token {
+  struct {
+    void* slot = nullptr;  // null: the channel is disconnected
+    std::size_t stamp = 0;
+  } array;
+  struct {
+    void* block = nullptr;  // null: the channel is disconnected
+    std::size_t offset = 0;
+  } list;
+  struct {
+    void* packet = nullptr;  // null: the channel is disconnected
+  } zero;
+  struct {
+    Deadline when{};  // the instant a timer delivered
+  } timer;
+};
+
+// One side (send or receive) of one channel, as seen by Select.
+class SelectHandle {
+ public:
+  // Reserves the operation if it can proceed now (also when disconnected).
+  virtual bool try_select(Token& token) = 0;
+  // When a timer flavour becomes ready by itself; kNoDeadline for channels.
+  virtual Deadline deadline() { return kNoDeadline; }
+  // Puts the context on the waiting list; true if the operation is ready already.
+  virtual bool register_op(Operation oper, Context& cx) = 0;
+  virtual void unregister(Operation oper) = 0;
+  // Completes a selection made by a peer (after our context was selected).
+  virtual bool accept(Token& token, Context& cx) = 0;
+  // Would an operation proceed now (ready or disconnected)?
+  virtual bool is_ready() = 0;
+  // Observer registration for Select::ready: no reservation, only a wake-up.
+  virtual bool watch(Operation oper, Context& cx) = 0;
+  virtual void unwatch(Operation oper) = 0;
+
+ protected:
+  ~SelectHandle() = default;
+};
+
+}  // namespace fearless::detail::chan

@@ -1,0 +1,400 @@
+// Internal: the unbounded channel flavour — a linked list of blocks of 31
+// slots (crossbeam-channel's design). Messages are written in place, so the
+// only allocation is one block per 31 messages, and each block is freed as
+// soon as its last slot has been read: the channel's memory shrinks as it
+// drains.
+//
+// Indices count in steps of 2 (bit 0 is a flag): on the tail it means
+// "disconnected", on the head "this is not the last block".
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <new>
+#include <optional>
+#include <utility>
+
+#include "fearless/detail/atomic.hpp"
+#include "fearless/detail/backoff.hpp"
+#include "fearless/detail/cache_padded.hpp"
+#include "fearless/detail/chan/context.hpp"
+#include "fearless/detail/chan/handle.hpp"
+#include "fearless/detail/chan/waker.hpp"
+
+namespace fearless::detail::chan {
+
+template <class S>
+class List {
+  static constexpr std::size_t kWrite = 1;    // slot: the message is in
+  static constexpr std::size_t kRead = 2;     // slot: the message was taken
+  static constexpr std::size_t kDestroy = 4;  // slot: the block's destruction is delegated to its reader
+  static constexpr std::size_t kLap = 32;
+  static constexpr std::size_t kBlockCap = kLap - 1;
+  static constexpr std::size_t kShift = 1;
+  static constexpr std::size_t kMarkBit = 1;
+
+  struct Slot {
+    alignas(S) unsigned char msg[sizeof(S)];
+    Atomic<std::size_t> state{0};
+
+    S* get() noexcept { return std::launder(reinterpret_cast<S*>(msg)); }
+    void wait_write() const noexcept {
+      Backoff b;
+      // acquire: pairs with the writer's release fetch_or(kWrite).
+      while ((state.load(std::memory_order_acquire) & kWrite) == 0) b.snooze();
+    }
+  };
+
+  struct Block {
+    Atomic<Block*> next{nullptr};
+    Slot slots[kBlockCap];
+
+    Block* wait_next() const noexcept {
+      Backoff b;
+      for (;;) {
+        // acquire: pairs with the release store that links the next block.
+        Block* n = next.load(std::memory_order_acquire);
+        if (n != nullptr) return n;
+        b.snooze();
+      }
+    }
+    // Frees the block once every reader from `start` on is done with it; a
+    // reader still busy with a slot is asked to do it instead.
+    static void destroy(Block* self, std::size_t start) noexcept {
+      for (std::size_t i = start; i + 1 < kBlockCap; ++i) {
+        Slot& slot = self->slots[i];
+        // acquire/acq_rel: pair with the reader's acq_rel fetch_or(kRead).
+        if ((slot.state.load(std::memory_order_acquire) & kRead) == 0 &&
+            (slot.state.fetch_or(kDestroy, std::memory_order_acq_rel) & kRead) == 0)
+          return;
+      }
+      delete self;
+    }
+  };
+
+  struct Position {
+    Atomic<std::size_t> index{0};
+    Atomic<Block*> block{nullptr};
+  };
+
+ public:
+  List() = default;
+  List(const List&) = delete;
+  List& operator=(const List&) = delete;
+
+  ~List() {
+    // relaxed: sole owner now.
+    std::size_t head = head_->index.load(std::memory_order_relaxed) & ~((std::size_t{1} << kShift) - 1);
+    const std::size_t tail = tail_->index.load(std::memory_order_relaxed) & ~((std::size_t{1} << kShift) - 1);
+    Block* block = head_->block.load(std::memory_order_relaxed);
+    while (head != tail) {
+      const std::size_t offset = (head >> kShift) % kLap;
+      if (offset < kBlockCap) {
+        block->slots[offset].get()->~S();
+      } else {
+        Block* next = block->next.load(std::memory_order_relaxed);
+        delete block;
+        block = next;
+      }
+      head += std::size_t{1} << kShift;
+    }
+    delete block;
+  }
+
+  // ---- the two-phase protocol --------------------------------------------
+  // Always succeeds (the list has no bound); a null block means disconnected.
+  // May throw std::bad_alloc before reserving anything.
+  bool start_send(Token& token, bool /*try_mode*/) {
+    Backoff backoff;
+    // acquire: pairs with the release stores that install a new block.
+    std::size_t tail = tail_->index.load(std::memory_order_acquire);
+    Block* block = tail_->block.load(std::memory_order_acquire);
+    Block* next_block = nullptr;
+    struct FreeSpare {
+      Block*& b;
+      ~FreeSpare() { delete b; }
+    } spare{next_block};
+    for (;;) {
+      if (tail & kMarkBit) {
+        token.list.block = nullptr;
+        return true;
+      }
+      const std::size_t offset = (tail >> kShift) % kLap;
+      if (offset == kBlockCap) {
+        // Another sender is installing the next block.
+        backoff.snooze();
+        tail = tail_->index.load(std::memory_order_acquire);  // acquire: as above
+        block = tail_->block.load(std::memory_order_acquire);  // acquire: as above
+        continue;
+      }
+      // About to fill the block: have its successor ready (allocated outside
+      // the critical window).
+      if (offset + 1 == kBlockCap && next_block == nullptr) next_block = new Block();
+      if (block == nullptr) {
+        // The very first message: install the first block.
+        Block* fresh = next_block != nullptr ? std::exchange(next_block, nullptr) : new Block();
+        Block* expected = nullptr;
+        // release: publishes the block's initialisation.
+        if (tail_->block.compare_exchange_strong(expected, fresh, std::memory_order_release,
+                                                 std::memory_order_relaxed)) {
+          head_->block.store(fresh, std::memory_order_release);  // release: as above
+          block = fresh;
+        } else {
+          next_block = fresh;
+          tail = tail_->index.load(std::memory_order_acquire);  // acquire: as above
+          block = tail_->block.load(std::memory_order_acquire);  // acquire: as above
+          continue;
+        }
+      }
+      const std::size_t new_tail = tail + (std::size_t{1} << kShift);
+      if (tail_->index.compare_exchange_weak(tail, new_tail, std::memory_order_seq_cst, std::memory_order_acquire)) {
+        if (offset + 1 == kBlockCap) {
+          Block* nb = std::exchange(next_block, nullptr);
+          tail_->block.store(nb, std::memory_order_release);  // release: publishes nb
+          tail_->index.fetch_add(std::size_t{1} << kShift, std::memory_order_release);  // release: as above
+          block->next.store(nb, std::memory_order_release);  // release: pairs with wait_next
+        }
+        token.list.block = block;
+        token.list.offset = offset;
+        return true;
+      }
+      block = tail_->block.load(std::memory_order_acquire);  // acquire: as above
+      backoff.spin();
+    }
+  }
+  bool write(Token& token, S& msg) noexcept {
+    if (token.list.block == nullptr) return false;
+    Block* block = static_cast<Block*>(token.list.block);
+    Slot& slot = block->slots[token.list.offset];
+    new (slot.msg) S(std::move(msg));
+    slot.state.fetch_or(kWrite, std::memory_order_release);  // release: pairs with wait_write's acquire
+    receivers_.notify();
+    return true;
+  }
+
+  // Reserves the next message. False if empty (or, in try mode, while the
+  // first block is still being installed). A reserved slot whose sender has
+  // not finished writing is waited for in read(): that sender is between two
+  // adjacent instructions (the next block is preallocated), and the block may
+  // not be inspected before the reservation without risking a freed block.
+  bool start_recv(Token& token, bool try_mode) noexcept {
+    Backoff backoff;
+    // acquire: pairs with the release stores that move the head to a new block.
+    std::size_t head = head_->index.load(std::memory_order_acquire);
+    Block* block = head_->block.load(std::memory_order_acquire);
+    for (;;) {
+      const std::size_t offset = (head >> kShift) % kLap;
+      if (offset == kBlockCap) {
+        // Another receiver is moving the head to the next block.
+        backoff.snooze();
+        head = head_->index.load(std::memory_order_acquire);  // acquire: as above
+        block = head_->block.load(std::memory_order_acquire);  // acquire: as above
+        continue;
+      }
+      std::size_t new_head = head + (std::size_t{1} << kShift);
+      if ((new_head & kMarkBit) == 0) {
+        atomic_thread_fence(std::memory_order_seq_cst);
+        const std::size_t tail = tail_->index.load(std::memory_order_relaxed);  // relaxed: after the fence
+        if ((head >> kShift) == (tail >> kShift)) {
+          if (tail & kMarkBit) {
+            token.list.block = nullptr;
+            return true;
+          }
+          return false;
+        }
+        if ((head >> kShift) / kLap != (tail >> kShift) / kLap) new_head |= kMarkBit;
+      }
+      if (block == nullptr) {
+        // The first block is being installed.
+        if (try_mode) return false;
+        backoff.snooze();
+        head = head_->index.load(std::memory_order_acquire);  // acquire: as above
+        block = head_->block.load(std::memory_order_acquire);  // acquire: as above
+        continue;
+      }
+      if (head_->index.compare_exchange_weak(head, new_head, std::memory_order_seq_cst, std::memory_order_acquire)) {
+        if (offset + 1 == kBlockCap) {
+          Block* next = block->wait_next();
+          std::size_t next_index = (new_head & ~kMarkBit) + (std::size_t{1} << kShift);
+          // relaxed: only a hint that the block after next exists; rechecked later.
+          if (next->next.load(std::memory_order_relaxed) != nullptr) next_index |= kMarkBit;
+          head_->block.store(next, std::memory_order_release);       // release: pairs with the acquire loads above
+          head_->index.store(next_index, std::memory_order_release);  // release: as above
+        }
+        token.list.block = block;
+        token.list.offset = offset;
+        return true;
+      }
+      block = head_->block.load(std::memory_order_acquire);  // acquire: as above
+      backoff.spin();
+    }
+  }
+  bool read(Token& token, std::optional<S>& out) noexcept {
+    if (token.list.block == nullptr) return false;
+    Block* block = static_cast<Block*>(token.list.block);
+    const std::size_t offset = token.list.offset;
+    Slot& slot = block->slots[offset];
+    slot.wait_write();
+    S* m = slot.get();
+    out.emplace(std::move(*m));
+    m->~S();
+    if (offset + 1 == kBlockCap) {
+      Block::destroy(block, 0);
+    } else if (slot.state.fetch_or(kRead, std::memory_order_acq_rel) & kDestroy) {  // acq_rel: pairs with destroy()
+      Block::destroy(block, offset + 1);
+    }
+    return true;
+  }
+
+  // ---- whole operations ---------------------------------------------------
+  Status try_send(S& msg) { return send(msg, kNoDeadline); }
+  Status send(S& msg, Deadline /*never blocks*/) {
+    Token token;
+    start_send(token, false);
+    return write(token, msg) ? Status::Ok : Status::Disconnected;
+  }
+  Status try_recv(std::optional<S>& out) noexcept {
+    Token token;
+    if (!start_recv(token, true)) return Status::WouldBlock;
+    return read(token, out) ? Status::Ok : Status::Disconnected;
+  }
+  Status recv(std::optional<S>& out, Deadline deadline) {
+    Token token;
+    for (;;) {
+      Backoff backoff;
+      for (;;) {
+        if (start_recv(token, false)) return read(token, out) ? Status::Ok : Status::Disconnected;
+        if (backoff.is_completed()) break;
+        backoff.snooze();
+      }
+      if (deadline != kNoDeadline && Clock::now() >= deadline) return Status::Timeout;
+      Context::with([&](Context& cx) {
+        const Operation oper = hook(&token);
+        receivers_.register_op(oper, cx);
+        if (!is_empty() || is_disconnected()) cx.try_select(kAborted);
+        const std::uintptr_t sel = cx.wait_until(deadline);
+        if (sel == kAborted || sel == kDisconnected) receivers_.unregister(oper);
+      });
+    }
+  }
+
+  // ---- observers ----------------------------------------------------------
+  std::size_t len() const noexcept {
+    constexpr std::size_t low = (std::size_t{1} << kShift) - 1;
+    for (;;) {
+      std::size_t tail = tail_->index.load(std::memory_order_seq_cst);
+      std::size_t head = head_->index.load(std::memory_order_seq_cst);
+      if (tail_->index.load(std::memory_order_seq_cst) == tail) {
+        tail &= ~low;
+        head &= ~low;
+        // An index at the block's end slot is really the next block's start.
+        if (((tail >> kShift) & (kLap - 1)) == kLap - 1) tail += std::size_t{1} << kShift;
+        if (((head >> kShift) & (kLap - 1)) == kLap - 1) head += std::size_t{1} << kShift;
+        const std::size_t lap = (head >> kShift) / kLap;
+        tail -= (lap * kLap) << kShift;
+        head -= (lap * kLap) << kShift;
+        tail >>= kShift;
+        head >>= kShift;
+        return tail - head - tail / kLap;
+      }
+    }
+  }
+  bool is_empty() const noexcept {
+    const std::size_t head = head_->index.load(std::memory_order_seq_cst);
+    const std::size_t tail = tail_->index.load(std::memory_order_seq_cst);
+    return (head >> kShift) == (tail >> kShift);
+  }
+  bool is_full() const noexcept { return false; }
+  std::optional<std::size_t> capacity() const noexcept { return std::nullopt; }
+  bool is_disconnected() const noexcept { return (tail_->index.load(std::memory_order_seq_cst) & kMarkBit) != 0; }
+
+  bool disconnect_senders() {
+    const std::size_t tail = tail_->index.fetch_or(kMarkBit, std::memory_order_seq_cst);
+    if (tail & kMarkBit) return false;
+    receivers_.disconnect();
+    return true;
+  }
+  bool disconnect_receivers() {
+    const std::size_t tail = tail_->index.fetch_or(kMarkBit, std::memory_order_seq_cst);
+    if (tail & kMarkBit) return false;
+    discard_all_messages();
+    return true;
+  }
+
+  // ---- select handles -----------------------------------------------------
+  class RecvHandle final : public SelectHandle {
+   public:
+    explicit RecvHandle(List& c) noexcept : c_(c) {}
+    bool try_select(Token& t) override { return c_.start_recv(t, false); }
+    bool register_op(Operation oper, Context& cx) override {
+      c_.receivers_.register_op(oper, cx);
+      return is_ready();
+    }
+    void unregister(Operation oper) override { c_.receivers_.unregister(oper); }
+    bool accept(Token& t, Context&) override { return try_select(t); }
+    bool is_ready() override { return !c_.is_empty() || c_.is_disconnected(); }
+    bool watch(Operation oper, Context& cx) override {
+      c_.receivers_.watch(oper, cx);
+      return is_ready();
+    }
+    void unwatch(Operation oper) override { c_.receivers_.unwatch(oper); }
+
+   private:
+    List& c_;
+  };
+  class SendHandle final : public SelectHandle {
+   public:
+    explicit SendHandle(List& c) noexcept : c_(c) {}
+    bool try_select(Token& t) override { return c_.start_send(t, false); }
+    bool register_op(Operation, Context&) override { return true; }
+    void unregister(Operation) override {}
+    bool accept(Token& t, Context&) override { return try_select(t); }
+    bool is_ready() override { return true; }
+    bool watch(Operation, Context&) override { return true; }
+    void unwatch(Operation) override {}
+
+   private:
+    List& c_;
+  };
+
+ private:
+  void discard_all_messages() noexcept {
+    Backoff backoff;
+    // acquire: pairs with the release that finishes installing a block.
+    std::size_t tail = tail_->index.load(std::memory_order_acquire);
+    while ((tail >> kShift) % kLap == kBlockCap) {
+      backoff.snooze();  // a sender is installing the next block
+      tail = tail_->index.load(std::memory_order_acquire);  // acquire: as above
+    }
+    std::size_t head = head_->index.load(std::memory_order_acquire);  // acquire: as above
+    // acq_rel: takes the chain over from any late reader of the head block.
+    Block* block = head_->block.exchange(nullptr, std::memory_order_acq_rel);
+    if ((head >> kShift) != (tail >> kShift)) {
+      while (block == nullptr) {  // the first block is still being installed
+        backoff.snooze();
+        block = head_->block.exchange(nullptr, std::memory_order_acq_rel);  // acq_rel: as above
+      }
+    }
+    while ((head >> kShift) != (tail >> kShift)) {
+      const std::size_t offset = (head >> kShift) % kLap;
+      if (offset < kBlockCap) {
+        Slot& slot = block->slots[offset];
+        slot.wait_write();
+        slot.get()->~S();
+      } else {
+        Block* next = block->wait_next();
+        delete block;
+        block = next;
+      }
+      head += std::size_t{1} << kShift;
+    }
+    delete block;
+    head &= ~kMarkBit;
+    head_->index.store(head, std::memory_order_release);  // release: pairs with len()/is_empty()
+  }
+
+  CachePadded<Position> head_;
+  CachePadded<Position> tail_;
+  SyncWaker receivers_;
+};
+
+}  // namespace fearless::detail::chan

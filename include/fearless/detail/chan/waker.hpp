@@ -1,0 +1,198 @@
+// Internal: waiting lists of blocked channel operations.
+//
+// `Waker` is a plain list (callers lock it); `SyncWaker` adds a small lock and
+// an `is_empty` flag so that the common case — nobody waiting — costs one
+// atomic load and no lock on the channel's fast path.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "fearless/detail/atomic.hpp"
+#include "fearless/detail/backoff.hpp"
+#include "fearless/detail/chan/context.hpp"
+#include "fearless/detail/config.hpp"
+#include "fearless/detail/futex.hpp"
+
+namespace fearless::detail::chan {
+
+// A tiny lock for waiting lists: held for a handful of instructions, so it
+// spins (and yields) before it sleeps on the futex.
+class FEARLESS_CAPABILITY("mutex") WaitLock {
+ public:
+  void lock() noexcept FEARLESS_ACQUIRE() {
+    std::uint32_t expected = 0;
+    // acquire: pairs with unlock()'s release, entering the critical section.
+    if (FEARLESS_LIKELY(state_.compare_exchange_strong(expected, 1, std::memory_order_acquire,
+                                                       std::memory_order_relaxed)))
+      return;
+    lock_slow();
+  }
+  void unlock() noexcept FEARLESS_RELEASE() {
+    // release: publishes the critical section to the next owner.
+    if (state_.exchange(0, std::memory_order_release) == 2) futex_wake(state_, 1);
+  }
+
+ private:
+  FEARLESS_COLD void lock_slow() noexcept {
+    Backoff b;
+    while (!b.is_completed()) {
+      std::uint32_t expected = 0;
+      // acquire: as in lock().
+      if (state_.load(std::memory_order_relaxed) == 0 &&
+          state_.compare_exchange_weak(expected, 1, std::memory_order_acquire, std::memory_order_relaxed))
+        return;
+      b.snooze();
+    }
+    // 2 = locked with (possible) sleepers. acquire: as in lock().
+    while (state_.exchange(2, std::memory_order_acquire) != 0) futex_wait(state_, 2);
+  }
+  Atomic<std::uint32_t> state_{0};
+};
+
+class FEARLESS_SCOPED_CAPABILITY WaitGuard {
+ public:
+  explicit WaitGuard(WaitLock& l) noexcept FEARLESS_ACQUIRE(l) : l_(l) { l_.lock(); }
+  ~WaitGuard() FEARLESS_RELEASE() { l_.unlock(); }
+  WaitGuard(const WaitGuard&) = delete;
+  WaitGuard& operator=(const WaitGuard&) = delete;
+
+ private:
+  WaitLock& l_;
+};
+
+// One blocked operation: which operation, its hand-off packet (zero-capacity
+// channels only) and the thread's context.
+struct Entry {
+  Operation oper;
+  void* packet;
+  ContextRef cx;
+};
+
+// The threads blocked on one side of a channel. Not thread-safe by itself.
+class Waker {
+ public:
+  void register_op(Operation oper, Context& cx) { register_with_packet(oper, nullptr, cx); }
+  void register_with_packet(Operation oper, void* packet, Context& cx) {
+    selectors_.push_back(Entry{oper, packet, ContextRef(cx)});
+  }
+  std::optional<Entry> unregister(Operation oper) {
+    for (auto it = selectors_.begin(); it != selectors_.end(); ++it) {
+      if (it->oper == oper) {
+        Entry e = std::move(*it);
+        selectors_.erase(it);
+        return e;
+      }
+    }
+    return std::nullopt;
+  }
+
+  // Selects one waiting operation of another thread, hands it its packet and
+  // wakes it; returns that entry (removed from the list).
+  std::optional<Entry> try_select() {
+    const std::uintptr_t me = current_thread_id();
+    for (auto it = selectors_.begin(); it != selectors_.end(); ++it) {
+      if (it->cx->thread_id() != me && it->cx->try_select(it->oper)) {
+        it->cx->store_packet(it->packet);
+        it->cx->unpark();
+        Entry e = std::move(*it);
+        selectors_.erase(it);
+        return e;
+      }
+    }
+    return std::nullopt;
+  }
+
+  // True if some waiting operation of another thread could be selected now.
+  bool can_select() const noexcept {
+    if (selectors_.empty()) return false;
+    const std::uintptr_t me = current_thread_id();
+    for (const Entry& e : selectors_)
+      if (e.cx->thread_id() != me && e.cx->selected() == kWaiting) return true;
+    return false;
+  }
+
+  // Observers (Select::ready) only want to hear that something changed.
+  void watch(Operation oper, Context& cx) { observers_.push_back(Entry{oper, nullptr, ContextRef(cx)}); }
+  void unwatch(Operation oper) {
+    for (auto it = observers_.begin(); it != observers_.end(); ++it) {
+      if (it->oper == oper) {
+        observers_.erase(it);
+        return;
+      }
+    }
+  }
+  void notify() {
+    for (Entry& e : observers_)
+      if (e.cx->try_select(e.oper)) e.cx->unpark();
+    observers_.clear();
+  }
+
+  // Wakes everybody with "disconnected".
+  void disconnect() {
+    for (Entry& e : selectors_)
+      if (e.cx->try_select(kDisconnected)) e.cx->unpark();
+    notify();
+  }
+
+  bool empty() const noexcept { return selectors_.empty() && observers_.empty(); }
+
+ private:
+  std::vector<Entry> selectors_;
+  std::vector<Entry> observers_;
+};
+
+// A Waker behind its own lock, with a lock-free "anyone waiting?" check.
+class SyncWaker {
+ public:
+  void register_op(Operation oper, Context& cx) {
+    WaitGuard g(lock_);
+    inner_.register_op(oper, cx);
+    sync_empty();
+  }
+  std::optional<Entry> unregister(Operation oper) {
+    WaitGuard g(lock_);
+    auto e = inner_.unregister(oper);
+    sync_empty();
+    return e;
+  }
+  void watch(Operation oper, Context& cx) {
+    WaitGuard g(lock_);
+    inner_.watch(oper, cx);
+    sync_empty();
+  }
+  void unwatch(Operation oper) {
+    WaitGuard g(lock_);
+    inner_.unwatch(oper);
+    sync_empty();
+  }
+  // Wakes one blocked operation and every observer. Lock-free when nobody waits.
+  void notify() {
+    // seq_cst: orders the caller's preceding channel update before this check,
+    // against the waiter's registration followed by its re-check of the channel.
+    if (FEARLESS_LIKELY(is_empty_.load(std::memory_order_seq_cst))) return;
+    WaitGuard g(lock_);
+    // relaxed: re-read under the lock, which orders it.
+    if (!is_empty_.load(std::memory_order_relaxed)) {
+      inner_.try_select();
+      inner_.notify();
+      sync_empty();
+    }
+  }
+  void disconnect() {
+    WaitGuard g(lock_);
+    inner_.disconnect();
+    sync_empty();
+  }
+
+ private:
+  void sync_empty() FEARLESS_REQUIRES(lock_) {
+    // seq_cst: pairs with notify()'s check (see there).
+    is_empty_.store(inner_.empty(), std::memory_order_seq_cst);
+  }
+  WaitLock lock_;
+  Waker inner_ FEARLESS_GUARDED_BY(lock_);
+  Atomic<bool> is_empty_{true};
+};
+
+}  // namespace fearless::detail::chan

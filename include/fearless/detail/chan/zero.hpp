@@ -1,0 +1,332 @@
+// Internal: the zero-capacity (rendezvous) flavour — a message goes straight
+// from the sender to the receiver. A thread that finds a partner waiting
+// completes the hand-off through the partner's packet; otherwise it registers
+// (with a packet on its own stack) and waits to be picked.
+//
+// The waiting lists are guarded by a short spin-then-sleep lock, held for a
+// few instructions only (never while moving a message or waiting).
+#pragma once
+#include <cstdint>
+#include <new>
+#include <optional>
+#include <utility>
+
+#include "fearless/detail/atomic.hpp"
+#include "fearless/detail/backoff.hpp"
+#include "fearless/detail/chan/context.hpp"
+#include "fearless/detail/chan/handle.hpp"
+#include "fearless/detail/chan/waker.hpp"
+#include "fearless/detail/config.hpp"
+
+namespace fearless::detail::chan {
+
+template <class S>
+class Zero {
+  // Where a message changes hands. On the stack of a blocked send/recv, or on
+  // the heap for a select (whose operation may be picked after it returned
+  // from registering).
+  struct Packet {
+    bool on_stack;
+    Atomic<bool> ready{false};
+    std::optional<S> msg;
+
+    explicit Packet(bool stack) noexcept : on_stack(stack) {}
+    Packet(bool stack, S&& m) noexcept : on_stack(stack), msg(std::move(m)) {}
+    void wait_ready() const noexcept {
+      Backoff b;
+      // acquire: pairs with the release store of `ready` by the partner.
+      while (!ready.load(std::memory_order_acquire)) b.snooze();
+    }
+  };
+
+ public:
+  Zero() = default;
+  Zero(const Zero&) = delete;
+  Zero& operator=(const Zero&) = delete;
+
+  // ---- the two-phase protocol --------------------------------------------
+  bool start_send(Token& token, bool /*try_mode*/) {
+    WaitGuard g(lock_);
+    if (auto e = receivers_.try_select()) {
+      token.zero.packet = e->packet;
+      return true;
+    }
+    if (disconnected_) {
+      token.zero.packet = nullptr;
+      return true;
+    }
+    return false;
+  }
+  bool write(Token& token, S& msg) noexcept {
+    if (token.zero.packet == nullptr) return false;
+    Packet* p = static_cast<Packet*>(token.zero.packet);
+    p->msg.emplace(std::move(msg));
+    p->ready.store(true, std::memory_order_release);  // release: pairs with wait_ready
+    return true;
+  }
+  bool start_recv(Token& token, bool /*try_mode*/) {
+    WaitGuard g(lock_);
+    if (auto e = senders_.try_select()) {
+      token.zero.packet = e->packet;
+      return true;
+    }
+    if (disconnected_) {
+      token.zero.packet = nullptr;
+      return true;
+    }
+    return false;
+  }
+  bool read(Token& token, std::optional<S>& out) noexcept {
+    if (token.zero.packet == nullptr) return false;
+    Packet* p = static_cast<Packet*>(token.zero.packet);
+    if (p->on_stack) {
+      // The sender's message is already there; it waits for `ready` before
+      // its packet (and stack frame) goes away.
+      out.emplace(std::move(*p->msg));
+      p->msg.reset();
+      p->ready.store(true, std::memory_order_release);  // release: pairs with wait_ready
+    } else {
+      // A selecting sender: wait for it to write, then free its packet.
+      p->wait_ready();
+      out.emplace(std::move(*p->msg));
+      delete p;
+    }
+    return true;
+  }
+
+  // ---- whole operations ---------------------------------------------------
+  Status try_send(S& msg) {
+    Token token;
+    {
+      WaitGuard g(lock_);
+      if (auto e = receivers_.try_select()) {
+        token.zero.packet = e->packet;
+      } else {
+        return disconnected_ ? Status::Disconnected : Status::WouldBlock;
+      }
+    }
+    write(token, msg);
+    return Status::Ok;
+  }
+  Status send(S& msg, Deadline deadline) FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+    Token token;
+    lock_.lock();
+    if (auto e = receivers_.try_select()) {
+      lock_.unlock();
+      token.zero.packet = e->packet;
+      write(token, msg);
+      return Status::Ok;
+    }
+    if (disconnected_) {
+      lock_.unlock();
+      return Status::Disconnected;
+    }
+    if (deadline != kNoDeadline && Clock::now() >= deadline) {
+      lock_.unlock();
+      return Status::Timeout;
+    }
+    return Context::with([&](Context& cx) {
+      const Operation oper = hook(&token);
+      Packet packet(true, std::move(msg));
+      try {
+        senders_.register_with_packet(oper, &packet, cx);
+      } catch (...) {
+        raw_unlock();
+        give_back(msg, *packet.msg);
+        throw;
+      }
+      receivers_.notify();
+      raw_unlock();
+      const std::uintptr_t sel = cx.wait_until(deadline);
+      if (sel == kAborted || sel == kDisconnected) {
+        {
+          WaitGuard g(lock_);
+          senders_.unregister(oper);
+        }
+        give_back(msg, *packet.msg);
+        return sel == kAborted ? Status::Timeout : Status::Disconnected;
+      }
+      packet.wait_ready();
+      return Status::Ok;
+    });
+  }
+  Status try_recv(std::optional<S>& out) {
+    Token token;
+    {
+      WaitGuard g(lock_);
+      if (auto e = senders_.try_select()) {
+        token.zero.packet = e->packet;
+      } else {
+        return disconnected_ ? Status::Disconnected : Status::WouldBlock;
+      }
+    }
+    read(token, out);
+    return Status::Ok;
+  }
+  Status recv(std::optional<S>& out, Deadline deadline) FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+    Token token;
+    lock_.lock();
+    if (auto e = senders_.try_select()) {
+      raw_unlock();
+      token.zero.packet = e->packet;
+      read(token, out);
+      return Status::Ok;
+    }
+    if (disconnected_) {
+      raw_unlock();
+      return Status::Disconnected;
+    }
+    if (deadline != kNoDeadline && Clock::now() >= deadline) {
+      raw_unlock();
+      return Status::Timeout;
+    }
+    return Context::with([&](Context& cx) {
+      const Operation oper = hook(&token);
+      Packet packet(true);
+      try {
+        receivers_.register_with_packet(oper, &packet, cx);
+      } catch (...) {
+        raw_unlock();
+        throw;
+      }
+      senders_.notify();
+      raw_unlock();
+      const std::uintptr_t sel = cx.wait_until(deadline);
+      if (sel == kAborted || sel == kDisconnected) {
+        WaitGuard g(lock_);
+        receivers_.unregister(oper);
+        return sel == kAborted ? Status::Timeout : Status::Disconnected;
+      }
+      packet.wait_ready();
+      out.emplace(std::move(*packet.msg));
+      return Status::Ok;
+    });
+  }
+
+  // ---- observers ----------------------------------------------------------
+  std::size_t len() const noexcept { return 0; }
+  std::size_t capacity() const noexcept { return 0; }
+  bool is_empty() const noexcept { return true; }
+  bool is_full() const noexcept { return true; }
+  bool is_disconnected() {
+    WaitGuard g(lock_);
+    return disconnected_;
+  }
+
+  bool disconnect_senders() { return disconnect(); }
+  bool disconnect_receivers() { return disconnect(); }
+
+  // ---- select handles -----------------------------------------------------
+  class RecvHandle final : public SelectHandle {
+   public:
+    explicit RecvHandle(Zero& c) noexcept : c_(c) {}
+    bool try_select(Token& t) override { return c_.start_recv(t, false); }
+    bool register_op(Operation oper, Context& cx) override {
+      Packet* p = new Packet(false);
+      WaitGuard g(c_.lock_);
+      register_owned(c_.receivers_, oper, p, cx);
+      c_.senders_.notify();
+      return c_.senders_.can_select() || c_.disconnected_;
+    }
+    void unregister(Operation oper) override {
+      WaitGuard g(c_.lock_);
+      if (auto e = c_.receivers_.unregister(oper)) delete static_cast<Packet*>(e->packet);
+    }
+    bool accept(Token& t, Context& cx) override {
+      t.zero.packet = cx.wait_packet();
+      return true;
+    }
+    bool is_ready() override {
+      WaitGuard g(c_.lock_);
+      return c_.senders_.can_select() || c_.disconnected_;
+    }
+    bool watch(Operation oper, Context& cx) override {
+      WaitGuard g(c_.lock_);
+      c_.receivers_.watch(oper, cx);
+      return c_.senders_.can_select() || c_.disconnected_;
+    }
+    void unwatch(Operation oper) override {
+      WaitGuard g(c_.lock_);
+      c_.receivers_.unwatch(oper);
+    }
+
+   private:
+    Zero& c_;
+  };
+  class SendHandle final : public SelectHandle {
+   public:
+    explicit SendHandle(Zero& c) noexcept : c_(c) {}
+    bool try_select(Token& t) override { return c_.start_send(t, false); }
+    bool register_op(Operation oper, Context& cx) override {
+      Packet* p = new Packet(false);
+      WaitGuard g(c_.lock_);
+      register_owned(c_.senders_, oper, p, cx);
+      c_.receivers_.notify();
+      return c_.receivers_.can_select() || c_.disconnected_;
+    }
+    void unregister(Operation oper) override {
+      WaitGuard g(c_.lock_);
+      if (auto e = c_.senders_.unregister(oper)) delete static_cast<Packet*>(e->packet);
+    }
+    bool accept(Token& t, Context& cx) override {
+      t.zero.packet = cx.wait_packet();
+      return true;
+    }
+    bool is_ready() override {
+      WaitGuard g(c_.lock_);
+      return c_.receivers_.can_select() || c_.disconnected_;
+    }
+    bool watch(Operation oper, Context& cx) override {
+      WaitGuard g(c_.lock_);
+      c_.senders_.watch(oper, cx);
+      return c_.receivers_.can_select() || c_.disconnected_;
+    }
+    void unwatch(Operation oper) override {
+      WaitGuard g(c_.lock_);
+      c_.senders_.unwatch(oper);
+    }
+
+   private:
+    Zero& c_;
+  };
+
+ private:
+  // Registration may allocate (the list grows): a heap packet must not leak.
+  static void register_owned(Waker& w, Operation oper, Packet* p, Context& cx) {
+    try {
+      w.register_with_packet(oper, p, cx);
+    } catch (...) {
+      delete p;
+      throw;
+    }
+  }
+
+  // Puts the message back into the caller's (moved-from) variable without
+  // requiring S to be assignable.
+  static void give_back(S& msg, S& from) noexcept {
+    msg.~S();
+    new (&msg) S(std::move(from));
+  }
+
+  // Releases the lock taken at the start of send/recv from inside the waiting
+  // lambda (a path the thread-safety analysis cannot follow).
+  void raw_unlock() noexcept FEARLESS_NO_THREAD_SAFETY_ANALYSIS { lock_.unlock(); }
+
+  bool disconnect() {
+    WaitGuard g(lock_);
+    if (disconnected_) return false;
+    disconnected_ = true;
+    senders_.disconnect();
+    receivers_.disconnect();
+    return true;
+  }
+
+  // lock_ guards the three members below (not annotated for the analysis:
+  // send/recv release it on paths the analysis cannot follow).
+  WaitLock lock_;
+  Waker senders_;
+  Waker receivers_;
+  bool disconnected_ = false;
+};
+
+}  // namespace fearless::detail::chan

@@ -1,0 +1,449 @@
+// fearless/sync/mpmc/channel.hpp — multi-producer multi-consumer channels.
+//
+//   auto [tx, rx] = fearless::sync::mpmc::bounded<int>(16);
+//   auto rx2 = rx.clone();                 // each message goes to exactly one receiver
+//   tx.send(1).unwrap();
+//   int v = rx.recv().unwrap();
+//
+// Three flavours behind one pair of endpoint types: unbounded (`channel`,
+// `unbounded`: a list of blocks freed as it drains), bounded (`sync_channel(n)`,
+// `bounded(n)`: a ring of n slots) and rendezvous (`bounded(0)`: a send waits
+// for a receiver to take the message). Receivers of the timer channels
+// (`after`, `at`, `tick`, `never`, in timer.hpp) are the same Receiver type.
+// Operations never take a lock on their fast path and never allocate per
+// message (except for a T whose move constructor may throw, kept boxed).
+// Blocked operations spin briefly, then sleep; they are woken by the peer.
+#pragma once
+#include <chrono>
+#include <cstddef>
+#include <iterator>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+#include "fearless/detail/chan/counter.hpp"
+#include "fearless/detail/chan/handle.hpp"
+#include "fearless/detail/time.hpp"
+#include "fearless/panic.hpp"
+#include "fearless/result.hpp"
+#include "fearless/sync/mpmc/error.hpp"
+
+namespace fearless::sync::mpmc {
+
+// The message type of timer channels: a steady_clock instant.
+using Instant = std::chrono::steady_clock::time_point;
+
+template <class T>
+class Sender;
+template <class T>
+class Receiver;
+class Select;
+class SelectedOperation;
+
+namespace detail_chan = fearless::detail::chan;
+
+namespace detail {
+template <class T>
+detail_chan::Stored<T> box(T&& v) {
+  if constexpr (detail_chan::kBoxed<T>) return std::make_unique<T>(std::move(v));
+  else return std::move(v);
+}
+template <class T>
+T unbox(detail_chan::Stored<T>&& s) {
+  if constexpr (detail_chan::kBoxed<T>) return std::move(*s);
+  else return std::move(s);
+}
+template <class T>
+T&& unbox_ref(detail_chan::Stored<T>& s) noexcept {
+  if constexpr (detail_chan::kBoxed<T>) return std::move(*s);
+  else return std::move(s);
+}
+[[noreturn]] FEARLESS_COLD inline void moved_from(const char* what) {
+  panic(std::string(what) + ": this channel endpoint was moved from");
+}
+}  // namespace detail
+
+// The sending half of a channel. Copyable (a copy is another sender of the
+// same channel, like Rust's `clone()`); usable from any number of threads at
+// once. The channel's receivers see a disconnection when the last sender is
+// destroyed. Using a moved-from Sender panics (throws fearless::Panic).
+template <class T>
+class Sender {
+  static_assert(!std::is_reference_v<T> && std::is_move_constructible_v<T>,
+                "channel messages must be move-constructible object types");
+  using S = detail_chan::Stored<T>;
+
+ public:
+  Sender(const Sender& o) noexcept : s_(o.s_) {
+    if (s_ != nullptr) s_->add_sender();
+  }
+  Sender(Sender&& o) noexcept : s_(std::exchange(o.s_, nullptr)) {}
+  Sender& operator=(Sender o) noexcept {
+    std::swap(s_, o.s_);
+    return *this;
+  }
+  ~Sender() {
+    if (s_ != nullptr) s_->release_sender();
+  }
+  // Another sender for the same channel. O(1).
+  [[nodiscard]] Sender clone() const { return Sender(*this); }
+
+  // Sends `msg`, blocking while a bounded channel is full (a rendezvous
+  // channel: until a receiver takes it). Err(SendError) holding `msg` if
+  // every receiver is gone. O(1) amortised.
+  Result<void, SendError<T>> send(T msg) const {
+    Shared& s = shared("Sender::send");
+    decltype(auto) m = detail::box(std::move(msg));
+    if (FEARLESS_LIKELY(visit_tx(&s, [&](auto& c) { return c.send(m, fearless::detail::kNoDeadline); }) ==
+                        detail_chan::Status::Ok))
+      return Ok();
+    return Result<void, SendError<T>>(std::in_place_index<1>, detail::unbox<T>(std::move(m)));
+  }
+
+  // Sends without blocking: Err(Full) when a bounded channel has no free slot
+  // (or no receiver is waiting on a rendezvous channel), Err(Disconnected)
+  // when every receiver is gone; both hand `msg` back. Never waits for a
+  // stalled peer. O(1).
+  Result<void, TrySendError<T>> try_send(T msg) const {
+    Shared& s = shared("Sender::try_send");
+    decltype(auto) m = detail::box(std::move(msg));
+    const auto st = visit_tx(&s, [&](auto& c) { return c.try_send(m); });
+    if (FEARLESS_LIKELY(st == detail_chan::Status::Ok)) return Ok();
+    return Result<void, TrySendError<T>>(
+        std::in_place_index<1>,
+        st == detail_chan::Status::WouldBlock ? TrySendError<T>::Full : TrySendError<T>::Disconnected,
+        detail::unbox<T>(std::move(m)));
+  }
+
+  // Like send(), but gives up after `timeout` (zero or negative: a try;
+  // huge: forever): Err(Timeout) or Err(Disconnected), handing `msg` back.
+  template <class Rep, class Period>
+  Result<void, SendTimeoutError<T>> send_timeout(T msg, std::chrono::duration<Rep, Period> timeout) const {
+    return send_until(std::move(msg), fearless::detail::deadline_after(timeout), "Sender::send_timeout");
+  }
+  // Like send_timeout(), with an absolute deadline on any clock
+  // (time_point::max(): forever; a past point: a try).
+  template <class Clock, class Dur>
+  Result<void, SendTimeoutError<T>> send_deadline(T msg, std::chrono::time_point<Clock, Dur> deadline) const {
+    return send_until(std::move(msg), fearless::detail::to_deadline(deadline), "Sender::send_deadline");
+  }
+
+  // Messages in the channel now (always 0 for rendezvous). O(1).
+  [[nodiscard]] std::size_t len() const {
+    return visit_tx(&shared("Sender::len"), [](auto& c) { return c.len(); });
+  }
+  [[nodiscard]] bool is_empty() const {
+    return visit_tx(&shared("Sender::is_empty"), [](auto& c) { return c.is_empty(); });
+  }
+  // True if a send would block now (always for rendezvous, never for unbounded).
+  [[nodiscard]] bool is_full() const {
+    return visit_tx(&shared("Sender::is_full"), [](auto& c) { return c.is_full(); });
+  }
+  // The bound (0 for rendezvous); nullopt for an unbounded channel.
+  [[nodiscard]] std::optional<std::size_t> capacity() const {
+    return visit_tx(&shared("Sender::capacity"), [](auto& c) -> std::optional<std::size_t> { return c.capacity(); });
+  }
+  // True if both senders belong to the same channel.
+  [[nodiscard]] bool same_channel(const Sender& o) const noexcept { return s_ == o.s_; }
+
+ private:
+  using Shared = detail_chan::Shared<T>;
+  template <class U>
+  friend class Receiver;
+  template <class U>
+  friend std::pair<Sender<U>, Receiver<U>> unbounded();
+  template <class U>
+  friend std::pair<Sender<U>, Receiver<U>> bounded(std::size_t);
+  friend class Select;
+  friend class SelectedOperation;
+
+  explicit Sender(Shared* s) noexcept : s_(s) {}
+
+  Shared& shared(const char* what) const {
+    if (FEARLESS_UNLIKELY(s_ == nullptr)) detail::moved_from(what);
+    return *s_;
+  }
+
+  Result<void, SendTimeoutError<T>> send_until(T msg, fearless::detail::Deadline d, const char* what) const {
+    Shared& s = shared(what);
+    decltype(auto) m = detail::box(std::move(msg));
+    const auto st = visit_tx(&s, [&](auto& c) { return c.send(m, d); });
+    if (st == detail_chan::Status::Ok) return Ok();
+    return Result<void, SendTimeoutError<T>>(
+        std::in_place_index<1>,
+        st == detail_chan::Status::Timeout ? SendTimeoutError<T>::Timeout : SendTimeoutError<T>::Disconnected,
+        detail::unbox<T>(std::move(m)));
+  }
+
+  // Completes a send chosen by Select.
+  Result<void, SendError<T>> send_selected(detail_chan::Token& token, T msg) const {
+    Shared& s = shared("SelectedOperation::send");
+    decltype(auto) m = detail::box(std::move(msg));
+    if (visit_tx(&s, [&](auto& c) { return c.write(token, m); })) return Ok();
+    return Result<void, SendError<T>>(std::in_place_index<1>, detail::unbox<T>(std::move(m)));
+  }
+
+  Shared* s_;
+};
+
+// The receiving half of a channel. Copyable/`clone()`able for mpmc: every
+// message goes to exactly one receiver. When the last receiver is destroyed,
+// every message still in the channel is destroyed at once and later sends
+// fail, handing their message back. Using a moved-from Receiver panics.
+template <class T>
+class Receiver {
+  static_assert(!std::is_reference_v<T> && std::is_move_constructible_v<T>,
+                "channel messages must be move-constructible object types");
+  using S = detail_chan::Stored<T>;
+  using Shared = detail_chan::Shared<T>;
+
+ public:
+  Receiver(const Receiver& o) noexcept : s_(o.s_) {
+    if (s_ != nullptr) s_->add_receiver();
+  }
+  Receiver(Receiver&& o) noexcept : s_(std::exchange(o.s_, nullptr)) {}
+  Receiver& operator=(Receiver o) noexcept {
+    std::swap(s_, o.s_);
+    return *this;
+  }
+  ~Receiver() {
+    if (s_ != nullptr) s_->release_receiver();
+  }
+  // Another receiver for the same channel. O(1).
+  [[nodiscard]] Receiver clone() const { return Receiver(*this); }
+
+  // Takes the next message, blocking while the channel is empty. Messages
+  // sent before the last sender left are still delivered; then
+  // Err(RecvError). O(1) amortised.
+  Result<T, RecvError> recv() const { return take<RecvError>("Receiver::recv", fearless::detail::kNoDeadline, false); }
+
+  // Takes a message if one is available now: Err(Empty) or Err(Disconnected).
+  // Never blocks, and never waits for a bounded channel's stalled sender.
+  Result<T, TryRecvError> try_recv() const { return take<TryRecvError>("Receiver::try_recv", {}, true); }
+
+  // Like recv(), but gives up after `timeout` (zero or negative: a try; huge:
+  // forever): Err(Timeout) or Err(Disconnected). A message available at the
+  // deadline is still returned.
+  template <class Rep, class Period>
+  Result<T, RecvTimeoutError> recv_timeout(std::chrono::duration<Rep, Period> timeout) const {
+    return take<RecvTimeoutError>("Receiver::recv_timeout", fearless::detail::deadline_after(timeout), false);
+  }
+  // Like recv_timeout(), with an absolute deadline on any clock.
+  template <class Clock, class Dur>
+  Result<T, RecvTimeoutError> recv_deadline(std::chrono::time_point<Clock, Dur> deadline) const {
+    return take<RecvTimeoutError>("Receiver::recv_deadline", fearless::detail::to_deadline(deadline), false);
+  }
+
+  // ---- iteration ----------------------------------------------------------
+  // An input iterator over received messages; `Blocking` iterators end when
+  // the channel is disconnected and empty, non-blocking ones when it is
+  // empty for now.
+  template <bool Blocking>
+  class Iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = T;
+    using difference_type = std::ptrdiff_t;
+    using reference = T&;
+    using pointer = T*;
+
+    Iterator() = default;
+    explicit Iterator(const Receiver* rx) : rx_(rx) { fetch(); }
+    T& operator*() const noexcept { return *cur_; }
+    T* operator->() const noexcept { return &*cur_; }
+    Iterator& operator++() {
+      fetch();
+      return *this;
+    }
+    void operator++(int) { fetch(); }
+    friend bool operator==(const Iterator& it, std::default_sentinel_t) noexcept { return !it.cur_; }
+
+   private:
+    void fetch() {
+      cur_.reset();
+      if constexpr (Blocking) {
+        auto r = rx_->recv();
+        if (r.is_ok()) cur_.emplace(std::move(r).unwrap());
+      } else {
+        auto r = rx_->try_recv();
+        if (r.is_ok()) cur_.emplace(std::move(r).unwrap());
+      }
+    }
+    const Receiver* rx_ = nullptr;
+    mutable std::optional<T> cur_;
+  };
+  template <bool Blocking>
+  class Range {
+   public:
+    explicit Range(const Receiver& rx) : rx_(&rx) {}
+    Iterator<Blocking> begin() const { return Iterator<Blocking>(rx_); }
+    std::default_sentinel_t end() const noexcept { return {}; }
+
+   private:
+    const Receiver* rx_;
+  };
+  // Owns the receiver: what `into_iter()` returns.
+  class IntoIter {
+   public:
+    explicit IntoIter(Receiver rx) : rx_(std::move(rx)) {}
+    Iterator<true> begin() const { return Iterator<true>(&rx_); }
+    std::default_sentinel_t end() const noexcept { return {}; }
+    // The next message, or nullopt once disconnected and drained (blocks).
+    std::optional<T> next() {
+      auto r = rx_.recv();
+      if (r.is_err()) return std::nullopt;
+      return std::optional<T>(std::move(r).unwrap());
+    }
+
+   private:
+    Receiver rx_;
+  };
+
+  // Blocking iteration: `for (T v : rx.iter())` runs until every sender is
+  // gone and the channel is drained.
+  [[nodiscard]] Range<true> iter() const {
+    shared("Receiver::iter");
+    return Range<true>(*this);
+  }
+  // Non-blocking iteration over the messages available now.
+  [[nodiscard]] Range<false> try_iter() const {
+    shared("Receiver::try_iter");
+    return Range<false>(*this);
+  }
+  // Consumes the receiver into a blocking iteration.
+  [[nodiscard]] IntoIter into_iter() && {
+    shared("Receiver::into_iter");
+    return IntoIter(std::move(*this));
+  }
+  // `for (T v : rx)` is `for (T v : rx.iter())`.
+  Iterator<true> begin() const {
+    shared("Receiver::begin");
+    return Iterator<true>(this);
+  }
+  std::default_sentinel_t end() const noexcept { return {}; }
+
+  // ---- observers ----------------------------------------------------------
+  [[nodiscard]] std::size_t len() const {
+    Shared& s = shared("Receiver::len");
+    return visit(&s, [](auto& c) { return c.len(); }) + s.stash.size();
+  }
+  [[nodiscard]] bool is_empty() const {
+    Shared& s = shared("Receiver::is_empty");
+    return s.stash.size() == 0 && visit(&s, [](auto& c) { return c.is_empty(); });
+  }
+  [[nodiscard]] bool is_full() const {
+    return visit(&shared("Receiver::is_full"), [](auto& c) { return c.is_full(); });
+  }
+  // The bound (0 for rendezvous, 1 for after/at/tick timers, 0 for never);
+  // nullopt for an unbounded channel.
+  [[nodiscard]] std::optional<std::size_t> capacity() const {
+    return visit(&shared("Receiver::capacity"), [](auto& c) -> std::optional<std::size_t> { return c.capacity(); });
+  }
+  // True if both receivers belong to the same channel.
+  [[nodiscard]] bool same_channel(const Receiver& o) const noexcept { return s_ == o.s_; }
+
+ private:
+  template <class U>
+  friend class Sender;
+  template <class U>
+  friend std::pair<Sender<U>, Receiver<U>> unbounded();
+  template <class U>
+  friend std::pair<Sender<U>, Receiver<U>> bounded(std::size_t);
+  template <class U>
+  friend Receiver<U> never();
+  friend Receiver<Instant> timer_receiver(detail_chan::Shared<Instant>*);
+  friend class Select;
+  friend class SelectedOperation;
+
+  explicit Receiver(Shared* s) noexcept : s_(s) {}
+
+  Shared& shared(const char* what) const {
+    if (FEARLESS_UNLIKELY(s_ == nullptr)) detail::moved_from(what);
+    return *s_;
+  }
+
+  template <class E>
+  static E error_of(detail_chan::Status st) {
+    if constexpr (std::is_same_v<E, RecvError>) return RecvError{};
+    else if constexpr (std::is_same_v<E, TryRecvError>)
+      return st == detail_chan::Status::Disconnected ? TryRecvError::Disconnected : TryRecvError::Empty;
+    else return st == detail_chan::Status::Disconnected ? RecvTimeoutError::Disconnected : RecvTimeoutError::Timeout;
+  }
+
+  template <class E>
+  Result<T, E> take(const char* what, fearless::detail::Deadline d, bool try_only) const {
+    Shared& s = shared(what);
+    std::optional<S> out;
+    detail_chan::Status st = detail_chan::Status::Ok;
+    if (!s.stash.pop(out)) {
+      st = visit(&s, [&](auto& c) { return try_only ? c.try_recv(out) : c.recv(out, d); });
+    }
+    if (FEARLESS_UNLIKELY(st != detail_chan::Status::Ok)) return Result<T, E>(std::in_place_index<1>, error_of<E>(st));
+    return deliver<E>(s, out);
+  }
+
+  // Builds the Result straight from the slot's value (one move of T). If that
+  // move throws, the message goes back to the channel, first in line.
+  template <class E>
+  static Result<T, E> deliver(Shared& s, std::optional<S>& out) {
+    if constexpr (detail_chan::kBoxed<T>) {
+      try {
+        return Result<T, E>(std::in_place_index<0>, std::move(**out));
+      } catch (...) {
+        s.stash.push(std::move(*out));
+        throw;
+      }
+    } else {
+      (void)s;
+      return Result<T, E>(std::in_place_index<0>, std::move(*out));
+    }
+  }
+
+  // Completes a receive chosen by Select.
+  Result<T, RecvError> recv_selected(detail_chan::Token& token) const {
+    Shared& s = shared("SelectedOperation::recv");
+    std::optional<S> out;
+    if (!visit(&s, [&](auto& c) { return c.read(token, out); }))
+      return Result<T, RecvError>(std::in_place_index<1>, RecvError{});
+    return deliver<RecvError>(s, out);
+  }
+
+  Shared* s_;
+};
+
+// ---- constructors ---------------------------------------------------------
+
+// An unbounded channel: sends never block. Allocates one block per 31
+// messages, freed as they are received.
+template <class T>
+[[nodiscard]] std::pair<Sender<T>, Receiver<T>> unbounded() {
+  using C = detail_chan::Counter<T, detail_chan::List<detail_chan::Stored<T>>>;
+  auto* s = new C(detail_chan::Flavor::List);
+  Sender<T> tx(s);
+  Receiver<T> rx(s);
+  return {std::move(tx), std::move(rx)};
+}
+
+// A bounded channel of `cap` slots; `cap == 0` is a rendezvous channel, where
+// each send waits until a receiver takes the message. A capacity too large to
+// allocate panics (fearless::Panic) with a clear message.
+template <class T>
+[[nodiscard]] std::pair<Sender<T>, Receiver<T>> bounded(std::size_t cap) {
+  detail_chan::Shared<T>* s;
+  if (cap == 0) s = new detail_chan::Counter<T, detail_chan::Zero<detail_chan::Stored<T>>>(detail_chan::Flavor::Zero);
+  else s = new detail_chan::Counter<T, detail_chan::Array<detail_chan::Stored<T>>>(detail_chan::Flavor::Array, cap);
+  return {Sender<T>(s), Receiver<T>(s)};
+}
+
+// Rust's std::sync::mpmc::channel: an unbounded channel.
+template <class T>
+[[nodiscard]] std::pair<Sender<T>, Receiver<T>> channel() {
+  return unbounded<T>();
+}
+// Rust's std::sync::mpmc::sync_channel: bounded(cap).
+template <class T>
+[[nodiscard]] std::pair<Sender<T>, Receiver<T>> sync_channel(std::size_t cap) {
+  return bounded<T>(cap);
+}
+
+}  // namespace fearless::sync::mpmc

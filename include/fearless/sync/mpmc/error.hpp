@@ -1,0 +1,174 @@
+// fearless/sync/mpmc/error.hpp — the error values of channel operations.
+//
+// Names, kinds and messages follow Rust's std::sync::mpsc (and
+// crossbeam-channel for select): every error is a plain value with
+// `is_*()` queries, `what()`/`message()` giving Rust's Display text, and `==`.
+// Errors of sending operations hand the unsent message back (`into_inner()`).
+// The same types serve fearless::sync::mpsc (re-exported there).
+#pragma once
+#include <concepts>
+#include <string>
+#include <utility>
+
+namespace fearless::sync::mpmc {
+
+// send() failed because every receiver is gone. Holds the message.
+template <class T>
+class SendError {
+ public:
+  explicit SendError(T value) : value_(std::move(value)) {}
+  // The message that could not be sent.
+  [[nodiscard]] T into_inner() && { return std::move(value_); }
+  [[nodiscard]] const T& value() const& noexcept { return value_; }
+  [[nodiscard]] T& value() & noexcept { return value_; }
+  [[nodiscard]] static constexpr bool is_disconnected() noexcept { return true; }
+  [[nodiscard]] static constexpr const char* what() noexcept { return "sending on a closed channel"; }
+  [[nodiscard]] static std::string message() { return what(); }
+  friend bool operator==(const SendError& a, const SendError& b)
+    requires std::equality_comparable<T>
+  {
+    return a.value_ == b.value_;
+  }
+
+ private:
+  T value_;
+};
+
+// try_send() failed: the channel is Full (or a rendezvous channel has no
+// receiver waiting), or Disconnected. Holds the message.
+template <class T>
+class TrySendError {
+ public:
+  enum Kind { Full, Disconnected };
+  TrySendError(Kind kind, T value) : kind_(kind), value_(std::move(value)) {}
+  TrySendError(SendError<T>&& e) : kind_(Disconnected), value_(std::move(e).into_inner()) {}
+  [[nodiscard]] Kind kind() const noexcept { return kind_; }
+  [[nodiscard]] bool is_full() const noexcept { return kind_ == Full; }
+  [[nodiscard]] bool is_disconnected() const noexcept { return kind_ == Disconnected; }
+  [[nodiscard]] T into_inner() && { return std::move(value_); }
+  [[nodiscard]] const T& value() const& noexcept { return value_; }
+  [[nodiscard]] T& value() & noexcept { return value_; }
+  [[nodiscard]] const char* what() const noexcept {
+    return kind_ == Full ? "sending on a full channel" : "sending on a closed channel";
+  }
+  [[nodiscard]] std::string message() const { return what(); }
+  friend bool operator==(const TrySendError& a, const TrySendError& b)
+    requires std::equality_comparable<T>
+  {
+    return a.kind_ == b.kind_ && a.value_ == b.value_;
+  }
+
+ private:
+  Kind kind_;
+  T value_;
+};
+
+// send_timeout()/send_deadline() failed: Timeout or Disconnected. Holds the message.
+template <class T>
+class SendTimeoutError {
+ public:
+  enum Kind { Timeout, Disconnected };
+  SendTimeoutError(Kind kind, T value) : kind_(kind), value_(std::move(value)) {}
+  SendTimeoutError(SendError<T>&& e) : kind_(Disconnected), value_(std::move(e).into_inner()) {}
+  [[nodiscard]] Kind kind() const noexcept { return kind_; }
+  [[nodiscard]] bool is_timeout() const noexcept { return kind_ == Timeout; }
+  [[nodiscard]] bool is_disconnected() const noexcept { return kind_ == Disconnected; }
+  [[nodiscard]] T into_inner() && { return std::move(value_); }
+  [[nodiscard]] const T& value() const& noexcept { return value_; }
+  [[nodiscard]] T& value() & noexcept { return value_; }
+  [[nodiscard]] const char* what() const noexcept {
+    return kind_ == Timeout ? "timed out waiting on send operation" : "sending on a closed channel";
+  }
+  [[nodiscard]] std::string message() const { return what(); }
+  friend bool operator==(const SendTimeoutError& a, const SendTimeoutError& b)
+    requires std::equality_comparable<T>
+  {
+    return a.kind_ == b.kind_ && a.value_ == b.value_;
+  }
+
+ private:
+  Kind kind_;
+  T value_;
+};
+
+// recv() failed: the channel is empty and every sender is gone.
+class RecvError {
+ public:
+  [[nodiscard]] static constexpr bool is_disconnected() noexcept { return true; }
+  [[nodiscard]] static constexpr const char* what() noexcept { return "receiving on a closed channel"; }
+  [[nodiscard]] static std::string message() { return what(); }
+  friend constexpr bool operator==(RecvError, RecvError) noexcept { return true; }
+};
+
+// try_recv() failed: Empty (nothing to take now) or Disconnected (empty and
+// every sender gone). `err == TryRecvError::Empty` works.
+class TryRecvError {
+ public:
+  enum Kind { Empty, Disconnected };
+  constexpr TryRecvError(Kind kind) noexcept : kind_(kind) {}
+  constexpr TryRecvError(RecvError) noexcept : kind_(Disconnected) {}
+  [[nodiscard]] constexpr Kind kind() const noexcept { return kind_; }
+  [[nodiscard]] constexpr bool is_empty() const noexcept { return kind_ == Empty; }
+  [[nodiscard]] constexpr bool is_disconnected() const noexcept { return kind_ == Disconnected; }
+  [[nodiscard]] constexpr const char* what() const noexcept {
+    return kind_ == Empty ? "receiving on an empty channel" : "receiving on a closed channel";
+  }
+  [[nodiscard]] std::string message() const { return what(); }
+  friend constexpr bool operator==(TryRecvError a, TryRecvError b) noexcept { return a.kind_ == b.kind_; }
+
+ private:
+  Kind kind_;
+};
+
+// recv_timeout()/recv_deadline() failed: Timeout or Disconnected.
+class RecvTimeoutError {
+ public:
+  enum Kind { Timeout, Disconnected };
+  constexpr RecvTimeoutError(Kind kind) noexcept : kind_(kind) {}
+  constexpr RecvTimeoutError(RecvError) noexcept : kind_(Disconnected) {}
+  [[nodiscard]] constexpr Kind kind() const noexcept { return kind_; }
+  [[nodiscard]] constexpr bool is_timeout() const noexcept { return kind_ == Timeout; }
+  [[nodiscard]] constexpr bool is_disconnected() const noexcept { return kind_ == Disconnected; }
+  [[nodiscard]] constexpr const char* what() const noexcept {
+    return kind_ == Timeout ? "timed out waiting on channel" : "channel is empty and sending half is closed";
+  }
+  [[nodiscard]] std::string message() const { return what(); }
+  friend constexpr bool operator==(RecvTimeoutError a, RecvTimeoutError b) noexcept { return a.kind_ == b.kind_; }
+
+ private:
+  Kind kind_;
+};
+
+// Select::try_select() found no operation ready.
+class TrySelectError {
+ public:
+  [[nodiscard]] static constexpr const char* what() noexcept { return "all operations in select would block"; }
+  [[nodiscard]] static std::string message() { return what(); }
+  friend constexpr bool operator==(TrySelectError, TrySelectError) noexcept { return true; }
+};
+
+// Select::select_timeout()/select_deadline() ran out of time.
+class SelectTimeoutError {
+ public:
+  [[nodiscard]] static constexpr const char* what() noexcept { return "timed out waiting on select"; }
+  [[nodiscard]] static std::string message() { return what(); }
+  friend constexpr bool operator==(SelectTimeoutError, SelectTimeoutError) noexcept { return true; }
+};
+
+// Select::try_ready() found no operation ready.
+class TryReadyError {
+ public:
+  [[nodiscard]] static constexpr const char* what() noexcept { return "all operations in select would block"; }
+  [[nodiscard]] static std::string message() { return what(); }
+  friend constexpr bool operator==(TryReadyError, TryReadyError) noexcept { return true; }
+};
+
+// Select::ready_timeout()/ready_deadline() ran out of time.
+class ReadyTimeoutError {
+ public:
+  [[nodiscard]] static constexpr const char* what() noexcept { return "timed out waiting on ready"; }
+  [[nodiscard]] static std::string message() { return what(); }
+  friend constexpr bool operator==(ReadyTimeoutError, ReadyTimeoutError) noexcept { return true; }
+};
+
+}  // namespace fearless::sync::mpmc

@@ -1,0 +1,413 @@
+// fearless/sync/mpmc/select.hpp — waiting on several channel operations at once.
+//
+//   mpmc::Select sel;
+//   const auto i1 = sel.recv(rx1);
+//   const auto i2 = sel.send(tx2);
+//   auto oper = sel.select();               // blocks until one can proceed
+//   if (oper.index() == i1) auto v = oper.recv(rx1);
+//   else                    oper.send(tx2, 42);
+//
+// The convenient form runs the handler of whichever operation completed:
+//
+//   mpmc::select(mpmc::on_recv(rx1, [](Result<int, RecvError> r) { ... }),
+//                mpmc::on_send(tx2, 42, [](Result<void, SendError<int>> r) { ... }),
+//                mpmc::on_timeout(100ms, [] { ... }));   // or on_default(f)
+//
+// When several operations are ready the choice is random, so none starves;
+// `Select::biased()` / `select_biased(...)` try them in the order added.
+// Operations on a disconnected channel count as ready (completing them gives
+// the disconnection error). Works with any mix of flavours, timers, and the
+// mpsc endpoints.
+#pragma once
+#include <chrono>
+#include <cstddef>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <optional>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "fearless/detail/chan/select.hpp"
+#include "fearless/detail/time.hpp"
+#include "fearless/panic.hpp"
+#include "fearless/result.hpp"
+#include "fearless/sync/mpmc/channel.hpp"
+#include "fearless/sync/mpmc/error.hpp"
+
+namespace fearless::sync::mpmc {
+
+// Endpoints that Select accepts besides mpmc's own (the mpsc wrappers
+// specialise this to expose their inner mpmc endpoint).
+template <class E>
+struct SelectEndpoint {
+  static const E& get(const E& e) noexcept { return e; }
+};
+
+// An operation chosen by Select, which must be completed with recv()/send()
+// on the same endpoint that was added (once). Move-only. Destroying it
+// uncompleted is a bug that would leave the channel's reserved slot stuck;
+// it aborts the program with a message, as Rust's panic-in-drop would.
+class SelectedOperation {
+ public:
+  SelectedOperation(SelectedOperation&& o) noexcept
+      : token_(o.token_), index_(o.index_), ptr_(std::exchange(o.ptr_, nullptr)) {}
+  SelectedOperation& operator=(SelectedOperation&&) = delete;
+  SelectedOperation(const SelectedOperation&) = delete;
+  ~SelectedOperation() {
+    if (ptr_ != nullptr) {
+      std::fputs("fearless: dropped a SelectedOperation without completing the operation\n", stderr);
+      std::abort();
+    }
+  }
+
+  // The index that Select::send/recv returned for the chosen operation.
+  [[nodiscard]] std::size_t index() const noexcept { return index_; }
+
+  // Completes a chosen receive: the message, or Err(RecvError) if the channel
+  // is disconnected and empty. Panics if `rx` is not the selected endpoint.
+  template <class R>
+  auto recv(const R& r) {
+    const auto& rx = SelectEndpoint<R>::get(r);
+    check(rx.s_ != nullptr ? static_cast<const void*>(rx.s_->rx_handle) : nullptr, "recv");
+    ptr_ = nullptr;
+    return rx.recv_selected(token_);
+  }
+  // Completes a chosen send of `msg`: Err(SendError) handing it back if every
+  // receiver is gone. Panics if `tx` is not the selected endpoint.
+  template <class E, class T>
+  auto send(const E& e, T&& msg) {
+    const auto& tx = SelectEndpoint<E>::get(e);
+    check(tx.s_ != nullptr ? static_cast<const void*>(tx.s_->tx_handle) : nullptr, "send");
+    ptr_ = nullptr;
+    return tx.send_selected(token_, std::forward<T>(msg));
+  }
+
+ private:
+  friend class Select;
+  SelectedOperation(const detail_chan::Selected& s) noexcept : token_(s.token), index_(s.index), ptr_(s.ptr) {}
+  void check(const void* p, const char* what) const {
+    if (ptr_ == nullptr) panic(std::string("SelectedOperation::") + what + ": the operation was already completed");
+    if (p != ptr_)
+      panic(std::string("SelectedOperation::") + what + ": passed an endpoint that does not match the selected operation");
+  }
+
+  detail_chan::Token token_;
+  std::size_t index_;
+  const void* ptr_;
+};
+
+// A set of send and receive operations to wait on. Add operations (each gets
+// an index, counting from 0 in the order added), then call one of the
+// select* methods (which reserve the chosen operation: complete it with
+// SelectedOperation::recv/send) or ready* methods (which only report an index
+// that was ready; the actual operation may then still block or fail).
+// The endpoints must outlive the Select. A Select may be reused.
+class Select {
+ public:
+  Select() = default;
+  // A Select that always prefers the earliest added ready operation.
+  [[nodiscard]] static Select biased() {
+    Select s;
+    s.biased_ = true;
+    return s;
+  }
+
+  // Adds a receive on `r` (mpmc or mpsc Receiver, timers too); returns its index.
+  template <class R>
+  std::size_t recv(const R& r) {
+    const auto& rx = SelectEndpoint<R>::get(r);
+    if (rx.s_ == nullptr) panic("Select::recv: this channel endpoint was moved from");
+    return add(rx.s_->rx_handle);
+  }
+  // Adds a send on `s` (mpmc Sender, mpsc Sender/SyncSender); returns its index.
+  template <class E>
+  std::size_t send(const E& e) {
+    const auto& tx = SelectEndpoint<E>::get(e);
+    if (tx.s_ == nullptr) panic("Select::send: this channel endpoint was moved from");
+    return add(tx.s_->tx_handle);
+  }
+  // Removes the operation with this index (panics if there is none).
+  void remove(std::size_t index) {
+    for (auto it = ops_.begin(); it != ops_.end(); ++it) {
+      if (it->index == index) {
+        ops_.erase(it);
+        return;
+      }
+    }
+    panic("Select::remove: no operation with index " + std::to_string(index));
+  }
+
+  // Blocks until one operation can proceed and reserves it. With no
+  // operations it blocks forever.
+  [[nodiscard]] SelectedOperation select() {
+    return SelectedOperation(*detail_chan::run_select(ops_, false, fearless::detail::kNoDeadline, biased_));
+  }
+  // Reserves an operation that can proceed now, or Err(TrySelectError).
+  [[nodiscard]] Result<SelectedOperation, TrySelectError> try_select() {
+    auto s = detail_chan::run_select(ops_, true, fearless::detail::kNoDeadline, biased_);
+    if (!s) return Result<SelectedOperation, TrySelectError>(std::in_place_index<1>);
+    return Result<SelectedOperation, TrySelectError>(std::in_place_index<0>, SelectedOperation(*s));
+  }
+  // Like select(), giving up after `timeout` with Err(SelectTimeoutError).
+  template <class Rep, class Period>
+  [[nodiscard]] Result<SelectedOperation, SelectTimeoutError> select_timeout(std::chrono::duration<Rep, Period> timeout) {
+    return select_until(fearless::detail::deadline_after(timeout));
+  }
+  // Like select(), giving up at `deadline` (any clock).
+  template <class Clock, class Dur>
+  [[nodiscard]] Result<SelectedOperation, SelectTimeoutError> select_deadline(std::chrono::time_point<Clock, Dur> deadline) {
+    return select_until(fearless::detail::to_deadline(deadline));
+  }
+
+  // Blocks until some operation is ready and returns its index (reserving nothing).
+  [[nodiscard]] std::size_t ready() {
+    return *detail_chan::run_ready(ops_, false, fearless::detail::kNoDeadline, biased_);
+  }
+  // The index of an operation ready now, or Err(TryReadyError).
+  [[nodiscard]] Result<std::size_t, TryReadyError> try_ready() {
+    auto i = detail_chan::run_ready(ops_, true, fearless::detail::kNoDeadline, biased_);
+    if (!i) return Result<std::size_t, TryReadyError>(std::in_place_index<1>);
+    return Result<std::size_t, TryReadyError>(std::in_place_index<0>, *i);
+  }
+  template <class Rep, class Period>
+  [[nodiscard]] Result<std::size_t, ReadyTimeoutError> ready_timeout(std::chrono::duration<Rep, Period> timeout) {
+    return ready_until(fearless::detail::deadline_after(timeout));
+  }
+  template <class Clock, class Dur>
+  [[nodiscard]] Result<std::size_t, ReadyTimeoutError> ready_deadline(std::chrono::time_point<Clock, Dur> deadline) {
+    return ready_until(fearless::detail::to_deadline(deadline));
+  }
+
+ private:
+  std::size_t add(detail_chan::SelectHandle* h) {
+    const std::size_t i = next_index_++;
+    ops_.push_back(detail_chan::SelectOp{h, i, h});
+    return i;
+  }
+  Result<SelectedOperation, SelectTimeoutError> select_until(fearless::detail::Deadline d) {
+    const bool now_only = d != fearless::detail::kNoDeadline && d <= fearless::detail::Clock::now();
+    auto s = detail_chan::run_select(ops_, now_only, d, biased_);
+    if (!s) return Result<SelectedOperation, SelectTimeoutError>(std::in_place_index<1>);
+    return Result<SelectedOperation, SelectTimeoutError>(std::in_place_index<0>, SelectedOperation(*s));
+  }
+  Result<std::size_t, ReadyTimeoutError> ready_until(fearless::detail::Deadline d) {
+    const bool now_only = d != fearless::detail::kNoDeadline && d <= fearless::detail::Clock::now();
+    auto i = detail_chan::run_ready(ops_, now_only, d, biased_);
+    if (!i) return Result<std::size_t, ReadyTimeoutError>(std::in_place_index<1>);
+    return Result<std::size_t, ReadyTimeoutError>(std::in_place_index<0>, *i);
+  }
+
+  std::vector<detail_chan::SelectOp> ops_;
+  std::size_t next_index_ = 0;
+  bool biased_ = false;
+};
+
+// ---- the handler form ---------------------------------------------------------
+
+// A receive arm: `f(Result<T, RecvError>)` runs if it completes.
+template <class R, class F>
+struct RecvArm {
+  const R& rx;
+  F f;
+};
+// A send arm: sends `msg` and runs `f(Result<void, SendError<T>>)` if chosen.
+template <class E, class T, class F>
+struct SendArm {
+  const E& tx;
+  T msg;
+  F f;
+};
+// A default arm: runs `f()` if no operation is ready now.
+template <class F>
+struct DefaultArm {
+  F f;
+};
+// A timeout arm: runs `f()` if no operation completes before the deadline.
+template <class F>
+struct DeadlineArm {
+  fearless::detail::Deadline deadline;
+  F f;
+};
+
+template <class R, class F>
+[[nodiscard]] RecvArm<R, std::decay_t<F>> on_recv(const R& rx, F&& f) {
+  return {rx, std::forward<F>(f)};
+}
+template <class E, class T, class F>
+[[nodiscard]] SendArm<E, std::decay_t<T>, std::decay_t<F>> on_send(const E& tx, T&& msg, F&& f) {
+  return {tx, std::forward<T>(msg), std::forward<F>(f)};
+}
+template <class F>
+[[nodiscard]] DefaultArm<std::decay_t<F>> on_default(F&& f) {
+  return {std::forward<F>(f)};
+}
+template <class Rep, class Period, class F>
+[[nodiscard]] DeadlineArm<std::decay_t<F>> on_timeout(std::chrono::duration<Rep, Period> d, F&& f) {
+  return {fearless::detail::deadline_after(d), std::forward<F>(f)};
+}
+template <class Clock, class Dur, class F>
+[[nodiscard]] DeadlineArm<std::decay_t<F>> on_deadline(std::chrono::time_point<Clock, Dur> t, F&& f) {
+  return {fearless::detail::to_deadline(t), std::forward<F>(f)};
+}
+
+namespace detail {
+template <class A>
+struct ArmTraits {
+  static constexpr bool op = false;
+};
+template <class R, class F>
+struct ArmTraits<RecvArm<R, F>> {
+  static constexpr bool op = true;
+};
+template <class E, class T, class F>
+struct ArmTraits<SendArm<E, T, F>> {
+  static constexpr bool op = true;
+};
+template <class A>
+inline constexpr bool kIsDefault = false;
+template <class F>
+inline constexpr bool kIsDefault<DefaultArm<F>> = true;
+template <class A>
+inline constexpr bool kIsDeadline = false;
+template <class F>
+inline constexpr bool kIsDeadline<DeadlineArm<F>> = true;
+
+template <class R, class F>
+void add_arm(Select& s, RecvArm<R, F>& a) {
+  s.recv(a.rx);
+}
+template <class E, class T, class F>
+void add_arm(Select& s, SendArm<E, T, F>& a) {
+  s.send(a.tx);
+}
+template <class F>
+void add_arm(Select&, DefaultArm<F>&) {}
+template <class F>
+void add_arm(Select&, DeadlineArm<F>&) {}
+
+template <class R, class F>
+decltype(auto) run_arm(SelectedOperation& op, RecvArm<R, F>& a) {
+  return a.f(op.recv(a.rx));
+}
+template <class E, class T, class F>
+decltype(auto) run_arm(SelectedOperation& op, SendArm<E, T, F>& a) {
+  return a.f(op.send(a.tx, std::move(a.msg)));
+}
+
+template <class A>
+using Arm = std::remove_cvref_t<A>;
+
+// The Select index of arm I: how many operation arms come before it.
+template <class Tuple, std::size_t I>
+constexpr std::size_t op_index() {
+  std::size_t n = 0;
+  [&]<std::size_t... J>(std::index_sequence<J...>) {
+    ((n += ArmTraits<Arm<std::tuple_element_t<J, Tuple>>>::op ? 1 : 0), ...);
+  }(std::make_index_sequence<I>{});
+  return n;
+}
+
+template <class A>
+struct ArmResult;
+template <class R, class F>
+struct ArmResult<RecvArm<R, F>> {
+  using type = std::invoke_result_t<F&, decltype(std::declval<SelectedOperation&>().recv(std::declval<const R&>()))>;
+};
+template <class E, class T, class F>
+struct ArmResult<SendArm<E, T, F>> {
+  using type =
+      std::invoke_result_t<F&, decltype(std::declval<SelectedOperation&>().send(std::declval<const E&>(), std::declval<T>()))>;
+};
+template <class F>
+struct ArmResult<DefaultArm<F>> {
+  using type = std::invoke_result_t<F&>;
+};
+template <class F>
+struct ArmResult<DeadlineArm<F>> {
+  using type = std::invoke_result_t<F&>;
+};
+
+template <class Ret, std::size_t I, class Tuple>
+Ret dispatch(SelectedOperation& op, Tuple& arms) {
+  if constexpr (I == std::tuple_size_v<Tuple>) {
+    std::abort();  // unreachable: the chosen index belongs to one of the arms
+  } else {
+    if constexpr (ArmTraits<Arm<std::tuple_element_t<I, Tuple>>>::op) {
+      if (op.index() == op_index<Tuple, I>()) {
+        if constexpr (std::is_void_v<Ret>) {
+          run_arm(op, std::get<I>(arms));
+          return;
+        } else {
+          return static_cast<Ret>(run_arm(op, std::get<I>(arms)));
+        }
+      }
+    }
+    return dispatch<Ret, I + 1>(op, arms);
+  }
+}
+
+template <class Tuple, template <class> class Pred>
+constexpr std::size_t find_arm() {
+  std::size_t found = std::tuple_size_v<Tuple>;
+  [&]<std::size_t... J>(std::index_sequence<J...>) {
+    ((Pred<Arm<std::tuple_element_t<J, Tuple>>>::value && found == std::tuple_size_v<Tuple> ? (found = J, 0) : 0), ...);
+  }(std::make_index_sequence<std::tuple_size_v<Tuple>>{});
+  return found;
+}
+template <class A>
+struct IsDefault : std::bool_constant<kIsDefault<A>> {};
+template <class A>
+struct IsDeadline : std::bool_constant<kIsDeadline<A>> {};
+
+template <bool Biased, class... Arms>
+decltype(auto) select_arms(Arms&&... arms) {
+  using Ret = std::common_type_t<typename ArmResult<Arm<Arms>>::type...>;
+  constexpr std::size_t kDefaults = ((kIsDefault<Arm<Arms>> ? 1 : 0) + ... + 0);
+  constexpr std::size_t kDeadlines = ((kIsDeadline<Arm<Arms>> ? 1 : 0) + ... + 0);
+  static_assert(kDefaults + kDeadlines <= 1, "select: at most one on_default / on_timeout / on_deadline arm");
+  auto tup = std::forward_as_tuple(arms...);
+  using Tuple = decltype(tup);
+  Select sel = Biased ? Select::biased() : Select();
+  (add_arm(sel, arms), ...);
+  if constexpr (kDefaults == 1) {
+    auto r = sel.try_select();
+    if (r.is_err()) {
+      if constexpr (std::is_void_v<Ret>) return std::get<find_arm<Tuple, IsDefault>()>(tup).f();
+      else return static_cast<Ret>(std::get<find_arm<Tuple, IsDefault>()>(tup).f());
+    }
+    SelectedOperation op = std::move(r).unwrap();
+    return dispatch<Ret, 0>(op, tup);
+  } else if constexpr (kDeadlines == 1) {
+    auto r = sel.select_deadline(std::get<find_arm<Tuple, IsDeadline>()>(tup).deadline);
+    if (r.is_err()) {
+      if constexpr (std::is_void_v<Ret>) return std::get<find_arm<Tuple, IsDeadline>()>(tup).f();
+      else return static_cast<Ret>(std::get<find_arm<Tuple, IsDeadline>()>(tup).f());
+    }
+    SelectedOperation op = std::move(r).unwrap();
+    return dispatch<Ret, 0>(op, tup);
+  } else {
+    SelectedOperation op = sel.select();
+    return dispatch<Ret, 0>(op, tup);
+  }
+}
+}  // namespace detail
+
+// Waits for the first of the arms' operations that can proceed (a random
+// one among several ready), completes it and returns what its handler
+// returns. An on_default arm makes it non-blocking; an on_timeout /
+// on_deadline arm bounds the wait. Arms: on_recv(rx, f), on_send(tx, v, f).
+// The handlers' results must have a common type.
+template <class... Arms>
+decltype(auto) select(Arms&&... arms) {
+  return detail::select_arms<false>(std::forward<Arms>(arms)...);
+}
+// Like select(), but prefers the earliest arm when several are ready.
+template <class... Arms>
+decltype(auto) select_biased(Arms&&... arms) {
+  return detail::select_arms<true>(std::forward<Arms>(arms)...);
+}
+
+}  // namespace fearless::sync::mpmc

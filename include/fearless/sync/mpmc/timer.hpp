@@ -1,0 +1,64 @@
+// fearless/sync/mpmc/timer.hpp — timer channels, as in crossbeam-channel.
+//
+//   auto timeout = mpmc::after(500ms);     // one message, 500 ms from now
+//   auto ticker  = mpmc::tick(100ms);      // a message every 100 ms
+//   auto off     = mpmc::never<int>();     // never a message (disables a select arm)
+//
+// They are ordinary Receivers (of Instant, the scheduled delivery time), so
+// they work with recv/recv_timeout/try_recv and in Select. They never
+// disconnect; they have no senders.
+#pragma once
+#include <chrono>
+
+#include "fearless/detail/chan/counter.hpp"
+#include "fearless/detail/time.hpp"
+#include "fearless/sync/mpmc/channel.hpp"
+
+namespace fearless::sync::mpmc {
+
+// Wraps a timer channel (no senders) into its first receiver.
+inline Receiver<Instant> timer_receiver(detail_chan::Shared<Instant>* s) {
+  // No sender will ever release this channel: the last receiver frees it.
+  s->senders.store(0, std::memory_order_relaxed);   // relaxed: not shared yet
+  s->destroy.store(true, std::memory_order_relaxed);  // relaxed: not shared yet
+  return Receiver<Instant>(s);
+}
+
+// A channel that delivers one message, the instant it fires, once `d` has
+// elapsed (zero or negative: at once; huge: never). O(1).
+template <class Rep, class Period>
+[[nodiscard]] Receiver<Instant> after(std::chrono::duration<Rep, Period> d) {
+  return timer_receiver(new detail_chan::Counter<Instant, detail_chan::At>(detail_chan::Flavor::At,
+                                                                           fearless::detail::deadline_after(d)));
+}
+
+// A channel that delivers one message at the time point `t` of any clock
+// (in the past: at once; time_point::max(): never). The message is that
+// instant as a steady_clock time point.
+template <class Clock, class Dur>
+[[nodiscard]] Receiver<Instant> at(std::chrono::time_point<Clock, Dur> t) {
+  return timer_receiver(
+      new detail_chan::Counter<Instant, detail_chan::At>(detail_chan::Flavor::At, fearless::detail::to_deadline(t)));
+}
+
+// A channel that delivers a message every `period`, starting one period from
+// now; the message is the scheduled instant. A receiver that falls behind gets
+// one message, and the schedule resumes one period after that.
+template <class Rep, class Period>
+[[nodiscard]] Receiver<Instant> tick(std::chrono::duration<Rep, Period> period) {
+  const auto p = fearless::detail::saturating_ns(period);
+  return timer_receiver(new detail_chan::Counter<Instant, detail_chan::Tick>(
+      detail_chan::Flavor::Tick, fearless::detail::deadline_after(p), p));
+}
+
+// A channel that never delivers and never disconnects: recv blocks forever
+// (recv_timeout times out), try_recv is always Empty.
+template <class T>
+[[nodiscard]] Receiver<T> never() {
+  auto* s = new detail_chan::Counter<T, detail_chan::Never<detail_chan::Stored<T>>>(detail_chan::Flavor::Never);
+  s->senders.store(0, std::memory_order_relaxed);   // relaxed: not shared yet
+  s->destroy.store(true, std::memory_order_relaxed);  // relaxed: not shared yet
+  return Receiver<T>(s);
+}
+
+}  // namespace fearless::sync::mpmc

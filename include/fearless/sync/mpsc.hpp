@@ -1,0 +1,181 @@
+// fearless/sync/mpsc.hpp — Rust's std::sync::mpsc: multi-producer,
+// single-consumer channels.
+//
+//   auto [tx, rx] = fearless::sync::mpsc::channel<std::string>();
+//   fearless::thread::spawn([tx = tx] { tx.send("hi").unwrap(); });
+//   std::string s = rx.recv().unwrap();
+//
+// `channel<T>()` is unbounded (Sender<T>); `sync_channel<T>(bound)` is bounded
+// (SyncSender<T>), and `sync_channel<T>(0)` is a rendezvous channel where a
+// send completes only when a receiver takes the message. The Receiver is
+// move-only (one consumer); senders are copyable (`clone()`).
+//
+// These are thin wrappers over fearless::sync::mpmc (one implementation), so
+// they share its speed, its error types and its Select.
+#pragma once
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <utility>
+
+#include "fearless/result.hpp"
+#include "fearless/sync/mpmc.hpp"
+
+namespace fearless::sync::mpsc {
+
+using mpmc::RecvError;
+using mpmc::RecvTimeoutError;
+using mpmc::SendError;
+using mpmc::SendTimeoutError;
+using mpmc::TryRecvError;
+using mpmc::TrySendError;
+
+template <class T>
+class Receiver;
+
+// The sending half of an unbounded channel: send() never blocks. Copyable
+// (`clone()`); usable from many threads at once. Using a moved-from Sender
+// panics (throws fearless::Panic).
+template <class T>
+class Sender {
+ public:
+  // Another sender for the same channel. O(1).
+  [[nodiscard]] Sender clone() const { return *this; }
+  // Queues `msg` (never blocks). Err(SendError) handing it back if the
+  // receiver is gone. O(1) amortised.
+  Result<void, SendError<T>> send(T msg) const { return inner_.send(std::move(msg)); }
+  // Messages queued now. O(1).
+  [[nodiscard]] std::size_t len() const { return inner_.len(); }
+  [[nodiscard]] bool is_empty() const { return inner_.is_empty(); }
+  // Always false (unbounded).
+  [[nodiscard]] bool is_full() const { return inner_.is_full(); }
+  // nullopt (unbounded).
+  [[nodiscard]] std::optional<std::size_t> capacity() const { return inner_.capacity(); }
+  [[nodiscard]] bool same_channel(const Sender& o) const noexcept { return inner_.same_channel(o.inner_); }
+
+ private:
+  template <class U>
+  friend std::pair<Sender<U>, Receiver<U>> channel();
+  friend struct mpmc::SelectEndpoint<Sender<T>>;
+  explicit Sender(mpmc::Sender<T> s) noexcept : inner_(std::move(s)) {}
+  mpmc::Sender<T> inner_;
+};
+
+// The sending half of a bounded (or rendezvous) channel. Copyable (`clone()`).
+template <class T>
+class SyncSender {
+ public:
+  [[nodiscard]] SyncSender clone() const { return *this; }
+  // Sends `msg`, blocking while the channel is full (rendezvous: until the
+  // receiver takes it). Err(SendError) handing it back if the receiver is gone.
+  Result<void, SendError<T>> send(T msg) const { return inner_.send(std::move(msg)); }
+  // Never blocks: Err(Full) or Err(Disconnected), handing `msg` back.
+  Result<void, TrySendError<T>> try_send(T msg) const { return inner_.try_send(std::move(msg)); }
+  // Gives up after `timeout` (zero/negative: a try; huge: forever).
+  template <class Rep, class Period>
+  Result<void, SendTimeoutError<T>> send_timeout(T msg, std::chrono::duration<Rep, Period> timeout) const {
+    return inner_.send_timeout(std::move(msg), timeout);
+  }
+  // Gives up at `deadline` (any clock; max(): forever).
+  template <class Clock, class Dur>
+  Result<void, SendTimeoutError<T>> send_deadline(T msg, std::chrono::time_point<Clock, Dur> deadline) const {
+    return inner_.send_deadline(std::move(msg), deadline);
+  }
+  [[nodiscard]] std::size_t len() const { return inner_.len(); }
+  [[nodiscard]] bool is_empty() const { return inner_.is_empty(); }
+  [[nodiscard]] bool is_full() const { return inner_.is_full(); }
+  // The bound given to sync_channel.
+  [[nodiscard]] std::optional<std::size_t> capacity() const { return inner_.capacity(); }
+  [[nodiscard]] bool same_channel(const SyncSender& o) const noexcept { return inner_.same_channel(o.inner_); }
+
+ private:
+  template <class U>
+  friend std::pair<SyncSender<U>, Receiver<U>> sync_channel(std::size_t);
+  friend struct mpmc::SelectEndpoint<SyncSender<T>>;
+  explicit SyncSender(mpmc::Sender<T> s) noexcept : inner_(std::move(s)) {}
+  mpmc::Sender<T> inner_;
+};
+
+// The receiving half: move-only, one consumer. `for (T v : rx)` receives until
+// every sender is gone and the channel is drained. When the Receiver is
+// destroyed, every message still queued is destroyed and later sends fail.
+template <class T>
+class Receiver {
+ public:
+  Receiver(Receiver&&) noexcept = default;
+  Receiver& operator=(Receiver&&) noexcept = default;
+  Receiver(const Receiver&) = delete;
+  Receiver& operator=(const Receiver&) = delete;
+
+  // Blocks for the next message; Err(RecvError) once every sender is gone
+  // and the channel is drained.
+  Result<T, RecvError> recv() const { return inner_.recv(); }
+  // Never blocks: Err(Empty) or Err(Disconnected).
+  Result<T, TryRecvError> try_recv() const { return inner_.try_recv(); }
+  // Gives up after `timeout`: Err(Timeout) or Err(Disconnected). A message
+  // available at the deadline is still returned.
+  template <class Rep, class Period>
+  Result<T, RecvTimeoutError> recv_timeout(std::chrono::duration<Rep, Period> timeout) const {
+    return inner_.recv_timeout(timeout);
+  }
+  template <class Clock, class Dur>
+  Result<T, RecvTimeoutError> recv_deadline(std::chrono::time_point<Clock, Dur> deadline) const {
+    return inner_.recv_deadline(deadline);
+  }
+  // Blocking iteration (ends at disconnection).
+  [[nodiscard]] auto iter() const { return inner_.iter(); }
+  // Iteration over the messages available now.
+  [[nodiscard]] auto try_iter() const { return inner_.try_iter(); }
+  // Consumes the receiver into a blocking iteration.
+  [[nodiscard]] auto into_iter() && { return std::move(inner_).into_iter(); }
+  auto begin() const { return inner_.begin(); }
+  std::default_sentinel_t end() const noexcept { return {}; }
+
+  [[nodiscard]] std::size_t len() const { return inner_.len(); }
+  [[nodiscard]] bool is_empty() const { return inner_.is_empty(); }
+  [[nodiscard]] bool is_full() const { return inner_.is_full(); }
+  [[nodiscard]] std::optional<std::size_t> capacity() const { return inner_.capacity(); }
+  [[nodiscard]] bool same_channel(const Receiver& o) const noexcept { return inner_.same_channel(o.inner_); }
+
+ private:
+  template <class U>
+  friend std::pair<Sender<U>, Receiver<U>> channel();
+  template <class U>
+  friend std::pair<SyncSender<U>, Receiver<U>> sync_channel(std::size_t);
+  friend struct mpmc::SelectEndpoint<Receiver<T>>;
+  explicit Receiver(mpmc::Receiver<T> r) noexcept : inner_(std::move(r)) {}
+  mpmc::Receiver<T> inner_;
+};
+
+// An unbounded channel. O(1).
+template <class T>
+[[nodiscard]] std::pair<Sender<T>, Receiver<T>> channel() {
+  auto [tx, rx] = mpmc::unbounded<T>();
+  return {Sender<T>(std::move(tx)), Receiver<T>(std::move(rx))};
+}
+
+// A channel of `bound` slots; 0 makes a rendezvous channel. A bound too large
+// to allocate panics (fearless::Panic) with a clear message.
+template <class T>
+[[nodiscard]] std::pair<SyncSender<T>, Receiver<T>> sync_channel(std::size_t bound) {
+  auto [tx, rx] = mpmc::bounded<T>(bound);
+  return {SyncSender<T>(std::move(tx)), Receiver<T>(std::move(rx))};
+}
+
+}  // namespace fearless::sync::mpsc
+
+namespace fearless::sync::mpmc {
+// mpsc endpoints in Select: they expose their mpmc endpoint.
+template <class T>
+struct SelectEndpoint<mpsc::Sender<T>> {
+  static const Sender<T>& get(const mpsc::Sender<T>& e) noexcept { return e.inner_; }
+};
+template <class T>
+struct SelectEndpoint<mpsc::SyncSender<T>> {
+  static const Sender<T>& get(const mpsc::SyncSender<T>& e) noexcept { return e.inner_; }
+};
+template <class T>
+struct SelectEndpoint<mpsc::Receiver<T>> {
+  static const Receiver<T>& get(const mpsc::Receiver<T>& e) noexcept { return e.inner_; }
+};
+}  // namespace fearless::sync::mpmc

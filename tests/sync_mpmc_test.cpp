@@ -1,0 +1,586 @@
+// Tests for fearless/sync/mpmc.hpp: every operation and error kind, for every
+// flavour (unbounded, bounded(1), bounded(4), rendezvous).
+#include "fearless/sync/mpmc.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "fearless/thread.hpp"
+
+namespace mpmc = fearless::sync::mpmc;
+using namespace std::chrono_literals;
+using mpmc::RecvError;
+using mpmc::RecvTimeoutError;
+using mpmc::SendError;
+using mpmc::SendTimeoutError;
+using mpmc::TryRecvError;
+using mpmc::TrySendError;
+
+namespace {
+
+// Counts constructions and destructions, to prove every message is destroyed exactly once.
+struct Tracked {
+  static inline std::atomic<long> live{0};
+  static inline std::atomic<long> destroyed{0};
+  int v = 0;
+  explicit Tracked(int x) : v(x) { live.fetch_add(1); }
+  Tracked(Tracked&& o) noexcept : v(o.v) { live.fetch_add(1); }
+  Tracked(const Tracked& o) : v(o.v) { live.fetch_add(1); }
+  Tracked& operator=(Tracked&&) noexcept = default;
+  ~Tracked() {
+    live.fetch_sub(1);
+    destroyed.fetch_add(1);
+  }
+  static void reset() {
+    live = 0;
+    destroyed = 0;
+  }
+};
+
+// A type whose copy (its only "move") throws on demand.
+struct Fragile {
+  static inline std::atomic<int> throw_next{0};
+  static inline std::atomic<long> live{0};
+  int v = 0;
+  explicit Fragile(int x) : v(x) { live.fetch_add(1); }
+  Fragile(const Fragile& o) : v(o.v) {
+    if (throw_next.load() > 0) {
+      throw_next.fetch_sub(1);
+      throw std::runtime_error("copy failed");
+    }
+    live.fetch_add(1);
+  }
+  ~Fragile() { live.fetch_sub(1); }
+};
+static_assert(!std::is_nothrow_move_constructible_v<Fragile>);
+
+// -1: unbounded; otherwise bounded(n) (0 = rendezvous).
+class Flavours : public ::testing::TestWithParam<int> {
+ protected:
+  template <class T>
+  auto make() {
+    return GetParam() < 0 ? mpmc::unbounded<T>() : mpmc::bounded<T>(static_cast<std::size_t>(GetParam()));
+  }
+  bool rendezvous() const { return GetParam() == 0; }
+  bool unbounded() const { return GetParam() < 0; }
+};
+
+std::string flavour_name(const ::testing::TestParamInfo<int>& i) {
+  return i.param < 0 ? "unbounded" : i.param == 0 ? "rendezvous" : "bounded" + std::to_string(i.param);
+}
+
+}  // namespace
+
+INSTANTIATE_TEST_SUITE_P(All, Flavours, ::testing::Values(-1, 0, 1, 4), flavour_name);
+
+TEST_P(Flavours, SendRecvAcrossThreadsInOrder) {
+  auto [tx, rx] = make<int>();
+  auto h = fearless::thread::spawn([tx = tx] {
+    for (int i = 0; i < 1000; ++i) tx.send(i).unwrap();
+  });
+  for (int i = 0; i < 1000; ++i) EXPECT_EQ(rx.recv().unwrap(), i);
+  h.join().unwrap();
+}
+
+TEST_P(Flavours, TryRecvEmptyThenDisconnected) {
+  auto [tx, rx] = make<int>();
+  EXPECT_EQ(rx.try_recv().unwrap_err(), TryRecvError::Empty);
+  EXPECT_TRUE(rx.try_recv().unwrap_err().is_empty());
+  { auto drop = std::move(tx); }
+  auto e = rx.try_recv().unwrap_err();
+  EXPECT_EQ(e, TryRecvError::Disconnected);
+  EXPECT_TRUE(e.is_disconnected());
+  EXPECT_STREQ(e.what(), "receiving on a closed channel");
+  EXPECT_EQ(rx.recv().unwrap_err(), RecvError{});
+  EXPECT_EQ(rx.recv_timeout(10ms).unwrap_err(), RecvTimeoutError::Disconnected);
+}
+
+TEST_P(Flavours, MessagesSentBeforeDisconnectAreDelivered) {
+  if (rendezvous()) GTEST_SKIP() << "a rendezvous channel holds no messages";
+  auto [tx, rx] = make<int>();
+  tx.send(1).unwrap();
+  { auto drop = std::move(tx); }
+  EXPECT_EQ(rx.recv().unwrap(), 1);
+  EXPECT_TRUE(rx.recv().is_err());
+}
+
+TEST_P(Flavours, SendAfterReceiversGoneHandsValueBack) {
+  auto [tx, rx] = make<std::string>();
+  { auto drop = std::move(rx); }
+  auto e = tx.send("payload").unwrap_err();
+  EXPECT_TRUE(e.is_disconnected());
+  EXPECT_STREQ(e.what(), "sending on a closed channel");
+  EXPECT_EQ(std::move(e).into_inner(), "payload");
+  auto te = tx.try_send("again").unwrap_err();
+  EXPECT_TRUE(te.is_disconnected());
+  EXPECT_EQ(te.kind(), TrySendError<std::string>::Disconnected);
+  EXPECT_EQ(std::move(te).into_inner(), "again");
+  auto se = tx.send_timeout("third", 10ms).unwrap_err();
+  EXPECT_TRUE(se.is_disconnected());
+  EXPECT_EQ(std::move(se).into_inner(), "third");
+}
+
+TEST_P(Flavours, TrySendFullHandsValueBack) {
+  if (unbounded()) {
+    auto [tx, rx] = make<int>();
+    for (int i = 0; i < 100; ++i) EXPECT_TRUE(tx.try_send(i).is_ok());
+    EXPECT_EQ(rx.len(), 100u);
+    return;
+  }
+  auto [tx, rx] = make<int>();
+  const int cap = GetParam();
+  for (int i = 0; i < cap; ++i) tx.try_send(i).unwrap();
+  auto e = tx.try_send(99).unwrap_err();
+  EXPECT_TRUE(e.is_full());
+  EXPECT_EQ(e, (TrySendError<int>(TrySendError<int>::Full, 99)));
+  EXPECT_STREQ(e.what(), "sending on a full channel");
+  EXPECT_EQ(std::move(e).into_inner(), 99);
+  EXPECT_TRUE(tx.is_full());
+}
+
+TEST_P(Flavours, SendTimeoutTimesOutWhenFull) {
+  if (unbounded()) GTEST_SKIP() << "never full";
+  auto [tx, rx] = make<int>();
+  for (int i = 0; i < GetParam(); ++i) tx.send(i).unwrap();
+  const auto t0 = std::chrono::steady_clock::now();
+  auto e = tx.send_timeout(7, 30ms).unwrap_err();
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, 25ms);
+  EXPECT_TRUE(e.is_timeout());
+  EXPECT_STREQ(e.what(), "timed out waiting on send operation");
+  EXPECT_EQ(std::move(e).into_inner(), 7);
+  // Zero and negative timeouts are a try; time_point::max() a plain send.
+  EXPECT_TRUE(tx.send_timeout(8, 0s).unwrap_err().is_timeout());
+  EXPECT_TRUE(tx.send_timeout(8, -5s).unwrap_err().is_timeout());
+  EXPECT_TRUE(tx.send_deadline(8, std::chrono::steady_clock::now() - 1s).unwrap_err().is_timeout());
+}
+
+TEST_P(Flavours, RecvTimeoutTimesOut) {
+  auto [tx, rx] = make<int>();
+  const auto t0 = std::chrono::steady_clock::now();
+  auto e = rx.recv_timeout(30ms).unwrap_err();
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, 25ms);
+  EXPECT_EQ(e, RecvTimeoutError::Timeout);
+  EXPECT_TRUE(e.is_timeout());
+  EXPECT_STREQ(e.what(), "timed out waiting on channel");
+  EXPECT_STREQ(RecvTimeoutError(RecvTimeoutError::Disconnected).what(), "channel is empty and sending half is closed");
+  EXPECT_EQ(rx.recv_timeout(0ns).unwrap_err(), RecvTimeoutError::Timeout);
+  EXPECT_EQ(rx.recv_timeout(-1h).unwrap_err(), RecvTimeoutError::Timeout);
+  EXPECT_EQ(rx.recv_deadline(std::chrono::system_clock::now() - 1h).unwrap_err(), RecvTimeoutError::Timeout);
+}
+
+TEST_P(Flavours, RecvTimeoutReturnsAvailableMessagePastDeadline) {
+  if (rendezvous()) GTEST_SKIP();
+  auto [tx, rx] = make<int>();
+  tx.send(5).unwrap();
+  EXPECT_EQ(rx.recv_timeout(0ns).unwrap(), 5);
+  tx.send(6).unwrap();
+  EXPECT_EQ(rx.recv_deadline(std::chrono::steady_clock::now() - 1h).unwrap(), 6);
+}
+
+TEST_P(Flavours, HugeTimeoutsDoNotOverflow) {
+  auto [tx, rx] = make<int>();
+  auto h = fearless::thread::spawn([tx = tx] {
+    fearless::thread::sleep(20ms);
+    tx.send(1).unwrap();
+  });
+  EXPECT_EQ(rx.recv_timeout(std::chrono::hours::max()).unwrap(), 1);
+  h.join().unwrap();
+  auto h2 = fearless::thread::spawn([tx = tx] {
+    fearless::thread::sleep(20ms);
+    tx.send(2).unwrap();
+  });
+  EXPECT_EQ(rx.recv_deadline(std::chrono::steady_clock::time_point::max()).unwrap(), 2);
+  h2.join().unwrap();
+  auto h3 = fearless::thread::spawn([&rx = rx] {
+    fearless::thread::sleep(20ms);
+    return rx.recv().unwrap();
+  });
+  tx.send_timeout(3, std::chrono::nanoseconds::max()).unwrap();
+  EXPECT_EQ(h3.join().unwrap(), 3);
+  auto h4 = fearless::thread::spawn([&rx = rx] {
+    fearless::thread::sleep(20ms);
+    return rx.recv().unwrap();
+  });
+  tx.send_deadline(4, std::chrono::system_clock::time_point::max()).unwrap();
+  EXPECT_EQ(h4.join().unwrap(), 4);
+}
+
+TEST_P(Flavours, BlockedReceiverWokenByDisconnect) {
+  auto [tx, rx] = make<int>();
+  auto h = fearless::thread::spawn([rx = rx] { return rx.recv().is_err(); });
+  fearless::thread::sleep(30ms);
+  { auto drop = std::move(tx); }
+  EXPECT_TRUE(h.join().unwrap());
+}
+
+TEST_P(Flavours, BlockedSenderWokenByDisconnect) {
+  if (unbounded()) GTEST_SKIP() << "sends never block";
+  auto [tx, rx] = make<int>();
+  for (int i = 0; i < GetParam(); ++i) tx.send(i).unwrap();
+  auto h = fearless::thread::spawn([tx = tx] { return tx.send(42).unwrap_err().into_inner(); });
+  fearless::thread::sleep(30ms);
+  { auto drop = std::move(rx); }
+  EXPECT_EQ(h.join().unwrap(), 42);
+}
+
+TEST_P(Flavours, BlockedReceiverWithTimeoutWokenByDisconnect) {
+  auto [tx, rx] = make<int>();
+  auto h = fearless::thread::spawn([rx = rx] { return rx.recv_timeout(10s).unwrap_err(); });
+  fearless::thread::sleep(30ms);
+  { auto drop = std::move(tx); }
+  EXPECT_EQ(h.join().unwrap(), RecvTimeoutError::Disconnected);
+}
+
+TEST_P(Flavours, FifoPerSenderWithManySendersAndReceivers) {
+  auto [tx, rx] = make<std::pair<int, int>>();
+  constexpr int kSenders = 3, kReceivers = 3, kPer = 2000;
+  std::vector<fearless::thread::JoinHandle<void>> senders;
+  for (int s = 0; s < kSenders; ++s)
+    senders.push_back(fearless::thread::spawn([tx = tx, s] {
+      for (int i = 0; i < kPer; ++i) tx.send({s, i}).unwrap();
+    }));
+  { auto drop = std::move(tx); }
+  std::vector<fearless::thread::JoinHandle<std::vector<std::pair<int, int>>>> receivers;
+  for (int r = 0; r < kReceivers; ++r)
+    receivers.push_back(fearless::thread::spawn([rx = rx] {
+      std::vector<std::pair<int, int>> got;
+      for (auto m : rx) got.push_back(m);
+      return got;
+    }));
+  for (auto& h : senders) h.join().unwrap();
+  std::map<int, std::vector<int>> all;
+  for (auto& h : receivers) {
+    std::map<int, int> last;
+    for (auto [s, i] : h.join().unwrap()) {
+      // Each receiver sees each sender's messages in increasing order.
+      if (last.count(s)) {
+        EXPECT_LT(last[s], i);
+      }
+      last[s] = i;
+      all[s].push_back(i);
+    }
+  }
+  for (int s = 0; s < kSenders; ++s) {
+    auto& v = all[s];
+    std::sort(v.begin(), v.end());
+    ASSERT_EQ(v.size(), static_cast<std::size_t>(kPer));
+    for (int i = 0; i < kPer; ++i) EXPECT_EQ(v[i], i);
+  }
+}
+
+TEST_P(Flavours, DroppingLastReceiverDestroysMessagesExactlyOnce) {
+  if (rendezvous()) GTEST_SKIP();
+  Tracked::reset();
+  {
+    auto [tx, rx] = make<Tracked>();
+    const int n = unbounded() ? 100 : GetParam();
+    for (int i = 0; i < n; ++i) tx.send(Tracked(i)).unwrap();
+    EXPECT_EQ(Tracked::live.load(), n);
+    auto rx2 = rx.clone();
+    { auto drop = std::move(rx); }
+    EXPECT_EQ(Tracked::live.load(), n);  // a receiver is still alive
+    const long before = Tracked::destroyed.load();
+    { auto drop = std::move(rx2); }
+    EXPECT_EQ(Tracked::live.load(), 0);  // destroyed at once, sender still alive
+    EXPECT_EQ(Tracked::destroyed.load() - before, n);
+    auto e = tx.send(Tracked(7)).unwrap_err();
+    EXPECT_EQ(e.value().v, 7);
+  }
+  EXPECT_EQ(Tracked::live.load(), 0);
+}
+
+TEST_P(Flavours, UnreceivedMessagesDestroyedWhenBothSidesGo) {
+  if (rendezvous()) GTEST_SKIP();
+  Tracked::reset();
+  {
+    auto [tx, rx] = make<Tracked>();
+    const int n = unbounded() ? 70 : GetParam();
+    for (int i = 0; i < n; ++i) tx.send(Tracked(i)).unwrap();
+    EXPECT_EQ(rx.recv().unwrap().v, 0);
+  }
+  EXPECT_EQ(Tracked::live.load(), 0);
+}
+
+TEST_P(Flavours, LenCapacityEmptyFull) {
+  auto [tx, rx] = make<int>();
+  EXPECT_EQ(tx.len(), 0u);
+  EXPECT_TRUE(rx.is_empty());
+  EXPECT_TRUE(tx.is_empty());
+  if (unbounded()) {
+    EXPECT_EQ(tx.capacity(), std::nullopt);
+    EXPECT_EQ(rx.capacity(), std::nullopt);
+    EXPECT_FALSE(tx.is_full());
+    for (int i = 0; i < 100; ++i) tx.send(i).unwrap();
+    EXPECT_EQ(rx.len(), 100u);
+    EXPECT_FALSE(rx.is_empty());
+    rx.recv().unwrap();
+    EXPECT_EQ(tx.len(), 99u);
+  } else if (rendezvous()) {
+    EXPECT_EQ(tx.capacity(), std::optional<std::size_t>(0));
+    EXPECT_TRUE(tx.is_full());
+    EXPECT_TRUE(rx.is_full());
+  } else {
+    const auto cap = static_cast<std::size_t>(GetParam());
+    EXPECT_EQ(rx.capacity(), std::optional<std::size_t>(cap));
+    for (std::size_t i = 0; i < cap; ++i) {
+      EXPECT_FALSE(tx.is_full());
+      tx.send(1).unwrap();
+      EXPECT_EQ(rx.len(), i + 1);
+    }
+    EXPECT_TRUE(tx.is_full());
+    EXPECT_TRUE(rx.is_full());
+  }
+}
+
+TEST_P(Flavours, SameChannelAndClones) {
+  auto [tx, rx] = make<int>();
+  auto [tx2, rx2] = make<int>();
+  EXPECT_TRUE(tx.same_channel(tx.clone()));
+  EXPECT_FALSE(tx.same_channel(tx2));
+  EXPECT_TRUE(rx.same_channel(rx.clone()));
+  EXPECT_FALSE(rx.same_channel(rx2));
+  // Disconnection waits for the last clone.
+  auto txc = tx.clone();
+  { auto drop = std::move(tx); }
+  EXPECT_EQ(rx.try_recv().unwrap_err(), TryRecvError::Empty);
+  { auto drop = std::move(txc); }
+  EXPECT_EQ(rx.try_recv().unwrap_err(), TryRecvError::Disconnected);
+}
+
+TEST_P(Flavours, EachMessageToExactlyOneReceiver) {
+  auto [tx, rx] = make<int>();
+  constexpr int kN = 3000;
+  std::vector<fearless::thread::JoinHandle<std::vector<int>>> rs;
+  for (int r = 0; r < 3; ++r)
+    rs.push_back(fearless::thread::spawn([rx = rx] {
+      std::vector<int> got;
+      while (auto m = rx.recv().ok()) got.push_back(*m);
+      return got;
+    }));
+  for (int i = 0; i < kN; ++i) tx.send(i).unwrap();
+  { auto drop = std::move(tx); }
+  std::vector<int> all;
+  for (auto& h : rs) {
+    auto v = h.join().unwrap();
+    all.insert(all.end(), v.begin(), v.end());
+  }
+  std::sort(all.begin(), all.end());
+  ASSERT_EQ(all.size(), static_cast<std::size_t>(kN));
+  for (int i = 0; i < kN; ++i) EXPECT_EQ(all[i], i);
+}
+
+TEST_P(Flavours, IteratorsBlockingAndTry) {
+  auto [tx, rx] = make<int>();
+  if (!rendezvous()) {
+    tx.send(1).unwrap();
+    std::vector<int> got;
+    for (int v : rx.try_iter()) got.push_back(v);
+    EXPECT_EQ(got, std::vector<int>{1});
+  }
+  std::vector<int> none;
+  for (int v : rx.try_iter()) none.push_back(v);
+  EXPECT_TRUE(none.empty());
+  auto h = fearless::thread::spawn([tx = std::move(tx)] {
+    for (int i = 0; i < 10; ++i) tx.send(i).unwrap();
+  });
+  std::vector<int> got;
+  for (int v : rx.iter()) got.push_back(v);
+  h.join().unwrap();
+  EXPECT_EQ(got, (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+}
+
+TEST_P(Flavours, IntoIterOwnsReceiver) {
+  auto [tx, rx] = make<int>();
+  auto h = fearless::thread::spawn([tx = std::move(tx)] {
+    for (int i = 0; i < 3; ++i) tx.send(i).unwrap();
+  });
+  auto it = std::move(rx).into_iter();
+  int sum = 0;
+  for (int v : it) sum += v;
+  h.join().unwrap();
+  EXPECT_EQ(sum, 3);
+}
+
+TEST_P(Flavours, MovedFromHandlesPanic) {
+  auto [tx, rx] = make<int>();
+  auto tx2 = std::move(tx);
+  auto rx2 = std::move(rx);
+  EXPECT_THROW((void)tx.send(1), fearless::Panic);
+  EXPECT_THROW((void)tx.try_send(1), fearless::Panic);
+  EXPECT_THROW((void)tx.len(), fearless::Panic);
+  EXPECT_THROW((void)rx.recv(), fearless::Panic);
+  EXPECT_THROW((void)rx.try_recv(), fearless::Panic);
+  EXPECT_THROW((void)rx.iter(), fearless::Panic);
+  try {
+    (void)rx.recv();
+  } catch (const fearless::Panic& p) {
+    EXPECT_NE(std::string(p.what()).find("moved from"), std::string::npos);
+  }
+}
+
+TEST_P(Flavours, ThrowingCopyLosesNothing) {
+  Fragile::live = 0;
+  {
+    auto [tx, rx] = make<Fragile>();
+    if (rendezvous()) {
+      // A send whose boxing copy throws leaves nothing behind.
+      Fragile f(1);
+      Fragile::throw_next = 1;
+      EXPECT_THROW((void)tx.try_send(f), std::runtime_error);
+      EXPECT_EQ(rx.try_recv().unwrap_err(), TryRecvError::Empty);
+    } else {
+      const int k = (unbounded() || GetParam() >= 2) ? 2 : 1;
+      tx.send(Fragile(1)).unwrap();
+      if (k == 2) tx.send(Fragile(2)).unwrap();
+      Fragile::throw_next = 1;
+      // Sending: the copy into the channel throws; nothing is queued.
+      EXPECT_THROW((void)tx.send(Fragile(3)), std::runtime_error);
+      EXPECT_EQ(rx.len(), static_cast<std::size_t>(k));
+      // Receiving: the copy out throws; the message stays first in line.
+      Fragile::throw_next = 1;
+      EXPECT_THROW((void)rx.recv(), std::runtime_error);
+      EXPECT_EQ(rx.len(), static_cast<std::size_t>(k));
+      EXPECT_EQ(rx.recv().unwrap().v, 1);
+      if (k == 2) {
+        EXPECT_EQ(rx.try_recv().unwrap().v, 2);
+      }
+      EXPECT_EQ(rx.try_recv().unwrap_err(), TryRecvError::Empty);
+      tx.send(Fragile(4)).unwrap();
+      EXPECT_EQ(rx.recv().unwrap().v, 4);
+    }
+  }
+  Fragile::throw_next = 0;
+  EXPECT_EQ(Fragile::live.load(), 0);
+}
+
+TEST(MpmcBounded, AbsurdCapacityIsAClearPanic) {
+  EXPECT_THROW((void)mpmc::bounded<int>(SIZE_MAX), fearless::Panic);
+  EXPECT_THROW((void)mpmc::bounded<int>(SIZE_MAX / 2), fearless::Panic);
+  try {
+    (void)mpmc::bounded<std::string>(SIZE_MAX / 8);
+    FAIL();
+  } catch (const fearless::Panic& p) {
+    EXPECT_NE(std::string(p.what()).find("capacity"), std::string::npos);
+  }
+  // Large but allocatable: fine, and memory is only touched as used.
+  auto [tx, rx] = mpmc::bounded<int>(1u << 20);
+  tx.send(1).unwrap();
+  EXPECT_EQ(rx.recv().unwrap(), 1);
+}
+
+TEST(MpmcBounded, WrapsAroundManyLaps) {
+  auto [tx, rx] = mpmc::bounded<int>(3);
+  for (int i = 0; i < 1000; ++i) {
+    tx.send(i).unwrap();
+    tx.send(i + 1).unwrap();
+    EXPECT_EQ(rx.recv().unwrap(), i);
+    EXPECT_EQ(rx.recv().unwrap(), i + 1);
+    EXPECT_EQ(rx.len(), 0u);
+  }
+}
+
+TEST(MpmcUnbounded, MemoryIsReturnedAsItDrains) {
+  // Many blocks' worth in flight, then drained: every block is freed (checked
+  // by ASan/LSan builds), and the live count returns to zero while the
+  // channel itself is still alive.
+  Tracked::reset();
+  auto [tx, rx] = mpmc::unbounded<Tracked>();
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 1000; ++i) tx.send(Tracked(i)).unwrap();
+    EXPECT_EQ(rx.len(), 1000u);
+    for (int i = 0; i < 1000; ++i) EXPECT_EQ(rx.recv().unwrap().v, i);
+    EXPECT_EQ(Tracked::live.load(), 0);
+  }
+}
+
+TEST(MpmcRendezvous, SendCompletesOnlyWhenReceived) {
+  auto [tx, rx] = mpmc::bounded<int>(0);
+  std::atomic<bool> sent{false};
+  auto h = fearless::thread::spawn([&, tx = tx] {
+    tx.send(1).unwrap();
+    sent = true;
+  });
+  fearless::thread::sleep(30ms);
+  EXPECT_FALSE(sent.load());
+  EXPECT_EQ(rx.recv().unwrap(), 1);
+  h.join().unwrap();
+  EXPECT_TRUE(sent.load());
+  // try_send succeeds only with a receiver waiting.
+  EXPECT_TRUE(tx.try_send(2).unwrap_err().is_full());
+  auto r = fearless::thread::spawn([rx = rx] { return rx.recv().unwrap(); });
+  while (tx.try_send(3).is_err()) fearless::thread::yield_now();
+  EXPECT_EQ(r.join().unwrap(), 3);
+}
+
+TEST(MpmcErrors, ConversionsAndText) {
+  TrySendError<int> a = SendError<int>(3);
+  EXPECT_TRUE(a.is_disconnected());
+  SendTimeoutError<int> b = SendError<int>(4);
+  EXPECT_TRUE(b.is_disconnected());
+  EXPECT_STREQ(b.what(), "sending on a closed channel");
+  TryRecvError c = RecvError{};
+  EXPECT_EQ(c, TryRecvError::Disconnected);
+  RecvTimeoutError d = RecvError{};
+  EXPECT_EQ(d, RecvTimeoutError::Disconnected);
+  EXPECT_STREQ(TryRecvError(TryRecvError::Empty).what(), "receiving on an empty channel");
+  EXPECT_STREQ(RecvError::what(), "receiving on a closed channel");
+  EXPECT_EQ(RecvError{}.message(), "receiving on a closed channel");
+  EXPECT_EQ(SendError<int>(1), SendError<int>(1));
+  EXPECT_FALSE(SendError<int>(1) == SendError<int>(2));
+  EXPECT_STREQ(mpmc::TrySelectError::what(), "all operations in select would block");
+  EXPECT_STREQ(mpmc::SelectTimeoutError::what(), "timed out waiting on select");
+  // unwrap on an error panics with Rust's text.
+  auto [tx, rx] = mpmc::unbounded<int>();
+  try {
+    (void)rx.try_recv().unwrap();
+    FAIL();
+  } catch (const fearless::Panic& p) {
+    EXPECT_NE(std::string(p.what()).find("receiving on an empty channel"), std::string::npos);
+  }
+}
+
+TEST(MpmcStress, ManyThreadsEveryMessageOnce) {
+  for (int cap : {-1, 0, 1, 16}) {
+    Tracked::reset();
+    {
+      auto [tx, rx] = cap < 0 ? mpmc::unbounded<Tracked>() : mpmc::bounded<Tracked>(static_cast<std::size_t>(cap));
+      constexpr int kThreads = 4, kPer = 3000;
+      std::atomic<long> sum{0};
+      std::atomic<long> count{0};
+      std::vector<fearless::thread::JoinHandle<void>> hs;
+      for (int t = 0; t < kThreads; ++t) {
+        hs.push_back(fearless::thread::spawn([tx = tx, t] {
+          for (int i = 0; i < kPer; ++i) tx.send(Tracked(t * kPer + i)).unwrap();
+        }));
+        hs.push_back(fearless::thread::spawn([&, rx = rx] {
+          for (;;) {
+            auto r = rx.recv_timeout(5ms);
+            if (r.is_ok()) {
+              sum += r.unwrap().v;
+              ++count;
+            } else if (r.unwrap_err().is_disconnected()) {
+              return;
+            }
+          }
+        }));
+      }
+      { auto drop = std::move(tx); }
+      { auto drop = std::move(rx); }
+      for (auto& h : hs) h.join().unwrap();
+      const long n = kThreads * kPer;
+      EXPECT_EQ(count.load(), n);
+      EXPECT_EQ(sum.load(), n * (n - 1) / 2);
+    }
+    EXPECT_EQ(Tracked::live.load(), 0);
+  }
+}

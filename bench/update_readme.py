@@ -25,6 +25,26 @@ def section(md, title_start):
     return heading, table
 
 
+def summary(csv_path):
+    """One line per family: in how many cells fearless is at or below the baseline."""
+    import csv
+    rows = {}
+    with open(csv_path) as f:
+        for r in csv.DictReader(l for l in f if not l.startswith("#")):
+            if r["median_s"]:
+                rows[(r["impl"], r["case"], r["flavor"], r["threads"])] = float(r["median_s"])
+    out = []
+    for ours, base, label in (("fearless", "crossbeam", "channel cells, fearless (mpmc) vs crossbeam-channel"),
+                              ("fearless_Mutex", "parking_lot_Mutex", "lock cells, fearless Mutex vs parking_lot")):
+        keys = [k for k in rows if k[0] == ours and (base,) + k[1:] in rows]
+        if keys:
+            at_or_below = sum(rows[k] <= rows[(base,) + k[1:]] for k in keys)
+            out.append(f"- {label}: at or below in {at_or_below} of {len(keys)} "
+                       f"(worst ratio {max(rows[k] / rows[(base,) + k[1:]] for k in keys):.2f}, "
+                       f"best {min(rows[k] / rows[(base,) + k[1:]] for k in keys):.2f})")
+    return out
+
+
 def main():
     if not os.path.exists(readme):
         print("README.md not found; nothing to update", file=sys.stderr)
@@ -32,7 +52,7 @@ def main():
     with open(results) as f:
         md = f.read()
     meta = [l.strip() for l in md.splitlines() if l.startswith(("machine:", "date:", "command:"))]
-    parts = [BEGIN, "## Performance", "",
+    parts = [BEGIN,
              "Measured side by side in one run on one machine by `scripts/bench` (it installs the peers from "
              "Debian's packages, builds everything in release mode, runs and writes `bench/results/`). "
              "Each cell is the median of 3 interleaved runs as a ratio to the baseline column, whose own "
@@ -41,12 +61,14 @@ def main():
              "count would take minutes, and its time was scaled up; n/a = the implementation has no such "
              "operation; hang / FAIL = no valid result (no time posted). How the comparison is kept fair, and "
              "how to run it on a many-core machine from prebuilt binaries: [bench/README.md](bench/README.md). "
-             "All cells, min/max, floors, Arc and spawn: [bench/results/results.md](bench/results/results.md).",
-             "", "- " + "\n- ".join(meta), ""]
+             "All cells, min/max, floors, Arc and spawn: [bench/results/results.md](bench/results/results.md). "
+             "A small virtual machine shared with other work moves absolute times between runs (a futex wake "
+             "there costs tens of microseconds); compare the ratios within one run.",
+             "", "- " + "\n- ".join(meta)] + summary(os.path.join(os.path.dirname(results), "results.csv")) + [""]
     for title in ("Channels", "Locks"):
         heading, table = section(md, title)
         if table:
-            parts += [f"### {heading}", "", table, ""]
+            parts += [f"**{heading}**", "", table, ""]
     pngs = sorted(p for p in os.listdir(os.path.dirname(results)) if p.endswith(".png"))
     if pngs:
         parts += [" ".join(f"![{p[:-4]}](bench/results/{p})" for p in pngs), ""]
@@ -54,8 +76,10 @@ def main():
     if os.path.exists(dev):
         with open(dev) as f:
             dmeta = [l.strip() for l in f.read().splitlines() if l.startswith("machine:")]
-        parts += ["Scaling on a many-core machine (prebuilt binaries, `--device` profile): "
-                  f"[bench/results/device/results.md](bench/results/device/results.md) ({'; '.join(dmeta)}).", ""]
+        parts += ["Scaling on a many-core machine (prebuilt static binaries, `--device` profile: locks to 16 "
+                  "threads, Arc on 16 threads, the same channel shapes): "
+                  f"[bench/results/device/results.md](bench/results/device/results.md) ({'; '.join(dmeta)})."]
+        parts += summary(os.path.join(os.path.dirname(dev), "results.csv")) + [""]
     parts.append(END)
     with open(readme) as f:
         text = f.read()

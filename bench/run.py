@@ -359,7 +359,8 @@ def write_md(path, header, results, prof):
                   "seq runs on one thread; spsc 1+1 threads; mpsc 4 senders + 1 receiver; mpmc 4+4; "
                   "select_rx 4 senders, one receiver selecting over 4 channels; select_both 4 threads "
                   "selecting sends + 4 selecting receives over 4 channels. bounded(N) has capacity = the "
-                  "message count. `floor` is a plain single-thread ring with no atomics.", ""]
+                  "message count; seq has no rendezvous cell (one thread cannot hand a value to itself). `floor` is a "
+                  "plain single-thread ring with no atomics.", ""]
         table(lines, results, "channels", CHAN_IMPLS + ["floor"], "crossbeam",
               lambda c, f, t: f"{c} {FLAVOR_LABEL[f]}", "case", "crossbeam (s)")
     if any(r[0] == "floors" for r in results):
@@ -387,6 +388,16 @@ def write_md(path, header, results, prof):
         table(lines, results, "spawn", SPAWN_IMPLS, "std_thread", lambda c, f, t: c, "case", "std::thread (s)")
     notes = [(i, c, f, t, r) for g, c, f, t, i, r in results if r["status"] not in ("ok", "na")]
     scaled = [(i, c, f, t, r) for g, c, f, t, i, r in results if r["status"] == "ok" and r["note"]]
+    nas = {}
+    for g, c, f, t, i, r in results:
+        if r["status"] == "na":
+            nas.setdefault(i, {}).setdefault(r["note"], []).append(f"{c} {FLAVOR_LABEL.get(f, f)}".strip())
+    if nas:
+        lines += ["## Why a cell is n/a", ""]
+        for i, reasons in nas.items():
+            for why, cells in reasons.items():
+                lines.append(f"- {i}: {why} ({len(cells)} cells: {', '.join(cells[:6])}{', ...' if len(cells) > 6 else ''})")
+        lines.append("")
     if notes:
         lines += ["## Cells without a time", ""]
         for i, c, f, t, r in notes:

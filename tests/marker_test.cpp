@@ -19,6 +19,8 @@
 #include "fearless/rc.hpp"
 #include "fearless/sync/arc.hpp"
 #include "fearless/sync/lazy_lock.hpp"
+#include "fearless/sync/mpmc.hpp"
+#include "fearless/sync/mpsc.hpp"
 #include "fearless/sync/mutex.hpp"
 #include "fearless/sync/nonpoison.hpp"
 #include "fearless/sync/once_lock.hpp"
@@ -173,6 +175,21 @@ static_assert(Send<fearless::Result<int, std::string>> && Send<fearless::Result<
 static_assert(!Send<fs::LockResult<fs::MutexGuard<int>>>);
 static_assert(!Send<fs::PoisonError<fs::MutexGuard<int>>> && Send<fs::PoisonError<int>>);
 static_assert(!Send<fs::TryLockResult<fs::MutexGuard<int>>>);
+// Channel ends (and the errors that hand a message back).
+namespace mpsc = fearless::sync::mpsc;
+namespace mpmc = fearless::sync::mpmc;
+static_assert(Send<mpsc::Sender<int>> && Sync<mpsc::Sender<int>>);
+static_assert(Send<mpsc::SyncSender<int>> && Sync<mpsc::SyncSender<int>>);
+static_assert(Send<mpsc::Receiver<int>> && !Sync<mpsc::Receiver<int>>);  // one consumer
+static_assert(Send<mpmc::Sender<int>> && Sync<mpmc::Sender<int>>);
+static_assert(Send<mpmc::Receiver<int>> && Sync<mpmc::Receiver<int>>);
+static_assert(!Send<mpsc::Sender<RcI>> && !Send<mpmc::Receiver<RcI>>);
+static_assert(Send<decltype(mpsc::channel<std::string>())>);
+static_assert(!Send<std::reference_wrapper<mpsc::Receiver<int>>>);  // sharing it would need Sync
+static_assert(Send<std::reference_wrapper<mpsc::Sender<int>>>);
+static_assert(!Send<mpmc::SendError<RcI>> && Send<mpmc::SendError<int>>);
+static_assert(!Send<mpmc::TrySendError<RcI>> && !Send<mpmc::SendTimeoutError<RcI>>);
+
 // What lock().unwrap() really returns is a guard, and it is refused.
 static_assert(!Send<decltype(std::declval<const fs::Mutex<int>&>().lock().unwrap())>);
 static_assert(!Send<decltype(std::declval<const fs::RwLock<int>&>().read().unwrap())>);

@@ -7,6 +7,7 @@
 // Indices count in steps of 2 (bit 0 is a flag): on the tail it means
 // "disconnected", on the head "this is not the last block".
 #pragma once
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <new>
@@ -21,6 +22,10 @@
 #include "fearless/detail/chan/waker.hpp"
 
 namespace fearless::detail::chan {
+
+// Test hook: while non-zero, each block allocation of an unbounded channel
+// fails as if memory were exhausted, and the count goes down by one.
+inline std::atomic<std::size_t> inject_block_alloc_failures{0};
 
 template <class S>
 class List {
@@ -100,6 +105,14 @@ class List {
     delete block;
   }
 
+  static Block* new_block() {
+    // relaxed: a test-only knob, no data is published through it.
+    std::size_t n = inject_block_alloc_failures.load(std::memory_order_relaxed);
+    while (n != 0)
+      if (inject_block_alloc_failures.compare_exchange_weak(n, n - 1, std::memory_order_relaxed)) throw std::bad_alloc();
+    return new Block();
+  }
+
   // ---- the two-phase protocol --------------------------------------------
   // Always succeeds (the list has no bound); a null block means disconnected.
   // May throw std::bad_alloc before reserving anything.
@@ -128,10 +141,10 @@ class List {
       }
       // About to fill the block: have its successor ready (allocated outside
       // the critical window).
-      if (offset + 1 == kBlockCap && next_block == nullptr) next_block = new Block();
+      if (offset + 1 == kBlockCap && next_block == nullptr) next_block = new_block();
       if (block == nullptr) {
         // The very first message: install the first block.
-        Block* fresh = next_block != nullptr ? std::exchange(next_block, nullptr) : new Block();
+        Block* fresh = next_block != nullptr ? std::exchange(next_block, nullptr) : new_block();
         Block* expected = nullptr;
         // release: publishes the block's initialisation.
         if (tail_->block.compare_exchange_strong(expected, fresh, std::memory_order_release,
@@ -246,10 +259,20 @@ class List {
   }
 
   // ---- whole operations ---------------------------------------------------
-  Status try_send(S& msg) { return send(msg, kNoDeadline); }
+  // Out of memory for the next block, nothing is reserved and the message is
+  // still the caller's: send reports Timeout (so Sender::send gives SendError
+  // and send_timeout Timeout) and try_send WouldBlock (Full), handing it back.
+  Status try_send(S& msg) {
+    const Status st = send(msg, kNoDeadline);
+    return st == Status::Timeout ? Status::WouldBlock : st;
+  }
   Status send(S& msg, Deadline /*never blocks*/) {
     Token token;
-    start_send(token, false);
+    try {
+      start_send(token, false);
+    } catch (const std::bad_alloc&) {
+      return Status::Timeout;
+    }
     return write(token, msg) ? Status::Ok : Status::Disconnected;
   }
   Status try_recv(std::optional<S>& out) noexcept {

@@ -250,4 +250,88 @@ TEST(ChannelFaults, SelectedReceiveThatThrows) {
   EXPECT_EQ(L.live.load(), 0);
 }
 
+// Allocation failure in the unbounded channel (injected through
+// detail::chan::inject_block_alloc_failures): the send reports an error and
+// hands the value back, nothing is reserved, and the channel goes on working.
+TEST(ChannelFaults, UnboundedAllocationFailureHandsTheValueBack) {
+  auto& inject = fearless::detail::chan::inject_block_alloc_failures;
+  const std::uint32_t n = 400;
+  Ledger L(n);
+  std::vector<std::uint32_t> sent;
+  std::uint32_t failed = 0;
+  {
+    auto ends = mpmc::unbounded<Tracked>();
+    auto& tx = ends.first;
+    auto& rx = ends.second;
+    // The very first send allocates the first block.
+    inject.store(1);
+    auto r = tx.send(Tracked(&L, 0, 0, 0));
+    ASSERT_TRUE(r.is_err());
+    EXPECT_EQ(std::move(r).unwrap_err().into_inner().id(), 0u);
+    EXPECT_EQ(inject.load(), 0u);
+    inject.store(1);
+    auto t = tx.try_send(Tracked(&L, 0, 1, 1));
+    ASSERT_TRUE(t.is_err());
+    EXPECT_TRUE(t.unwrap_err().is_full());
+    EXPECT_EQ(std::move(t).unwrap_err().into_inner().id(), 1u);
+    inject.store(1);
+    auto st = tx.send_timeout(Tracked(&L, 0, 2, 2), std::chrono::seconds(1));
+    ASSERT_TRUE(st.is_err());
+    EXPECT_TRUE(st.unwrap_err().is_timeout());
+    EXPECT_EQ(std::move(st).unwrap_err().into_inner().id(), 2u);
+    failed = 3;
+    EXPECT_TRUE(rx.is_empty());
+    // Later block boundaries: arm the failure now and then; each failed send
+    // hands its message back and the next one succeeds.
+    for (std::uint32_t id = 3; id < n; ++id) {
+      if (id % 50 == 0) inject.store(1);
+      auto s = tx.send(Tracked(&L, 0, id, id));
+      if (s.is_ok()) {
+        sent.push_back(id);
+      } else {
+        EXPECT_EQ(std::move(s).unwrap_err().into_inner().id(), id);
+        ++failed;
+      }
+    }
+    inject.store(0);
+    EXPECT_GT(failed, 3u);
+    EXPECT_EQ(rx.len(), sent.size());
+    for (std::uint32_t id : sent) {
+      auto v = rx.try_recv();
+      ASSERT_TRUE(v.is_ok());
+      EXPECT_EQ(v.unwrap().id(), id);
+      v.unwrap().mark_received();
+    }
+    EXPECT_TRUE(rx.try_recv().is_err());
+  }
+  EXPECT_EQ(sent.size() + failed, n);
+  L.expect_all_destroyed_once(n);
+}
+
+TEST(ChannelFaults, MpscChannelAllocationFailure) {
+  auto& inject = fearless::detail::chan::inject_block_alloc_failures;
+  Ledger L(100);
+  auto ends = mpsc::channel<Tracked>();
+  std::uint32_t ok = 0, back = 0;
+  for (std::uint32_t id = 0; id < 100; ++id) {
+    if (id % 20 == 0) inject.store(1);
+    auto s = ends.first.send(Tracked(&L, 0, id, id));
+    if (s.is_ok()) {
+      ++ok;
+    } else {
+      EXPECT_EQ(std::move(s).unwrap_err().into_inner().id(), id);
+      ++back;
+    }
+  }
+  inject.store(0);
+  EXPECT_GT(back, 0u);
+  std::uint32_t got = 0;
+  for (auto&& m : ends.second.try_iter()) {
+    (void)m;
+    ++got;
+  }
+  EXPECT_EQ(got, ok);
+  EXPECT_EQ(ok + back, 100u);
+}
+
 }  // namespace

@@ -190,12 +190,8 @@ class Array {
   Status send(S& msg, Deadline deadline) {
     Token token;
     for (;;) {
-      Backoff backoff;
-      for (;;) {
-        if (start_send(token, false)) return write(token, msg) ? Status::Ok : Status::Disconnected;
-        if (backoff.is_completed()) break;
-        backoff.snooze();
-      }
+      if (spin_then_yield([&] { return start_send(token, false); }, kSpinNs, kPreYieldNs, deadline))
+        return write(token, msg) ? Status::Ok : Status::Disconnected;
       if (deadline != kNoDeadline && Clock::now() >= deadline) return Status::Timeout;
       Context::with([&](Context& cx) {
         const Operation oper = hook(&token);
@@ -214,12 +210,8 @@ class Array {
   Status recv(std::optional<S>& out, Deadline deadline) {
     Token token;
     for (;;) {
-      Backoff backoff;
-      for (;;) {
-        if (start_recv(token, false)) return read(token, out) ? Status::Ok : Status::Disconnected;
-        if (backoff.is_completed()) break;
-        backoff.snooze();
-      }
+      if (spin_then_yield([&] { return start_recv(token, false); }, kSpinNs, kPreYieldNs, deadline))
+        return read(token, out) ? Status::Ok : Status::Disconnected;
       if (deadline != kNoDeadline && Clock::now() >= deadline) return Status::Timeout;
       Context::with([&](Context& cx) {
         const Operation oper = hook(&token);

@@ -10,6 +10,10 @@
 // instant after its owner has returned; each thread caches one to avoid an
 // allocation per blocking call.
 #pragma once
+#include <sched.h>
+
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <utility>
 
@@ -38,6 +42,51 @@ Operation hook(P* p) noexcept {
 inline std::uintptr_t current_thread_id() noexcept {
   static thread_local char tag;
   return reinterpret_cast<std::uintptr_t>(&tag);
+}
+
+#ifndef FEARLESS_CHAN_SPIN_NS
+#  define FEARLESS_CHAN_SPIN_NS 2000
+#endif
+#ifndef FEARLESS_CHAN_YIELD_NS
+#  define FEARLESS_CHAN_YIELD_NS 50000
+#endif
+#ifndef FEARLESS_CHAN_PRE_YIELD_NS
+#  define FEARLESS_CHAN_PRE_YIELD_NS 5000
+#endif
+// A blocked operation first polls for a moment (a running peer answers within
+// a few hundred nanoseconds: a cache-line round trip), then keeps yielding the
+// CPU for about as long as a futex sleep/wake round trip costs on a small
+// virtual machine, and only then sleeps. A yield hands the core to any other
+// runnable thread — often the very peer we wait for when threads outnumber
+// cores — so the second phase takes nothing another thread could use.
+inline constexpr long kSpinNs = FEARLESS_CHAN_SPIN_NS;
+inline constexpr long kYieldNs = FEARLESS_CHAN_YIELD_NS;
+// Before registering as a waiter (which makes the peer take a lock to wake
+// us), an operation on a full/empty channel polls for a shorter while.
+inline constexpr long kPreYieldNs = FEARLESS_CHAN_PRE_YIELD_NS;
+
+// Polls done() at a steady short interval (not an exponential one: waiting on
+// a flag, the poll is a local cache hit until the peer writes it) for about
+// spin_ns, then between sched_yield()s until yield_ns have passed in all, or
+// until `deadline`. True as soon as done() is.
+template <class F>
+bool spin_then_yield(F&& done, long spin_ns, long yield_ns, Deadline deadline = kNoDeadline) noexcept {
+  if (done()) return true;
+  const Deadline start = Clock::now();
+  const Deadline spin_end = start + std::chrono::nanoseconds(spin_ns);
+  const Deadline end = std::min(start + std::chrono::nanoseconds(yield_ns), deadline);
+  for (;;) {
+    for (int i = 0; i < 16; ++i) {
+      cpu_relax();
+      if (done()) return true;
+    }
+    if (Clock::now() >= spin_end) break;
+  }
+  for (;;) {
+    if (Clock::now() >= end) return false;
+    ::sched_yield();
+    if (done()) return true;
+  }
 }
 
 class Context {
@@ -80,26 +129,19 @@ class Context {
   // Waits for the packet of a selected zero-capacity operation (the selector
   // stores it right after selecting, so this is a short wait).
   void* wait_packet() const noexcept {
-    Backoff b;
-    for (;;) {
-      // acquire: pairs with store_packet's release.
-      void* p = packet_.load(std::memory_order_acquire);
-      if (p != nullptr) return p;
-      b.snooze();
+    void* p = nullptr;
+    // acquire: pairs with store_packet's release.
+    while (!spin_then_yield([&] { return (p = packet_.load(std::memory_order_acquire)) != nullptr; }, kSpinNs, kYieldNs)) {
     }
+    return p;
   }
 
   // Waits until an operation is selected or `deadline` passes (then tries to
   // abort). Spins briefly first: on a small machine a futex round trip costs
   // far more than the typical wait for a running peer.
   std::uintptr_t wait_until(Deadline deadline) noexcept {
-    Backoff b;
-    for (;;) {
-      const std::uintptr_t s = selected();
-      if (s != kWaiting) return s;
-      if (b.is_completed()) break;
-      b.snooze();
-    }
+    std::uintptr_t sel = kWaiting;
+    if (spin_then_yield([&] { return (sel = selected()) != kWaiting; }, kSpinNs, kYieldNs, deadline)) return sel;
     for (;;) {
       const std::uintptr_t s = selected();
       if (s != kWaiting) return s;

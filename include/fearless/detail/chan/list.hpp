@@ -43,9 +43,9 @@ class List {
 
     S* get() noexcept { return std::launder(reinterpret_cast<S*>(msg)); }
     void wait_write() const noexcept {
-      Backoff b;
       // acquire: pairs with the writer's release fetch_or(kWrite).
-      while ((state.load(std::memory_order_acquire) & kWrite) == 0) b.snooze();
+      while (!spin_then_yield([&] { return (state.load(std::memory_order_acquire) & kWrite) != 0; }, kSpinNs, kYieldNs)) {
+      }
     }
   };
 
@@ -283,12 +283,8 @@ class List {
   Status recv(std::optional<S>& out, Deadline deadline) {
     Token token;
     for (;;) {
-      Backoff backoff;
-      for (;;) {
-        if (start_recv(token, false)) return read(token, out) ? Status::Ok : Status::Disconnected;
-        if (backoff.is_completed()) break;
-        backoff.snooze();
-      }
+      if (spin_then_yield([&] { return start_recv(token, false); }, kSpinNs, kPreYieldNs, deadline))
+        return read(token, out) ? Status::Ok : Status::Disconnected;
       if (deadline != kNoDeadline && Clock::now() >= deadline) return Status::Timeout;
       Context::with([&](Context& cx) {
         const Operation oper = hook(&token);

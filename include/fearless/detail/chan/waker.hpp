@@ -35,15 +35,17 @@ class FEARLESS_CAPABILITY("mutex") WaitLock {
 
  private:
   FEARLESS_COLD void lock_slow() noexcept {
-    Backoff b;
-    while (!b.is_completed()) {
-      std::uint32_t expected = 0;
-      // acquire: as in lock().
-      if (state_.load(std::memory_order_relaxed) == 0 &&
-          state_.compare_exchange_weak(expected, 1, std::memory_order_acquire, std::memory_order_relaxed))
-        return;
-      b.snooze();
-    }
+    // The holder runs a few instructions: poll it steadily, then yield, and
+    // sleep only if it was descheduled for longer.
+    const bool got = spin_then_yield(
+        [&] {
+          std::uint32_t expected = 0;
+          // relaxed load: a cheap pre-check; acquire CAS: as in lock().
+          return state_.load(std::memory_order_relaxed) == 0 &&
+                 state_.compare_exchange_weak(expected, 1, std::memory_order_acquire, std::memory_order_relaxed);
+        },
+        kSpinNs, kPreYieldNs);
+    if (got) return;
     // 2 = locked with (possible) sleepers. acquire: as in lock().
     while (state_.exchange(2, std::memory_order_acquire) != 0) futex_wait(state_, 2);
   }

@@ -33,9 +33,9 @@ class Zero {
     explicit Packet(bool stack) noexcept : on_stack(stack) {}
     Packet(bool stack, S&& m) noexcept : on_stack(stack), msg(std::move(m)) {}
     void wait_ready() const noexcept {
-      Backoff b;
       // acquire: pairs with the release store of `ready` by the partner.
-      while (!ready.load(std::memory_order_acquire)) b.snooze();
+      while (!spin_then_yield([&] { return ready.load(std::memory_order_acquire); }, kSpinNs, kYieldNs)) {
+      }
     }
   };
 

@@ -350,8 +350,7 @@ class Receiver {
   template <class U>
   friend std::pair<Sender<U>, Receiver<U>> bounded(std::size_t);
   template <class U>
-  friend Receiver<U> never();
-  friend Receiver<Instant> timer_receiver(detail_chan::Shared<Instant>*);
+  friend Receiver<U> receiver_only(detail_chan::Shared<U>*);
   friend class Select;
   friend class SelectedOperation;
 

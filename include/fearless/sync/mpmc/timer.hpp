@@ -16,19 +16,22 @@
 
 namespace fearless::sync::mpmc {
 
-// Wraps a timer channel (no senders) into its first receiver.
-inline Receiver<Instant> timer_receiver(detail_chan::Shared<Instant>* s) {
+// Wraps a channel without senders (timers, never) into its first receiver.
+// Not inlined: the flavour dispatch of the returned receiver should not be
+// specialised on the allocation (g++ then warns about the flavours it is not).
+template <class T>
+FEARLESS_NOINLINE Receiver<T> receiver_only(detail_chan::Shared<T>* s) {
   // No sender will ever release this channel: the last receiver frees it.
   s->senders.store(0, std::memory_order_relaxed);   // relaxed: not shared yet
   s->destroy.store(true, std::memory_order_relaxed);  // relaxed: not shared yet
-  return Receiver<Instant>(s);
+  return Receiver<T>(s);
 }
 
 // A channel that delivers one message, the instant it fires, once `d` has
 // elapsed (zero or negative: at once; huge: never). O(1).
 template <class Rep, class Period>
 [[nodiscard]] Receiver<Instant> after(std::chrono::duration<Rep, Period> d) {
-  return timer_receiver(new detail_chan::Counter<Instant, detail_chan::At>(detail_chan::Flavor::At,
+  return receiver_only(new detail_chan::Counter<Instant, detail_chan::At>(detail_chan::Flavor::At,
                                                                            fearless::detail::deadline_after(d)));
 }
 
@@ -37,7 +40,7 @@ template <class Rep, class Period>
 // instant as a steady_clock time point.
 template <class Clock, class Dur>
 [[nodiscard]] Receiver<Instant> at(std::chrono::time_point<Clock, Dur> t) {
-  return timer_receiver(
+  return receiver_only(
       new detail_chan::Counter<Instant, detail_chan::At>(detail_chan::Flavor::At, fearless::detail::to_deadline(t)));
 }
 
@@ -47,7 +50,7 @@ template <class Clock, class Dur>
 template <class Rep, class Period>
 [[nodiscard]] Receiver<Instant> tick(std::chrono::duration<Rep, Period> period) {
   const auto p = fearless::detail::saturating_ns(period);
-  return timer_receiver(new detail_chan::Counter<Instant, detail_chan::Tick>(
+  return receiver_only(new detail_chan::Counter<Instant, detail_chan::Tick>(
       detail_chan::Flavor::Tick, fearless::detail::deadline_after(p), p));
 }
 
@@ -55,10 +58,8 @@ template <class Rep, class Period>
 // (recv_timeout times out), try_recv is always Empty.
 template <class T>
 [[nodiscard]] Receiver<T> never() {
-  auto* s = new detail_chan::Counter<T, detail_chan::Never<detail_chan::Stored<T>>>(detail_chan::Flavor::Never);
-  s->senders.store(0, std::memory_order_relaxed);   // relaxed: not shared yet
-  s->destroy.store(true, std::memory_order_relaxed);  // relaxed: not shared yet
-  return Receiver<T>(s);
+  return receiver_only<T>(
+      new detail_chan::Counter<T, detail_chan::Never<detail_chan::Stored<T>>>(detail_chan::Flavor::Never));
 }
 
 }  // namespace fearless::sync::mpmc

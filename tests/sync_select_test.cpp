@@ -1,0 +1,321 @@
+// Tests for Select and the handler form in fearless/sync/mpmc.hpp.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "fearless/sync/mpmc.hpp"
+#include "fearless/sync/mpsc.hpp"
+#include "fearless/thread.hpp"
+
+namespace mpmc = fearless::sync::mpmc;
+namespace mpsc = fearless::sync::mpsc;
+using namespace std::chrono_literals;
+
+namespace {
+auto make(int cap) { return cap < 0 ? mpmc::unbounded<int>() : mpmc::bounded<int>(static_cast<std::size_t>(cap)); }
+}  // namespace
+
+TEST(Select, RecvReadyOperation) {
+  for (int cap : {-1, 1, 4}) {
+    auto [tx1, rx1] = make(cap);
+    auto [tx2, rx2] = make(cap);
+    tx2.send(5).unwrap();
+    mpmc::Select sel;
+    const auto i1 = sel.recv(rx1);
+    const auto i2 = sel.recv(rx2);
+    EXPECT_EQ(i1, 0u);
+    EXPECT_EQ(i2, 1u);
+    auto op = sel.select();
+    ASSERT_EQ(op.index(), i2);
+    EXPECT_EQ(op.recv(rx2).unwrap(), 5);
+  }
+}
+
+TEST(Select, BlocksUntilAPeerSends) {
+  for (int cap : {-1, 0, 1}) {
+    auto [tx1, rx1] = make(cap);
+    auto [tx2, rx2] = make(cap);
+    auto h = fearless::thread::spawn([tx = tx2] {
+      fearless::thread::sleep(20ms);
+      tx.send(7).unwrap();
+    });
+    mpmc::Select sel;
+    sel.recv(rx1);
+    const auto i2 = sel.recv(rx2);
+    auto op = sel.select();
+    ASSERT_EQ(op.index(), i2);
+    EXPECT_EQ(op.recv(rx2).unwrap(), 7);
+    h.join().unwrap();
+  }
+}
+
+TEST(Select, SendOperations) {
+  for (int cap : {-1, 0, 1}) {
+    auto [tx, rx] = make(cap);
+    auto h = fearless::thread::spawn([rx = rx] { return rx.recv().unwrap(); });
+    mpmc::Select sel;
+    const auto i = sel.send(tx);
+    auto op = sel.select();
+    ASSERT_EQ(op.index(), i);
+    op.send(tx, 11).unwrap();
+    EXPECT_EQ(h.join().unwrap(), 11);
+  }
+}
+
+TEST(Select, RendezvousSendAndRecvInOneSelectPairWithPeers) {
+  auto [tx, rx] = mpmc::bounded<int>(0);
+  auto [tx2, rx2] = mpmc::bounded<int>(0);
+  auto h = fearless::thread::spawn([rx2 = rx2] { return rx2.recv().unwrap(); });
+  mpmc::Select sel;
+  sel.recv(rx);  // nobody sends here
+  const auto s = sel.send(tx2);
+  auto op = sel.select();
+  ASSERT_EQ(op.index(), s);
+  op.send(tx2, 3).unwrap();
+  EXPECT_EQ(h.join().unwrap(), 3);
+}
+
+TEST(Select, TrySelectAndTimeouts) {
+  auto [tx, rx] = make(1);
+  mpmc::Select sel;
+  sel.recv(rx);
+  auto r = sel.try_select();
+  ASSERT_TRUE(r.is_err());
+  EXPECT_EQ(r.unwrap_err(), mpmc::TrySelectError{});
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r2 = sel.select_timeout(30ms);
+  EXPECT_TRUE(r2.is_err());
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, 25ms);
+  EXPECT_TRUE(sel.select_timeout(0s).is_err());
+  EXPECT_TRUE(sel.select_timeout(-1s).is_err());
+  EXPECT_TRUE(sel.select_deadline(std::chrono::system_clock::now() - 1s).is_err());
+  tx.send(1).unwrap();
+  auto r3 = sel.select_timeout(std::chrono::hours::max());
+  ASSERT_TRUE(r3.is_ok());
+  auto op = std::move(r3).unwrap();
+  EXPECT_EQ(op.recv(rx).unwrap(), 1);
+  tx.send(2).unwrap();
+  auto op2 = sel.try_select().unwrap();
+  EXPECT_EQ(op2.recv(rx).unwrap(), 2);
+}
+
+TEST(Select, DisconnectedOperandsAreReady) {
+  for (int cap : {-1, 0, 2}) {
+    auto [tx, rx] = make(cap);
+    auto [tx2, rx2] = make(cap);
+    { auto drop = std::move(tx); }
+    mpmc::Select sel;
+    const auto i = sel.recv(rx);
+    sel.recv(rx2);
+    auto op = sel.select_timeout(1s).unwrap();
+    ASSERT_EQ(op.index(), i);
+    EXPECT_EQ(op.recv(rx).unwrap_err(), mpmc::RecvError{});
+    // A send whose receivers are gone completes with the value handed back.
+    { auto drop = std::move(rx2); }
+    mpmc::Select s2;
+    s2.send(tx2);
+    auto op2 = s2.select();
+    EXPECT_EQ(op2.send(tx2, 4).unwrap_err().into_inner(), 4);
+  }
+}
+
+TEST(Select, DisconnectWakesBlockedSelect) {
+  auto [tx, rx] = make(0);
+  auto h = fearless::thread::spawn([tx = std::move(tx)] { fearless::thread::sleep(20ms); });
+  mpmc::Select sel;
+  sel.recv(rx);
+  auto op = sel.select();
+  EXPECT_TRUE(op.recv(rx).is_err());
+  h.join().unwrap();
+}
+
+TEST(Select, FairChoiceNoOperandStarves) {
+  auto [tx1, rx1] = make(-1);
+  auto [tx2, rx2] = make(-1);
+  auto [tx3, rx3] = make(-1);
+  constexpr int kRounds = 3000;
+  for (int i = 0; i < kRounds; ++i) {
+    tx1.send(1).unwrap();
+    tx2.send(2).unwrap();
+    tx3.send(3).unwrap();
+  }
+  int counts[3] = {0, 0, 0};
+  for (int i = 0; i < kRounds; ++i) {
+    mpmc::Select sel;
+    sel.recv(rx1);
+    sel.recv(rx2);
+    sel.recv(rx3);
+    auto op = sel.select();
+    const std::size_t k = op.index();
+    const auto& rx = k == 0 ? rx1 : k == 1 ? rx2 : rx3;
+    EXPECT_EQ(op.recv(rx).unwrap(), static_cast<int>(k) + 1);
+    ++counts[k];
+  }
+  // Each of three always-ready operands gets about a third; none starves.
+  for (int c : counts) {
+    EXPECT_GT(c, kRounds / 3 - kRounds / 10);
+    EXPECT_LT(c, kRounds / 3 + kRounds / 10);
+  }
+}
+
+TEST(Select, BiasedPrefersFirst) {
+  auto [tx1, rx1] = make(-1);
+  auto [tx2, rx2] = make(-1);
+  for (int i = 0; i < 100; ++i) {
+    tx1.send(1).unwrap();
+    tx2.send(2).unwrap();
+  }
+  for (int i = 0; i < 100; ++i) {
+    auto sel = mpmc::Select::biased();
+    sel.recv(rx1);
+    sel.recv(rx2);
+    auto op = sel.select();
+    ASSERT_EQ(op.index(), 0u);
+    EXPECT_EQ(op.recv(rx1).unwrap(), 1);
+  }
+}
+
+TEST(Select, ReadyVariants) {
+  auto [tx, rx] = make(1);
+  auto [tx2, rx2] = make(1);
+  mpmc::Select sel;
+  sel.recv(rx);
+  const auto s = sel.send(tx2);
+  // The send is ready (room in the ring).
+  EXPECT_EQ(sel.ready(), s);
+  tx2.send(0).unwrap();
+  EXPECT_EQ(sel.try_ready().unwrap_err(), mpmc::TryReadyError{});
+  EXPECT_TRUE(sel.ready_timeout(20ms).is_err());
+  EXPECT_STREQ(mpmc::ReadyTimeoutError::what(), "timed out waiting on ready");
+  auto h = fearless::thread::spawn([tx = tx] {
+    fearless::thread::sleep(20ms);
+    tx.send(1).unwrap();
+  });
+  EXPECT_EQ(sel.ready_timeout(10s).unwrap(), 0u);
+  EXPECT_EQ(rx.recv().unwrap(), 1);
+  h.join().unwrap();
+}
+
+TEST(Select, RemoveAndEmptySelect) {
+  auto [tx, rx] = make(-1);
+  auto [tx2, rx2] = make(-1);
+  tx.send(1).unwrap();
+  mpmc::Select sel;
+  const auto a = sel.recv(rx);
+  const auto b = sel.recv(rx2);
+  sel.remove(a);
+  EXPECT_TRUE(sel.try_select().is_err());
+  EXPECT_THROW(sel.remove(a), fearless::Panic);
+  sel.remove(b);
+  EXPECT_TRUE(sel.try_select().is_err());
+  EXPECT_TRUE(sel.select_timeout(10ms).is_err());
+  EXPECT_TRUE(sel.ready_timeout(10ms).is_err());
+}
+
+TEST(Select, WrongEndpointPanics) {
+  auto [tx, rx] = make(-1);
+  auto [tx2, rx2] = make(-1);
+  tx.send(1).unwrap();
+  mpmc::Select sel;
+  sel.recv(rx);
+  auto op = sel.select();
+  EXPECT_THROW((void)op.recv(rx2), fearless::Panic);
+  EXPECT_EQ(op.recv(rx).unwrap(), 1);
+}
+
+TEST(Select, MpscEndpointsAndTimersMix) {
+  auto [tx, rx] = mpsc::channel<int>();
+  auto [stx, srx] = mpsc::sync_channel<int>(0);
+  auto timeout = mpmc::after(30ms);
+  mpmc::Select sel;
+  sel.recv(rx);
+  sel.send(stx);
+  const auto t = sel.recv(timeout);
+  auto op = sel.select();
+  ASSERT_EQ(op.index(), t);
+  EXPECT_TRUE(op.recv(timeout).is_ok());
+  tx.send(5).unwrap();
+  auto op2 = sel.select();
+  ASSERT_EQ(op2.index(), 0u);
+  EXPECT_EQ(op2.recv(rx).unwrap(), 5);
+}
+
+TEST(SelectForm, HandlersAndDefault) {
+  auto [tx1, rx1] = make(-1);
+  auto [tx2, rx2] = make(-1);
+  int r = mpmc::select(mpmc::on_recv(rx1, [](auto v) { return v.unwrap(); }),
+                       mpmc::on_recv(rx2, [](auto v) { return v.unwrap() * 10; }),
+                       mpmc::on_default([] { return -1; }));
+  EXPECT_EQ(r, -1);
+  tx2.send(4).unwrap();
+  r = mpmc::select(mpmc::on_recv(rx1, [](auto v) { return v.unwrap(); }),
+                   mpmc::on_recv(rx2, [](auto v) { return v.unwrap() * 10; }));
+  EXPECT_EQ(r, 40);
+  std::string which;
+  mpmc::select(mpmc::on_recv(rx1, [&](auto) { which = "rx1"; }),
+               mpmc::on_timeout(20ms, [&] { which = "timeout"; }));
+  EXPECT_EQ(which, "timeout");
+  auto [tx3, rx3] = make(1);
+  mpmc::select(mpmc::on_send(tx3, 9, [&](auto res) { which = res.is_ok() ? "sent" : "failed"; }),
+               mpmc::on_recv(rx1, [&](auto) { which = "rx1"; }));
+  EXPECT_EQ(which, "sent");
+  EXPECT_EQ(rx3.recv().unwrap(), 9);
+  // biased form picks the first ready arm
+  tx1.send(1).unwrap();
+  tx2.send(2).unwrap();
+  r = mpmc::select_biased(mpmc::on_recv(rx1, [](auto v) { return v.unwrap(); }),
+                          mpmc::on_recv(rx2, [](auto v) { return v.unwrap(); }));
+  EXPECT_EQ(r, 1);
+  r = mpmc::select(mpmc::on_recv(rx1, [](auto v) { return v.unwrap(); }),
+                   mpmc::on_recv(rx2, [](auto v) { return v.unwrap(); }),
+                   mpmc::on_deadline(std::chrono::steady_clock::now() + 1s, [] { return 0; }));
+  EXPECT_EQ(r, 2);
+}
+
+TEST(SelectStress, ManySelectorsAgainstManySenders) {
+  for (int cap : {-1, 0, 1, 8}) {
+    auto [tx1, rx1] = make(cap);
+    auto [tx2, rx2] = make(cap);
+    constexpr int kPer = 2000;
+    std::atomic<long> sum{0}, count{0};
+    std::vector<fearless::thread::JoinHandle<void>> hs;
+    for (int s = 0; s < 2; ++s) {
+      hs.push_back(fearless::thread::spawn([tx = tx1] {
+        for (int i = 0; i < kPer; ++i) tx.send(i).unwrap();
+      }));
+      hs.push_back(fearless::thread::spawn([tx = tx2] {
+        for (int i = 0; i < kPer; ++i) tx.send(i).unwrap();
+      }));
+    }
+    std::vector<fearless::thread::JoinHandle<void>> rs;
+    for (int r = 0; r < 2; ++r)
+      rs.push_back(fearless::thread::spawn([&, rx1 = rx1, rx2 = rx2] {
+        bool d1 = false, d2 = false;
+        while (!(d1 && d2)) {
+          mpmc::Select sel;
+          const auto a = d1 ? SIZE_MAX : sel.recv(rx1);
+          const auto b = d2 ? SIZE_MAX : sel.recv(rx2);
+          (void)b;
+          auto op = sel.select();
+          auto res = op.index() == a ? op.recv(rx1) : op.recv(rx2);
+          if (res.is_ok()) {
+            sum += res.unwrap();
+            ++count;
+          } else if (op.index() == a) {
+            d1 = true;
+          } else {
+            d2 = true;
+          }
+        }
+      }));
+    for (auto& h : hs) h.join().unwrap();
+    { auto d = std::move(tx1); }
+    { auto d = std::move(tx2); }
+    for (auto& h : rs) h.join().unwrap();
+    EXPECT_EQ(count.load(), 4L * kPer);
+    EXPECT_EQ(sum.load(), 4L * (kPer * (kPer - 1L) / 2));
+  }
+}

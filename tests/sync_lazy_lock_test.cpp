@@ -117,4 +117,23 @@ TEST(LazyLock, IntoInner) {
   EXPECT_EQ(LazyLock<int>::into_inner(std::move(forced)).unwrap(), 5);
 }
 
+TEST(LazyLock, ReentrantForcePanicsAndPoisons) {
+  std::function<int()> init;
+  LazyLock<int, std::function<int()>> lazy([&] { return init(); });
+  init = [&] { return *lazy + 1; };
+  try {
+    (void)LazyLock<int, std::function<int()>>::force(lazy);
+    FAIL() << "expected a panic";
+  } catch (const fearless::Panic& p) {
+    EXPECT_STREQ(p.what(), "LazyLock instance is being initialized reentrantly");
+  }
+  EXPECT_EQ(lazy.get(), nullptr);
+  try {
+    (void)*lazy;
+    FAIL() << "expected a panic";
+  } catch (const fearless::Panic& p) {
+    EXPECT_STREQ(p.what(), "LazyLock instance has previously been poisoned");
+  }
+}
+
 }  // namespace

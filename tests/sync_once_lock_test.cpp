@@ -115,4 +115,32 @@ TEST_F(OnceLockTest, WaitBlocksUntilSet) {
   });
 }
 
+// Rust: reentrant initialisation of a OnceLock is an error with an unspecified
+// outcome (deadlock or panic); fearless panics and leaves the cell empty.
+TEST_F(OnceLockTest, ReentrantGetOrInitPanicsAndLeavesItEmpty) {
+  OnceLock<Tracked> c;
+  std::string message;
+  EXPECT_THROW((void)c.get_or_init([&] {
+    try {
+      return Tracked(c.get_or_init([] { return Tracked(1); }).value + 1);
+    } catch (const fearless::Panic& p) {
+      message = p.what();
+      throw;
+    }
+  }),
+               fearless::Panic);
+  EXPECT_EQ(message, "OnceLock instance is being initialized reentrantly");
+  EXPECT_EQ(c.get(), nullptr);
+  EXPECT_THROW((void)c.get_or_init([&] {
+    (void)c.set(Tracked(7));
+    return Tracked(8);
+  }),
+               fearless::Panic);
+  EXPECT_EQ(c.get(), nullptr);
+  EXPECT_EQ(c.get_or_init([] { return Tracked(3); }).value, 3);  // usable afterwards
+  auto r = c.set(Tracked(4));  // full: the value comes back
+  ASSERT_TRUE(r.is_err());
+  EXPECT_EQ(r.unwrap_err().value, 4);
+}
+
 }  // namespace

@@ -128,4 +128,62 @@ TEST(Once, WaitBlocksUntilCompleted) {
   });
 }
 
+// Rust leaves reentrant call_once unspecified (panic or deadlock); fearless
+// panics, and the panic leaving the outer function poisons the Once.
+TEST(Once, ReentrantCallPanicsInsteadOfDeadlocking) {
+  Once o;
+  std::string inner_message;
+  EXPECT_THROW(o.call_once([&] {
+    try {
+      o.call_once([] { FAIL() << "the inner function must not run"; });
+    } catch (const fearless::Panic& p) {
+      inner_message = p.what();
+      throw;
+    }
+  }),
+               fearless::Panic);
+  EXPECT_EQ(inner_message, "Once instance is being initialized reentrantly");
+  EXPECT_FALSE(o.is_completed());
+  EXPECT_THROW(o.call_once([] {}), fearless::Panic);  // poisoned now
+  o.call_once_force([](const OnceState& st) { EXPECT_TRUE(st.is_poisoned()); });
+  EXPECT_TRUE(o.is_completed());
+}
+
+TEST(Once, WaitFromInsideItsOwnFunctionPanics) {
+  Once o;
+  EXPECT_THROW(o.call_once([&] { o.wait(); }), fearless::Panic);
+  EXPECT_THROW(o.call_once_force([&](const OnceState&) { o.wait_force(); }), fearless::Panic);
+  EXPECT_FALSE(o.is_completed());
+}
+
+TEST(Once, NestedDifferentOncesAreNotReentrant) {
+  Once outer;
+  Once inner;
+  int calls = 0;
+  outer.call_once([&] {
+    inner.call_once([&] { ++calls; });
+    inner.call_once([&] { ++calls; });
+    ++calls;
+  });
+  EXPECT_EQ(calls, 2);
+  EXPECT_TRUE(outer.is_completed());
+  EXPECT_TRUE(inner.is_completed());
+  // After a reentrancy panic the bookkeeping is unwound: this thread can still
+  // wait for other threads' runs of the same Once.
+  Once again;
+  EXPECT_THROW(again.call_once([&] { again.call_once([] {}); }), fearless::Panic);
+  std::atomic<bool> started{false};
+  fearless::thread::scope([&](auto& s) {
+    s.spawn([&] {
+      again.call_once_force([&](const OnceState&) {
+        started = true;
+        fearless::thread::sleep(std::chrono::milliseconds(20));
+      });
+    });
+    while (!started.load()) fearless::thread::yield_now();
+    again.call_once_force([](const OnceState&) { FAIL() << "already run by the other thread"; });
+  });
+  EXPECT_TRUE(again.is_completed());
+}
+
 }  // namespace

@@ -44,7 +44,10 @@ class LazyLock {
   }
 
   // The value, initialising it on the first call (blocks while another thread
-  // initialises). Panics if poisoned. Rust's LazyLock::force.
+  // initialises). Panics if poisoned, or if forced from inside its own
+  // initializer ("LazyLock instance is being initialized reentrantly"; Rust
+  // deadlocks or panics), which poisons it. Rust's LazyLock::force.
+  // Complexity: one acquire load once initialised.
   static const T& force(const LazyLock& l) { return l.force(); }
   const T& force() const {
     if (FEARLESS_LIKELY(once_.is_completed())) return s_.value;
@@ -84,7 +87,7 @@ class LazyLock {
         ::new (static_cast<void*>(&s_.value)) T(std::invoke(std::move(f)));
         return true;
         },
-        "LazyLock instance has previously been poisoned");
+        "LazyLock instance has previously been poisoned", "LazyLock instance is being initialized reentrantly");
   }
 
   union Storage {

@@ -19,6 +19,26 @@
 #include "fearless/detail/futex.hpp"
 #include "fearless/panic.hpp"
 
+namespace fearless::detail {
+
+// A Once whose function this thread is running; the frames form a per-thread
+// stack (innermost first), so a call that would wait for its own thread's run
+// is recognised and panics instead of deadlocking.
+struct OnceRun {
+  const void* once;
+  const OnceRun* outer;
+};
+inline constinit thread_local const OnceRun* t_once_runs = nullptr;
+
+// True if this thread is inside the function of the Once at `once`. O(depth).
+[[nodiscard]] inline bool running_once_here(const void* once) noexcept {
+  for (const OnceRun* r = t_once_runs; r != nullptr; r = r->outer)
+    if (r->once == once) return true;
+  return false;
+}
+
+}  // namespace fearless::detail
+
 namespace fearless::sync {
 
 // What call_once_force tells its function.
@@ -43,7 +63,10 @@ class Once {
   // Runs `f()` if no call has completed yet; exactly one caller runs it, the
   // others block until it has finished. When it returns, its effects are
   // visible to every caller. Panics if the Once is poisoned. Reentrant use
-  // (calling it from inside `f`) deadlocks.
+  // (call_once, call_once_force or wait on the same Once from inside `f`)
+  // panics with "Once instance is being initialized reentrantly" instead of
+  // deadlocking (Rust allows either), which then poisons the Once.
+  // Complexity: one acquire load once completed.
   template <class F>
   void call_once(F&& f) {
     if (FEARLESS_LIKELY(is_completed())) return;
@@ -54,7 +77,8 @@ class Once {
   }
 
   // Like call_once, but runs even on a poisoned Once; `f(const OnceState&)`
-  // can see whether it is. If f returns normally the Once completes.
+  // can see whether it is. If f returns normally the Once completes. Blocks
+  // while another thread runs a function; reentrant use panics as in call_once.
   template <class F>
   void call_once_force(F&& f) {
     if (FEARLESS_LIKELY(is_completed())) return;
@@ -70,16 +94,20 @@ class Once {
     return state_.load(std::memory_order_acquire) == kComplete;
   }
 
-  // Blocks until the Once completes. Panics if it is or becomes poisoned.
+  // Blocks until the Once completes. Panics if it is or becomes poisoned, or
+  // if called from inside this Once's own function (it would never return).
   void wait() const { wait_inner(false); }
-  // Blocks until the Once completes, ignoring poisoning.
+  // Blocks until the Once completes, ignoring poisoning. Panics if called from
+  // inside this Once's own function.
   void wait_force() const { wait_inner(true); }
 
   // Internal (OnceLock/LazyLock): runs `f(state)` under the Once protocol;
   // f returns true to complete, false to leave it poisoned (retriable by
-  // forced calls) without an exception.
+  // forced calls) without an exception. Panics with `reentrant_message` if
+  // this thread is already running this Once's function.
   template <class F>
-  void call_inner(bool ignore_poison, F&& f, const char* poisoned_message = "Once instance has previously been poisoned") {
+  void call_inner(bool ignore_poison, F&& f, const char* poisoned_message = kPoisonedMessage,
+                  const char* reentrant_message = kReentrantMessage) {
     // acquire: pairs with the release that completes or poisons the Once.
     std::uint32_t s = state_.load(std::memory_order_acquire);
     for (;;) {
@@ -99,12 +127,18 @@ class Once {
           struct Finish {
             Once* self;
             const bool* completed;
-            ~Finish() { self->finish(*completed ? kComplete : kPoisoned); }
-          } finish{this, &completed};
+            fearless::detail::OnceRun run;
+            ~Finish() {
+              fearless::detail::t_once_runs = run.outer;
+              self->finish(*completed ? kComplete : kPoisoned);
+            }
+          } finish{this, &completed, {this, fearless::detail::t_once_runs}};
+          fearless::detail::t_once_runs = &finish.run;
           completed = f(OnceState(was_poisoned));
           return;
         }
         default: {  // kRunning: wait for the runner
+          if (fearless::detail::running_once_here(this)) panic(reentrant_message);
           if ((s & kQueued) == 0) {
             // acquire (failure too): the reloaded state may be kComplete, which must publish f.
             if (!state_.compare_exchange_weak(s, s | kQueued, std::memory_order_acquire, std::memory_order_acquire))
@@ -125,6 +159,8 @@ class Once {
   static constexpr std::uint32_t kPoisoned = 3;
   static constexpr std::uint32_t kStateMask = 3;
   static constexpr std::uint32_t kQueued = 4;
+  static constexpr const char* kPoisonedMessage = "Once instance has previously been poisoned";
+  static constexpr const char* kReentrantMessage = "Once instance is being initialized reentrantly";
 
   void finish(std::uint32_t to) noexcept {
     // release: publishes f's effects (or the failed attempt) to every later acquire.
@@ -136,7 +172,8 @@ class Once {
     std::uint32_t s = state_.load(std::memory_order_acquire);  // acquire: as is_completed
     for (;;) {
       if (s == kComplete) return;
-      if ((s & kStateMask) == kPoisoned && !ignore_poison) panic("Once instance has previously been poisoned");
+      if ((s & kStateMask) == kPoisoned && !ignore_poison) panic(kPoisonedMessage);
+      if ((s & kStateMask) == kRunning && fearless::detail::running_once_here(this)) panic(kReentrantMessage);
       if ((s & kQueued) == 0) {
         // acquire (failure too): the reloaded state may be kComplete.
         if (!state_.compare_exchange_weak(s, s | kQueued, std::memory_order_acquire, std::memory_order_acquire))

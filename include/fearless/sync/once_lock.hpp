@@ -60,7 +60,8 @@ class OnceLock {
   [[nodiscard]] T* get_mut() noexcept { return once_.is_completed() ? &value_ : nullptr; }
 
   // Stores `value` if the cell is empty: Ok(). If it already holds a value,
-  // Err(value) hands `value` back. Blocks while another thread initialises.
+  // Err(value) hands `value` back. Blocks while another thread initialises;
+  // panics if called from inside this cell's own initializer.
   Result<void, T> set(T value) {
     bool stored = false;
     auto init = [&] {
@@ -75,8 +76,10 @@ class OnceLock {
   // The value, running `f()` to create it if the cell is empty. Exactly one
   // thread runs an initializer; others block until it finishes. If `f`
   // throws, the exception propagates, the cell stays empty, and a blocked
-  // caller then runs its own `f`. Calling it on the same cell from inside `f`
-  // deadlocks.
+  // caller then runs its own `f`. Initialising the same cell from inside `f`
+  // (get_or_init, get_or_try_init or set) panics with "OnceLock instance is
+  // being initialized reentrantly" (Rust deadlocks or panics); the cell then
+  // stays empty. Complexity: one acquire load once initialised.
   template <class F>
     requires std::convertible_to<std::invoke_result_t<F&>, T>
   const T& get_or_init(F&& f) {
@@ -102,7 +105,7 @@ class OnceLock {
       }
       ::new (static_cast<void*>(&value_)) T(std::move(r).unwrap());
       return true;
-    });
+    }, kPoisonedUnused, kReentrant);
     if (error) return R(std::in_place_index<1>, std::move(*error));
     return R(std::in_place_index<0>, std::cref(value_));
   }
@@ -139,8 +142,12 @@ class OnceLock {
     once_.call_inner(true, [&](const OnceState&) {
       ::new (static_cast<void*>(&value_)) T(f());
       return true;
-    });
+    }, kPoisonedUnused, kReentrant);
   }
+
+  // A forced call never reports poison; the message is only a placeholder.
+  static constexpr const char* kPoisonedUnused = "OnceLock instance has previously been poisoned";
+  static constexpr const char* kReentrant = "OnceLock instance is being initialized reentrantly";
 
   Once once_;
   union {

@@ -4,4 +4,6 @@
 #include "fearless/panic.hpp"
 #include "fearless/result.hpp"
 #include "fearless/sync.hpp"
+#include "fearless/sync/mpmc.hpp"
+#include "fearless/sync/mpsc.hpp"
 #include "fearless/thread.hpp"

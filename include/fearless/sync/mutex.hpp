@@ -52,7 +52,10 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY MutexGuard {
   }
   MutexGuard(const MutexGuard&) = delete;
   MutexGuard& operator=(const MutexGuard&) = delete;
-  ~MutexGuard() { release(); }
+  // Forced inline, like release() and Mutex::lock(): in a large caller g++
+  // otherwise emitted release() out of line and called it twice per
+  // `lock().unwrap()` (once more for the guard left moved-from in the Result).
+  [[gnu::always_inline]] ~MutexGuard() { release(); }
 
   [[nodiscard]] T& operator*() { return data(); }
   [[nodiscard]] const T& operator*() const { return data(); }
@@ -68,7 +71,7 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY MutexGuard {
   [[noreturn]] FEARLESS_COLD static void moved_from() { panic("MutexGuard: dereferenced a moved-from guard"); }
   [[nodiscard]] fearless::detail::RawMutex& raw_lock() const noexcept { return m_->raw_; }
   [[nodiscard]] bool holds_lock() const noexcept { return m_ != nullptr; }
-  void release() noexcept FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+  [[gnu::always_inline]] void release() noexcept FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
     if (m_ == nullptr) return;
     if (FEARLESS_UNLIKELY(unwind_.unwinding())) m_->raw_.set_poisoned();
     fearless::detail::lock_order::on_unlock(&m_->raw_);
@@ -106,15 +109,13 @@ class FEARLESS_CAPABILITY("mutex") Mutex {
   // Blocks until the lock is acquired; returns the guard, or Err(PoisonError
   // carrying the guard) if a holder unwound by exception. Not reentrant: a
   // thread locking a mutex it holds deadlocks. Uncontended: one atomic op.
-  LockResult<MutexGuard<T>> lock(fearless::detail::Site site = fearless::detail::Site::current()) const
-      FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+  [[gnu::always_inline]] LockResult<MutexGuard<T>> lock(
+      fearless::detail::Site site = fearless::detail::Site::current()) const FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
     fearless::detail::lock_order::before_lock(&raw_, site);
     const bool poisoned = raw_.lock_poisoned();
     fearless::detail::lock_order::on_locked(&raw_, site);
-    using R = LockResult<MutexGuard<T>>;
-    if (FEARLESS_UNLIKELY(poisoned))
-      return R(std::in_place_index<1>, PoisonError<MutexGuard<T>>(MutexGuard<T>(fearless::detail::adopt_lock, *this)));
-    return R(std::in_place_index<0>, fearless::detail::adopt_lock, *this);
+    if (FEARLESS_UNLIKELY(poisoned)) return poisoned_result<LockResult<MutexGuard<T>>>();
+    return LockResult<MutexGuard<T>>(std::in_place_index<0>, fearless::detail::adopt_lock, *this);
   }
 
   // Acquires the lock only if it is free right now; never blocks.
@@ -124,8 +125,7 @@ class FEARLESS_CAPABILITY("mutex") Mutex {
     using R = TryLockResult<MutexGuard<T>>;
     if (!raw_.try_lock()) return R(std::in_place_index<1>, TryLockError<MutexGuard<T>>::would_block());
     fearless::detail::lock_order::on_locked(&raw_, site);
-    if (FEARLESS_UNLIKELY(raw_.is_poisoned()))
-      return R(std::in_place_index<1>, PoisonError<MutexGuard<T>>(MutexGuard<T>(fearless::detail::adopt_lock, *this)));
+    if (FEARLESS_UNLIKELY(raw_.is_poisoned())) return poisoned_result<R>();
     return R(std::in_place_index<0>, fearless::detail::adopt_lock, *this);
   }
 
@@ -152,6 +152,15 @@ class FEARLESS_CAPABILITY("mutex") Mutex {
 
  private:
   friend class MutexGuard<T>;
+
+  // Out of line and cold: building the error side of the Result inline made
+  // lock() too big for g++ to inline into callers, which then paid calls for
+  // lock() and the guard's destructor (48 instructions per lock + increment +
+  // unlock against nonpoison's 17). R: LockResult or TryLockResult.
+  template <class R>
+  FEARLESS_COLD R poisoned_result() const noexcept {
+    return R(std::in_place_index<1>, PoisonError<MutexGuard<T>>(MutexGuard<T>(fearless::detail::adopt_lock, *this)));
+  }
 
   mutable fearless::detail::RawMutex raw_;
   mutable T data_;

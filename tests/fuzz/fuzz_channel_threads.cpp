@@ -147,8 +147,11 @@ void run(Pair p, const Plan& plan) {
     auto& tx = p.first;  // not a structured binding: clang 14 cannot capture those
     auto& rx = p.second;
     fearless::thread::scope([&](fearless::thread::Scope& s) {
+      // Joined explicitly, so that each OS thread has fully exited (its TLS
+      // destructors included) before libFuzzer's per-input leak check.
+      std::vector<fearless::thread::ScopedJoinHandle<void>> hs;
       for (std::size_t i = 0; i < plan.producers; ++i) {
-        s.spawn([&, i, t = tx.clone()] {
+        hs.push_back(s.spawn([&, i, t = tx.clone()] {
           for (std::size_t q = 0; q < plan.count[i]; ++q) {
             const auto id = static_cast<std::uint32_t>(i * kMaxPer + q);
             created[id] = 1;
@@ -157,15 +160,17 @@ void run(Pair p, const Plan& plan) {
               return;
             sent[id] = 1;
           }
-        });
+        }));
       }
       if constexpr (Mpmc) {
-        for (std::size_t c = 0; c < plan.consumers; ++c) s.spawn([&, c, r = rx.clone()] { consume(r, plan, c, L); });
+        for (std::size_t c = 0; c < plan.consumers; ++c)
+          hs.push_back(s.spawn([&, c, r = rx.clone()] { consume(r, plan, c, L); }));
         { auto x = std::move(rx); }
       } else {
-        s.spawn([&, r = std::move(rx)] { consume(r, plan, 0, L); });
+        hs.push_back(s.spawn([&, r = std::move(rx)] { consume(r, plan, 0, L); }));
       }
       { auto x = std::move(tx); }
+      for (auto& h : hs) check(h.join().is_ok(), "a thread panicked");
     });
   }
   for (std::size_t c = 0; c < plan.consumers; ++c) early_exit = early_exit || plan.budget[c] != SIZE_MAX;

@@ -3,6 +3,7 @@
 // Select with two ready channels.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -150,6 +151,43 @@ TEST(InterleaveChannel, SelectTwoReadyChannels) {
   const Report rr = Explorer::random([](Execution& ex) { select_two_ready(ex, false); }, 23, 1500);
   show("select over two channels, random", rr);
   EXPECT_FALSE(rr.failed) << rr.failure;
+}
+
+// recv_timeout racing a send (time-outs are a scheduler branch): the message
+// is received by the timed receive or, if that timed out, is still there.
+// And a timed send on a full/rendezvous channel either went through (and is
+// received) or came back with Timeout.
+void timed_ops(Execution& ex, Flavour f) {
+  auto ends = make(f);
+  mpmc::Sender<int> tx = std::move(ends.first);
+  mpmc::Receiver<int> rx = std::move(ends.second);
+  int got = 0, timed_out = 0, sent = 0, back = 0;
+  ex.spawn([&] {
+    auto r = tx.send_timeout(7, std::chrono::milliseconds(3));
+    if (r.is_ok()) {
+      ++sent;
+    } else {
+      back += r.unwrap_err().is_timeout() && std::move(r).unwrap_err().into_inner() == 7;
+    }
+  });
+  ex.spawn([&] {
+    auto r = rx.recv_timeout(std::chrono::milliseconds(3));
+    if (r.is_ok()) got += r.unwrap() == 7;
+    else timed_out += r.unwrap_err().is_timeout();
+  });
+  if (!ex.run()) return;
+  ex.check(sent + back == 1, "the timed send went through or came back");
+  ex.check(got + timed_out == 1, "the timed receive got the message or timed out");
+  const int later = rx.try_recv().is_ok() ? 1 : 0;
+  ex.check(got + later == sent, "every sent message received exactly once");
+}
+
+TEST(InterleaveChannel, TimedSendAndReceive) {
+  for (Flavour f : {Flavour::kUnbounded, Flavour::kBounded1, Flavour::kRendezvous}) {
+    const Report r = Explorer::exhaustive([f](Execution& ex) { timed_ops(ex, f); }, bounded(2));
+    show("send_timeout vs recv_timeout, exhaustive pb=2 with time-outs", r);
+    EXPECT_FALSE(r.failed) << r.failure;
+  }
 }
 
 }  // namespace

@@ -136,4 +136,14 @@ TEST(LazyLock, ReentrantForcePanicsAndPoisons) {
   }
 }
 
+// Rust's LazyLock::new is a const fn (the usual `static LAZY: LazyLock<T>`).
+int forty_two() { return 42; }
+constinit LazyLock<int> g_lazy(forty_two);
+
+TEST(LazyLock, ConstinitGlobal) {
+  EXPECT_EQ(LazyLock<int>::get(g_lazy), nullptr);
+  EXPECT_EQ(*g_lazy, 42);
+  EXPECT_EQ(LazyLock<int>::force(g_lazy), 42);
+}
+
 }  // namespace

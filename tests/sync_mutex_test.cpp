@@ -302,4 +302,16 @@ TEST(Mutex, RawMutexWithThreadSafetyAnnotations) {
   static_assert(sizeof(fearless::detail::RawMutex) == 4);
 }
 
+// Rust's Mutex::new is a const fn (usable in a `static`); here the
+// constructors are constexpr, so a global needs no dynamic initialisation.
+constinit Mutex<int> g_counter(0);
+constinit Mutex<long> g_default;
+
+TEST(Mutex, ConstinitGlobal) {
+  *g_counter.lock().unwrap() += 2;
+  *g_default.lock().unwrap() += 3;
+  EXPECT_EQ(*g_counter.lock().unwrap(), 2);
+  EXPECT_EQ(*g_default.lock().unwrap(), 3);
+}
+
 }  // namespace

@@ -188,4 +188,14 @@ TEST(NonpoisonCondvar, PingPongNoLostWakeups) {
   EXPECT_EQ(*turn.lock(), 2 * rounds);
 }
 
+constinit fearless::sync::nonpoison::Mutex<int> g_np_mutex(1);
+constinit fearless::sync::nonpoison::RwLock<int> g_np_rw;
+
+TEST(NonpoisonMutex, ConstinitGlobals) {
+  *g_np_mutex.lock() += 1;
+  *g_np_rw.write() += 4;
+  EXPECT_EQ(*g_np_mutex.lock(), 2);
+  EXPECT_EQ(*g_np_rw.read(), 4);
+}
+
 }  // namespace

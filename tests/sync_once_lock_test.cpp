@@ -143,4 +143,14 @@ TEST_F(OnceLockTest, ReentrantGetOrInitPanicsAndLeavesItEmpty) {
   EXPECT_EQ(r.unwrap_err().value, 4);
 }
 
+// Rust's OnceLock::new is a const fn (the usual `static CELL: OnceLock<T>`).
+constinit OnceLock<int> g_cell;
+
+TEST_F(OnceLockTest, ConstinitGlobal) {
+  EXPECT_EQ(g_cell.get(), nullptr);
+  EXPECT_EQ(g_cell.get_or_init([] { return 11; }), 11);
+  EXPECT_EQ(g_cell.set(12).unwrap_err(), 12);
+  EXPECT_EQ(*g_cell.get(), 11);
+}
+
 }  // namespace

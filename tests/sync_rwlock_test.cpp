@@ -241,4 +241,12 @@ TEST(RwLock, ContentionExactTotals) {
   for (auto x : *l.read().unwrap()) EXPECT_EQ(x, static_cast<long>(2 * iters));
 }
 
+// Rust's RwLock::new is a const fn; the constructors here are constexpr.
+constinit RwLock<int> g_rw(5);
+
+TEST(RwLock, ConstinitGlobal) {
+  *g_rw.write().unwrap() += 1;
+  EXPECT_EQ(*g_rw.read().unwrap(), 6);
+}
+
 }  // namespace

@@ -31,8 +31,9 @@ class LazyLock {
  public:
   using value_type = T;
 
-  // Holds `f` until the first access.
-  explicit LazyLock(F f) noexcept(std::is_nothrow_move_constructible_v<F>) { ::new (static_cast<void*>(&s_.f)) F(std::move(f)); }
+  // Holds `f` until the first access. constexpr, like Rust's `const fn new`:
+  // `constinit LazyLock<T> lazy(fn);` needs no dynamic initialisation.
+  constexpr explicit LazyLock(F f) noexcept(std::is_nothrow_move_constructible_v<F>) : s_(std::move(f)) {}
   LazyLock(const LazyLock&) = delete;
   LazyLock& operator=(const LazyLock&) = delete;
   ~LazyLock() {
@@ -93,7 +94,7 @@ class LazyLock {
   union Storage {
     F f;
     T value;
-    Storage() noexcept {}
+    constexpr explicit Storage(F&& init) noexcept(std::is_nothrow_move_constructible_v<F>) : f(std::move(init)) {}
     ~Storage() {}
   };
   mutable Once once_;

@@ -94,13 +94,13 @@ class FEARLESS_CAPABILITY("mutex") Mutex {
   using guard_type = MutexGuard<T>;
 
   // An unlocked mutex holding T{} / T(args...).
-  Mutex() noexcept(std::is_nothrow_default_constructible_v<T>)
+  constexpr Mutex() noexcept(std::is_nothrow_default_constructible_v<T>)
     requires std::default_initializable<T>
       : data_() {}
   template <class... A>
     requires(sizeof...(A) > 0 && std::constructible_from<T, A && ...> &&
              !(sizeof...(A) == 1 && (std::same_as<std::remove_cvref_t<A>, Mutex> && ...)))
-  explicit Mutex(A&&... a) noexcept(std::is_nothrow_constructible_v<T, A&&...>) : data_(std::forward<A>(a)...) {}
+  constexpr explicit Mutex(A&&... a) noexcept(std::is_nothrow_constructible_v<T, A&&...>) : data_(std::forward<A>(a)...) {}
 
   Mutex(const Mutex&) = delete;
   Mutex& operator=(const Mutex&) = delete;

@@ -95,13 +95,13 @@ class FEARLESS_CAPABILITY("mutex") Mutex {
   using value_type = T;
   using guard_type = MutexGuard<T>;
 
-  Mutex() noexcept(std::is_nothrow_default_constructible_v<T>)
+  constexpr Mutex() noexcept(std::is_nothrow_default_constructible_v<T>)
     requires std::default_initializable<T>
       : data_() {}
   template <class... A>
     requires(sizeof...(A) > 0 && std::constructible_from<T, A && ...> &&
              !(sizeof...(A) == 1 && (std::same_as<std::remove_cvref_t<A>, Mutex> && ...)))
-  explicit Mutex(A&&... a) noexcept(std::is_nothrow_constructible_v<T, A&&...>) : data_(std::forward<A>(a)...) {}
+  constexpr explicit Mutex(A&&... a) noexcept(std::is_nothrow_constructible_v<T, A&&...>) : data_(std::forward<A>(a)...) {}
   Mutex(const Mutex&) = delete;
   Mutex& operator=(const Mutex&) = delete;
   ~Mutex() { fearless::detail::lock_order::on_destroy(&raw_); }
@@ -225,13 +225,13 @@ class FEARLESS_CAPABILITY("mutex") RwLock {
  public:
   using value_type = T;
 
-  RwLock() noexcept(std::is_nothrow_default_constructible_v<T>)
+  constexpr RwLock() noexcept(std::is_nothrow_default_constructible_v<T>)
     requires std::default_initializable<T>
       : data_() {}
   template <class... A>
     requires(sizeof...(A) > 0 && std::constructible_from<T, A && ...> &&
              !(sizeof...(A) == 1 && (std::same_as<std::remove_cvref_t<A>, RwLock> && ...)))
-  explicit RwLock(A&&... a) noexcept(std::is_nothrow_constructible_v<T, A&&...>) : data_(std::forward<A>(a)...) {}
+  constexpr explicit RwLock(A&&... a) noexcept(std::is_nothrow_constructible_v<T, A&&...>) : data_(std::forward<A>(a)...) {}
   RwLock(const RwLock&) = delete;
   RwLock& operator=(const RwLock&) = delete;
   ~RwLock() { fearless::detail::lock_order::on_destroy(&raw_); }

@@ -27,8 +27,9 @@ class OnceLock {
  public:
   using value_type = T;
 
-  // An empty cell.
-  constexpr OnceLock() noexcept {}
+  // An empty cell. constexpr, like Rust's `const fn new`: a global
+  // `constinit OnceLock<T> cell;` needs no dynamic initialisation.
+  constexpr OnceLock() noexcept : empty_() {}
   // A cell already holding `value` (Rust's From<T>).
   explicit OnceLock(T value) requires std::move_constructible<T> {
     ::new (static_cast<void*>(&value_)) T(std::move(value));
@@ -151,6 +152,7 @@ class OnceLock {
 
   Once once_;
   union {
+    char empty_;  // the active member until a value is stored (lets the empty cell be constinit)
     T value_;
   };
 };

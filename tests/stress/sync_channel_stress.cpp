@@ -380,6 +380,87 @@ TEST(ChannelStress, SelectMixingFlavours) {
   fearless_stress::messages_total().fetch_add(k.received.load());
 }
 
+// Consumers select over a data channel, a one-shot timer (after), a ticker and
+// never(); producers send through a rendezvous and a bounded channel. Timer
+// firings interleave with messages; every message still arrives exactly once.
+TEST(ChannelStress, SelectWithTimers) {
+  const std::size_t producers = 2, per_producer = per(5000), total = producers * per_producer;
+  Ledger L(total);
+  Counters k;
+  std::atomic<std::uint64_t> timer_fired{0}, ticks{0};
+  {
+    auto c0 = mpmc::bounded<Tracked>(0);
+    auto c1 = mpmc::bounded<Tracked>(2);
+    auto& t0 = c0.first;
+    auto& t1 = c1.first;
+    auto& r0 = c0.second;
+    auto& r1 = c1.second;
+    fearless::thread::scope([&](fearless::thread::Scope& s) {
+      for (std::size_t p = 0; p < producers; ++p) {
+        s.spawn([&, p, a = t0.clone(), b = t1.clone()] {
+          for (std::size_t q = 0; q < per_producer; ++q) {
+            const auto id = static_cast<std::uint32_t>(p * per_producer + q);
+            // Per producer one channel, so FIFO per producer is checkable.
+            auto r = (p == 0 ? a : b).send(Tracked(&L, static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(q), id));
+            EXPECT_TRUE(r.is_ok());
+          }
+        });
+      }
+      for (std::size_t c = 0; c < 2; ++c) {
+        s.spawn([&, c, a = r0.clone(), b = r1.clone()] {
+          Rng rng(c + 5);
+          FifoCheck fifo(producers);
+          auto ticker = mpmc::tick(microseconds(200 + 100 * c));
+          auto nothing = mpmc::never<Tracked>();
+          bool open[2] = {true, true};
+          while (open[0] || open[1]) {
+            auto timer = mpmc::after(microseconds(rng() % 300));
+            mpmc::Select sel;
+            const std::size_t ia = open[0] ? sel.recv(a) : SIZE_MAX;
+            const std::size_t ib = open[1] ? sel.recv(b) : SIZE_MAX;
+            const std::size_t it = sel.recv(timer), ik = sel.recv(ticker), in = sel.recv(nothing);
+            auto op = sel.select();
+            const std::size_t i = op.index();
+            if (i == it) {
+              EXPECT_TRUE(op.recv(timer).is_ok());
+              timer_fired.fetch_add(1, std::memory_order_relaxed);
+            } else if (i == ik) {
+              EXPECT_TRUE(op.recv(ticker).is_ok());
+              ticks.fetch_add(1, std::memory_order_relaxed);
+            } else if (i == in) {
+              ADD_FAILURE() << "never() became ready";
+              (void)op.recv(nothing);
+            } else {
+              const bool is_a = i == ia;
+              if (!is_a && i != ib) ADD_FAILURE() << "unknown operation index";
+              auto r = op.recv(is_a ? a : b);
+              if (r.is_err()) {
+                open[is_a ? 0 : 1] = false;
+                continue;
+              }
+              const Tracked& m = r.unwrap();
+              fifo.see(m, k);
+              m.mark_received();
+              k.received.fetch_add(1, std::memory_order_relaxed);
+            }
+          }
+        });
+      }
+      { auto x = std::move(t0); }
+      { auto x = std::move(t1); }
+      { auto x = std::move(r0); }
+      { auto x = std::move(r1); }
+    });
+  }
+  EXPECT_EQ(k.fifo_violations.load(), 0u);
+  EXPECT_EQ(k.received.load(), total);
+  L.expect_received_once(total);
+  L.expect_all_destroyed_once(total);
+  std::printf("[stress] select with timers: %llu one-shot timer firings, %llu ticks\n",
+              static_cast<unsigned long long>(timer_fired.load()), static_cast<unsigned long long>(ticks.load()));
+  fearless_stress::messages_total().fetch_add(k.received.load());
+}
+
 // Prints the total for the README figures.
 class Totals : public ::testing::Environment {
  public:

@@ -22,6 +22,7 @@ namespace fearless::sync {
 // What Barrier::wait returns.
 class BarrierWaitResult {
  public:
+  // Internal (Barrier::wait builds it).
   constexpr explicit BarrierWaitResult(bool leader) noexcept : leader_(leader) {}
   // True for exactly one thread of each round (the last to arrive).
   [[nodiscard]] constexpr bool is_leader() const noexcept { return leader_; }

@@ -35,6 +35,7 @@ namespace fearless::sync {
 // wake-up. Use one Condvar with one Mutex at a time. Not copyable or movable.
 class Condvar {
  public:
+  // A condvar nobody waits on. constexpr (Rust: const fn new).
   constexpr Condvar() noexcept = default;
   Condvar(const Condvar&) = delete;
   Condvar& operator=(const Condvar&) = delete;

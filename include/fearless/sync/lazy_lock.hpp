@@ -26,6 +26,9 @@
 
 namespace fearless::sync {
 
+// A T built by F on first access, exactly once across threads, then shared
+// read-only. Holds F until then and T afterwards in the same storage. Not
+// copyable or movable; all const members are thread-safe.
 template <class T, class F = T (*)()>
 class LazyLock {
  public:

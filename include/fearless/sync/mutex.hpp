@@ -40,6 +40,7 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY MutexGuard {
   // Internal: adopts the lock the caller already holds on `m`.
   MutexGuard(fearless::detail::AdoptLock, const Mutex<T>& m) noexcept : m_(&m) {}
 
+  // Takes over o's lock; o is left holding nothing. O(1), never blocks.
   MutexGuard(MutexGuard&& o) noexcept : m_(std::exchange(o.m_, nullptr)), unwind_(o.unwind_) {}
   // Releases the lock this guard holds (if any), then takes over o's.
   MutexGuard& operator=(MutexGuard&& o) noexcept {
@@ -57,6 +58,8 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY MutexGuard {
   // `lock().unwrap()` (once more for the guard left moved-from in the Result).
   [[gnu::always_inline]] ~MutexGuard() { release(); }
 
+  // The protected value (mutable through a mutable guard). O(1), never blocks;
+  // panics (fearless::Panic) on a moved-from guard.
   [[nodiscard]] T& operator*() { return data(); }
   [[nodiscard]] const T& operator*() const { return data(); }
   [[nodiscard]] T* operator->() { return &data(); }
@@ -93,7 +96,8 @@ class FEARLESS_CAPABILITY("mutex") Mutex {
   using value_type = T;
   using guard_type = MutexGuard<T>;
 
-  // An unlocked mutex holding T{} / T(args...).
+  // An unlocked mutex holding T{} / T(args...). constexpr (Rust: const fn new),
+  // so a global one can be constinit. Throws only what T's constructor throws.
   constexpr Mutex() noexcept(std::is_nothrow_default_constructible_v<T>)
     requires std::default_initializable<T>
       : data_() {}
@@ -104,6 +108,7 @@ class FEARLESS_CAPABILITY("mutex") Mutex {
 
   Mutex(const Mutex&) = delete;
   Mutex& operator=(const Mutex&) = delete;
+  // Destroys the value. No thread may hold or wait for the lock (no guard may outlive it).
   ~Mutex() { fearless::detail::lock_order::on_destroy(&raw_); }
 
   // Blocks until the lock is acquired; returns the guard, or Err(PoisonError

@@ -31,6 +31,7 @@ namespace fearless::sync::nonpoison {
 
 // The error of a non-poisoning try_lock / try_read / try_write: the lock is held.
 struct WouldBlock {
+  // Rust's Display text. O(1).
   [[nodiscard]] const char* what() const noexcept { return "try_lock failed because the operation would block"; }
   [[nodiscard]] std::string message() const { return what(); }
   friend constexpr bool operator==(WouldBlock, WouldBlock) noexcept { return true; }
@@ -65,6 +66,8 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY MutexGuard {
   MutexGuard& operator=(const MutexGuard&) = delete;
   ~MutexGuard() { release(); }
 
+  // The protected value (mutable through a mutable guard). O(1), never blocks;
+  // panics (fearless::Panic) on a moved-from guard.
   [[nodiscard]] T& operator*() { return data(); }
   [[nodiscard]] const T& operator*() const { return data(); }
   [[nodiscard]] T* operator->() { return &data(); }
@@ -95,6 +98,7 @@ class FEARLESS_CAPABILITY("mutex") Mutex {
   using value_type = T;
   using guard_type = MutexGuard<T>;
 
+  // An unlocked mutex holding T{} / T(args...); constexpr (constinit globals).
   constexpr Mutex() noexcept(std::is_nothrow_default_constructible_v<T>)
     requires std::default_initializable<T>
       : data_() {}
@@ -104,6 +108,7 @@ class FEARLESS_CAPABILITY("mutex") Mutex {
   constexpr explicit Mutex(A&&... a) noexcept(std::is_nothrow_constructible_v<T, A&&...>) : data_(std::forward<A>(a)...) {}
   Mutex(const Mutex&) = delete;
   Mutex& operator=(const Mutex&) = delete;
+  // Destroys the value. No thread may hold or wait for the lock.
   ~Mutex() { fearless::detail::lock_order::on_destroy(&raw_); }
 
   // Blocks until the lock is acquired. Not reentrant (a second lock from the
@@ -142,6 +147,8 @@ Mutex(T) -> Mutex<T>;
 template <class T>
 class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY RwLockReadGuard {
  public:
+  // Internal: adopts a read lock the caller holds. Guards move (the source is
+  // left empty) and release their lock when destroyed, also during unwinding.
   RwLockReadGuard(fearless::detail::AdoptLock, const RwLock<T>& l) noexcept : l_(&l) {}
   RwLockReadGuard(RwLockReadGuard&& o) noexcept : l_(std::exchange(o.l_, nullptr)) {}
   RwLockReadGuard& operator=(RwLockReadGuard&& o) noexcept {
@@ -155,6 +162,7 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY RwLockReadGuard {
   RwLockReadGuard& operator=(const RwLockReadGuard&) = delete;
   ~RwLockReadGuard() { release(); }
 
+  // The protected value, read-only. O(1), never blocks; panics on a moved-from guard.
   [[nodiscard]] const T& operator*() const { return data(); }
   [[nodiscard]] const T* operator->() const { return &data(); }
 
@@ -176,6 +184,8 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY RwLockReadGuard {
 template <class T>
 class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY RwLockWriteGuard {
  public:
+  // Internal: adopts the write lock the caller holds. Move and destruction as
+  // for the read guard; never poisons.
   RwLockWriteGuard(fearless::detail::AdoptLock, const RwLock<T>& l) noexcept : l_(&l) {}
   RwLockWriteGuard(RwLockWriteGuard&& o) noexcept : l_(std::exchange(o.l_, nullptr)) {}
   RwLockWriteGuard& operator=(RwLockWriteGuard&& o) noexcept {
@@ -199,6 +209,8 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY RwLockWriteGuard {
     return RwLockReadGuard<T>(fearless::detail::adopt_lock, *l);
   }
 
+  // The protected value (mutable through a mutable guard). O(1), never blocks;
+  // panics (fearless::Panic) on a moved-from guard.
   [[nodiscard]] T& operator*() { return data(); }
   [[nodiscard]] const T& operator*() const { return data(); }
   [[nodiscard]] T* operator->() { return &data(); }
@@ -225,6 +237,7 @@ class FEARLESS_CAPABILITY("mutex") RwLock {
  public:
   using value_type = T;
 
+  // An unlocked RwLock holding T{} / T(args...); constexpr (constinit globals).
   constexpr RwLock() noexcept(std::is_nothrow_default_constructible_v<T>)
     requires std::default_initializable<T>
       : data_() {}
@@ -234,6 +247,7 @@ class FEARLESS_CAPABILITY("mutex") RwLock {
   constexpr explicit RwLock(A&&... a) noexcept(std::is_nothrow_constructible_v<T, A&&...>) : data_(std::forward<A>(a)...) {}
   RwLock(const RwLock&) = delete;
   RwLock& operator=(const RwLock&) = delete;
+  // Destroys the value. No thread may hold or wait for the lock.
   ~RwLock() { fearless::detail::lock_order::on_destroy(&raw_); }
 
   // Blocks while a writer holds or waits for the lock.
@@ -267,7 +281,9 @@ class FEARLESS_CAPABILITY("mutex") RwLock {
     return TryLockResult<RwLockWriteGuard<T>>(std::in_place_index<0>, fearless::detail::adopt_lock, *this);
   }
 
+  // Access through a non-const (unshared) RwLock, without locking. O(1).
   [[nodiscard]] T& get_mut() noexcept { return data_; }
+  // Moves the value out: `std::move(l).into_inner()`. Throws only what T's move throws.
   [[nodiscard]] T into_inner() && { return std::move(data_); }
 
  private:

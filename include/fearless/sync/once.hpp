@@ -56,6 +56,7 @@ class OnceState {
 // 4 bytes; completed-state check is one acquire load. Not copyable or movable.
 class Once {
  public:
+  // An incomplete Once. constexpr (Rust: const fn new).
   constexpr Once() noexcept = default;
   Once(const Once&) = delete;
   Once& operator=(const Once&) = delete;

@@ -35,6 +35,7 @@ class PoisonError {
   [[nodiscard]] const G& get_ref() const& noexcept { return value_; }
   [[nodiscard]] G& get_mut() & noexcept { return value_; }
 
+  // Rust's Display text ("poisoned lock: another task failed inside"). O(1).
   [[nodiscard]] const char* what() const noexcept { return "poisoned lock: another task failed inside"; }
   [[nodiscard]] std::string message() const { return what(); }
 
@@ -57,6 +58,7 @@ class TryLockError {
   TryLockError(PoisonError<G> e) noexcept(std::is_nothrow_move_constructible_v<G>)  // NOLINT: implicit like From
       : kind_(Kind::Poisoned), poison_(std::in_place, std::move(e)) {}
 
+  // Which error this is. O(1).
   [[nodiscard]] Kind kind() const noexcept { return kind_; }
   [[nodiscard]] bool is_would_block() const noexcept { return kind_ == Kind::WouldBlock; }
   [[nodiscard]] bool is_poisoned() const noexcept { return kind_ == Kind::Poisoned; }
@@ -75,6 +77,7 @@ class TryLockError {
     return std::move(*poison_);
   }
 
+  // Rust's Display text for each kind. O(1).
   [[nodiscard]] const char* what() const noexcept {
     return kind_ == Kind::WouldBlock ? "try_lock failed because the operation would block"
                                      : "poisoned lock: another task failed inside";

@@ -48,6 +48,7 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY RwLockReadGuard {
   RwLockReadGuard& operator=(const RwLockReadGuard&) = delete;
   ~RwLockReadGuard() { release(); }
 
+  // The protected value, read-only. O(1), never blocks; panics on a moved-from guard.
   [[nodiscard]] const T& operator*() const { return data(); }
   [[nodiscard]] const T* operator->() const { return &data(); }
 
@@ -95,6 +96,8 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY RwLockWriteGuard {
     return RwLockReadGuard<T>(fearless::detail::adopt_lock, *l);
   }
 
+  // The protected value (mutable through a mutable guard). O(1), never blocks;
+  // panics (fearless::Panic) on a moved-from guard.
   [[nodiscard]] T& operator*() { return data(); }
   [[nodiscard]] const T& operator*() const { return data(); }
   [[nodiscard]] T* operator->() { return &data(); }
@@ -125,6 +128,8 @@ class FEARLESS_CAPABILITY("mutex") RwLock {
  public:
   using value_type = T;
 
+  // An unlocked RwLock holding T{} / T(args...). constexpr (Rust: const fn new),
+  // so a global one can be constinit. Throws only what T's constructor throws.
   constexpr RwLock() noexcept(std::is_nothrow_default_constructible_v<T>)
     requires std::default_initializable<T>
       : data_() {}
@@ -134,6 +139,7 @@ class FEARLESS_CAPABILITY("mutex") RwLock {
   constexpr explicit RwLock(A&&... a) noexcept(std::is_nothrow_constructible_v<T, A&&...>) : data_(std::forward<A>(a)...) {}
   RwLock(const RwLock&) = delete;
   RwLock& operator=(const RwLock&) = delete;
+  // Destroys the value. No thread may hold or wait for the lock.
   ~RwLock() { fearless::detail::lock_order::on_destroy(&raw_); }
 
   // Blocks until shared access is granted (while a writer holds the lock or

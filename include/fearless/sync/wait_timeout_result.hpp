@@ -5,8 +5,10 @@
 
 namespace fearless::sync {
 
+// What a timed Condvar wait reports besides the guard. Trivially copyable.
 class WaitTimeoutResult {
  public:
+  // Internal (the condvars build it); `timed_out` as timed_out() reports it.
   constexpr explicit WaitTimeoutResult(bool timed_out) noexcept : timed_out_(timed_out) {}
   // True if the wait ended because the timeout elapsed (for the *_while forms:
   // and the condition still held).

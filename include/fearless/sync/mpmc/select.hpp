@@ -19,8 +19,11 @@
 // the disconnection error). Works with any mix of flavours, timers, and the
 // mpsc endpoints.
 #pragma once
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstddef>
+#include <span>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -200,7 +203,35 @@ class Select {
     return Result<std::size_t, ReadyTimeoutError>(std::in_place_index<0>, *i);
   }
 
-  std::vector<detail_chan::SelectOp> ops_;
+  // A few operations live inline (the common case: no allocation per select).
+  class Ops {
+   public:
+    void push_back(const detail_chan::SelectOp& op) {
+      if (big_.empty() && n_ < kInline) {
+        small_[n_++] = op;
+        return;
+      }
+      if (big_.empty()) big_.assign(small_.begin(), small_.begin() + static_cast<std::ptrdiff_t>(n_));
+      big_.push_back(op);
+      n_ = big_.size();
+    }
+    detail_chan::SelectOp* begin() noexcept { return big_.empty() ? small_.data() : big_.data(); }
+    detail_chan::SelectOp* end() noexcept { return begin() + n_; }
+    void erase(detail_chan::SelectOp* it) noexcept {
+      std::move(it + 1, end(), it);
+      --n_;
+      if (!big_.empty()) big_.pop_back();
+    }
+    operator std::span<detail_chan::SelectOp>() noexcept { return {begin(), n_}; }
+
+   private:
+    static constexpr std::size_t kInline = 4;
+    std::array<detail_chan::SelectOp, kInline> small_{};
+    std::size_t n_ = 0;
+    std::vector<detail_chan::SelectOp> big_;
+  };
+
+  Ops ops_;
   std::size_t next_index_ = 0;
   bool biased_ = false;
 };

@@ -4,9 +4,11 @@
 
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
+#include "fearless/sync/arc.hpp"
 #include "fearless/sync/barrier.hpp"
 #include "fearless/sync/condvar.hpp"
 #include "fearless/sync/mutex.hpp"
@@ -213,6 +215,50 @@ TEST(InterleaveOnceLock, InitRaceWithThrowingInitialiser) {
   o.max_executions = 20000;
   const Report r = Explorer::exhaustive(once_lock_race, o);
   show("OnceLock get_or_init/set/throwing init, exhaustive pb=2", r);
+  EXPECT_FALSE(r.failed) << r.failure;
+}
+
+// Arc: one thread drops the last Arc while another upgrades a Weak and a
+// third drops a Weak; the value is destroyed exactly once, after every use,
+// and the memory block once the last Weak is gone.
+struct Probe {
+  int* destroyed;
+  int alive = 1;
+  explicit Probe(int* d) : destroyed(d) {}
+  Probe(const Probe&) = delete;
+  ~Probe() {
+    alive = 0;
+    ++*destroyed;
+  }
+};
+
+void arc_upgrade_vs_drop(Execution& ex) {
+  int destroyed = 0;
+  std::optional<fearless::sync::Arc<Probe>> last(fearless::sync::Arc<Probe>::make(&destroyed));
+  fearless::sync::Weak<Probe> w1 = last->downgrade();
+  std::optional<fearless::sync::Weak<Probe>> w2(last->downgrade());
+  bool dead_seen = false, upgraded = false;
+  ex.spawn([&] { last.reset(); });
+  ex.spawn([&] {
+    if (auto a = w1.upgrade()) {
+      upgraded = true;
+      dead_seen = (*a)->alive != 1;
+    }
+  });
+  ex.spawn([&] { w2.reset(); });
+  if (!ex.run()) return;
+  ex.check(!dead_seen, "upgrade returned a destroyed value");
+  ex.check(destroyed == 1, "destroyed " + std::to_string(destroyed) + " times");
+  ex.check(!w1.upgrade().has_value(), "upgrade after the last Arc");
+  (void)upgraded;
+}
+
+TEST(InterleaveArc, UpgradeRacesLastDrop) {
+  Options o;
+  o.preemption_bound = 2;
+  o.max_executions = 20000;
+  const Report r = Explorer::exhaustive(arc_upgrade_vs_drop, o);
+  show("Arc last drop vs Weak upgrade vs Weak drop, exhaustive pb=2", r);
   EXPECT_FALSE(r.failed) << r.failure;
 }
 

@@ -69,11 +69,24 @@ inline constexpr long kPreYieldNs = FEARLESS_CHAN_PRE_YIELD_NS;
 // a flag, the poll is a local cache hit until the peer writes it) for about
 // spin_ns, then between sched_yield()s until yield_ns have passed in all, or
 // until `deadline`. True as soon as done() is.
+// Spinning only helps when the peer can run meanwhile on another CPU; a
+// process confined to one CPU (taskset, a one-CPU cpuset) goes straight to
+// yielding. Checked once, at first use.
+inline bool may_spin() noexcept {
+  static const bool multi = [] {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (::sched_getaffinity(0, sizeof(set), &set) != 0) return true;
+    return CPU_COUNT(&set) > 1;
+  }();
+  return multi;
+}
+
 template <class F>
 bool spin_then_yield(F&& done, long spin_ns, long yield_ns, Deadline deadline = kNoDeadline) noexcept {
   if (done()) return true;
   const Deadline start = Clock::now();
-  const Deadline spin_end = start + std::chrono::nanoseconds(spin_ns);
+  const Deadline spin_end = start + std::chrono::nanoseconds(may_spin() ? spin_ns : 0);
   const Deadline end = std::min(start + std::chrono::nanoseconds(yield_ns), deadline);
   for (;;) {
     for (int i = 0; i < 16; ++i) {

@@ -42,7 +42,7 @@ class FEARLESS_CAPABILITY("mutex") RawMutex {
 
   // lock(), returning the poison flag as it was when the lock was taken (saves
   // Mutex<T> a second read of the word).
-  [[nodiscard, gnu::always_inline]] bool lock_poisoned() noexcept FEARLESS_ACQUIRE() {
+  [[nodiscard]] bool lock_poisoned() noexcept FEARLESS_ACQUIRE() {
     if (process_single_threaded()) {
       // relaxed: no other thread exists to order against (see single_threaded.hpp).
       const std::uint32_t w = word_.load(std::memory_order_relaxed);
@@ -71,10 +71,8 @@ class FEARLESS_CAPABILITY("mutex") RawMutex {
     return false;
   }
 
-  // Releases the lock. Only the holder may call it. (lock_poisoned and unlock
-  // are forced inline: their slow paths are out of line, and a call here
-  // would cost as much as the compare-exchange.)
-  [[gnu::always_inline]] void unlock() noexcept FEARLESS_RELEASE() {
+  // Releases the lock. Only the holder may call it.
+  void unlock() noexcept FEARLESS_RELEASE() {
     if (process_single_threaded()) {
       // relaxed: no other thread exists, so none can be asleep on the word either.
       word_.store(word_.load(std::memory_order_relaxed) & kPoisoned, std::memory_order_relaxed);

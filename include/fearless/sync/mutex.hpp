@@ -53,10 +53,7 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY MutexGuard {
   }
   MutexGuard(const MutexGuard&) = delete;
   MutexGuard& operator=(const MutexGuard&) = delete;
-  // Forced inline, like release() and Mutex::lock(): in a large caller g++
-  // otherwise emitted release() out of line and called it twice per
-  // `lock().unwrap()` (once more for the guard left moved-from in the Result).
-  [[gnu::always_inline]] ~MutexGuard() { release(); }
+  ~MutexGuard() { release(); }
 
   // The protected value (mutable through a mutable guard). O(1), never blocks;
   // panics (fearless::Panic) on a moved-from guard.
@@ -74,7 +71,7 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY MutexGuard {
   [[noreturn]] FEARLESS_COLD static void moved_from() { panic("MutexGuard: dereferenced a moved-from guard"); }
   [[nodiscard]] fearless::detail::RawMutex& raw_lock() const noexcept { return m_->raw_; }
   [[nodiscard]] bool holds_lock() const noexcept { return m_ != nullptr; }
-  [[gnu::always_inline]] void release() noexcept FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+  void release() noexcept FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
     if (m_ == nullptr) return;
     if (FEARLESS_UNLIKELY(unwind_.unwinding())) m_->raw_.set_poisoned();
     fearless::detail::lock_order::on_unlock(&m_->raw_);
@@ -114,8 +111,8 @@ class FEARLESS_CAPABILITY("mutex") Mutex {
   // Blocks until the lock is acquired; returns the guard, or Err(PoisonError
   // carrying the guard) if a holder unwound by exception. Not reentrant: a
   // thread locking a mutex it holds deadlocks. Uncontended: one atomic op.
-  [[gnu::always_inline]] LockResult<MutexGuard<T>> lock(
-      fearless::detail::Site site = fearless::detail::Site::current()) const FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+  LockResult<MutexGuard<T>> lock(fearless::detail::Site site = fearless::detail::Site::current()) const
+      FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
     fearless::detail::lock_order::before_lock(&raw_, site);
     const bool poisoned = raw_.lock_poisoned();
     fearless::detail::lock_order::on_locked(&raw_, site);
@@ -159,9 +156,10 @@ class FEARLESS_CAPABILITY("mutex") Mutex {
   friend class MutexGuard<T>;
 
   // Out of line and cold: building the error side of the Result inline made
-  // lock() too big for g++ to inline into callers, which then paid calls for
-  // lock() and the guard's destructor (48 instructions per lock + increment +
-  // unlock against nonpoison's 17). R: LockResult or TryLockResult.
+  // lock() big enough that g++ stopped inlining the guard's release() into
+  // callers (two calls per `lock().unwrap()`: 48 instructions per lock +
+  // increment + unlock in the bench harness; 44 and no calls with this).
+  // R: LockResult or TryLockResult.
   template <class R>
   FEARLESS_COLD R poisoned_result() const noexcept {
     return R(std::in_place_index<1>, PoisonError<MutexGuard<T>>(MutexGuard<T>(fearless::detail::adopt_lock, *this)));

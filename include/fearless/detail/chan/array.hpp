@@ -100,6 +100,7 @@ class Array {
       const std::size_t stamp = load_stamp(slot, index);
       if (tail == stamp) {
         const std::size_t new_tail = index + 1 < cap_ ? tail + 1 : lap + one_lap_;
+        // relaxed on failure: the new tail is revalidated by its slot's stamp.
         if (tail_->compare_exchange_weak(tail, new_tail, std::memory_order_seq_cst, std::memory_order_relaxed)) {
           token.array.slot = &slot;
           token.array.stamp = tail + 1;
@@ -143,6 +144,7 @@ class Array {
       const std::size_t stamp = load_stamp(slot, index);
       if (head + 1 == stamp) {
         const std::size_t new_head = index + 1 < cap_ ? head + 1 : lap + one_lap_;
+        // relaxed on failure: the new head is revalidated by its slot's stamp.
         if (head_->compare_exchange_weak(head, new_head, std::memory_order_seq_cst, std::memory_order_relaxed)) {
           token.array.slot = &slot;
           token.array.stamp = head + one_lap_;

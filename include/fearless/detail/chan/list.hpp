@@ -90,13 +90,13 @@ class List {
     // relaxed: sole owner now.
     std::size_t head = head_->index.load(std::memory_order_relaxed) & ~((std::size_t{1} << kShift) - 1);
     const std::size_t tail = tail_->index.load(std::memory_order_relaxed) & ~((std::size_t{1} << kShift) - 1);
-    Block* block = head_->block.load(std::memory_order_relaxed);
+    Block* block = head_->block.load(std::memory_order_relaxed);  // relaxed: sole owner now
     while (head != tail) {
       const std::size_t offset = (head >> kShift) % kLap;
       if (offset < kBlockCap) {
         block->slots[offset].get()->~S();
       } else {
-        Block* next = block->next.load(std::memory_order_relaxed);
+        Block* next = block->next.load(std::memory_order_relaxed);  // relaxed: sole owner now
         delete block;
         block = next;
       }
@@ -159,6 +159,7 @@ class List {
         }
       }
       const std::size_t new_tail = tail + (std::size_t{1} << kShift);
+      // acquire on failure: as the loads above.
       if (tail_->index.compare_exchange_weak(tail, new_tail, std::memory_order_seq_cst, std::memory_order_acquire)) {
         if (offset + 1 == kBlockCap) {
           Block* nb = std::exchange(next_block, nullptr);
@@ -224,6 +225,7 @@ class List {
         block = head_->block.load(std::memory_order_acquire);  // acquire: as above
         continue;
       }
+      // acquire on failure: as the loads above.
       if (head_->index.compare_exchange_weak(head, new_head, std::memory_order_seq_cst, std::memory_order_acquire)) {
         if (offset + 1 == kBlockCap) {
           Block* next = block->wait_next();

@@ -25,6 +25,7 @@ class Tick {
       Clock::rep cur = next_.load(std::memory_order_acquire);
       const Deadline when{Clock::duration(cur)};
       if (now < when) return false;
+      // acq_rel: orders the schedule change against other receivers' reads of it.
       if (next_.compare_exchange_weak(cur, advance(now), std::memory_order_acq_rel, std::memory_order_acquire)) {
         token.timer.when = when;
         return true;
@@ -51,6 +52,7 @@ class Tick {
         return Status::Timeout;
       }
       const Deadline base = now > when ? now : when;
+      // acq_rel: as in start_recv.
       if (next_.compare_exchange_weak(cur, advance(base), std::memory_order_acq_rel, std::memory_order_acquire)) {
         if (now < when) sleep_until(when);
         out.emplace(when);

@@ -291,4 +291,46 @@ TEST_F(ArcTest, SharedThroughThreadsOnlyConstAccess) {
   EXPECT_EQ(sum, 6);
 }
 
+// Edge cases from Rust's Arc/Weak documentation, in one place.
+TEST_F(ArcTest, RustDocumentedWeakEdgeCases) {
+  Weak<Tracked> empty;  // Weak::new()
+  EXPECT_FALSE(empty.upgrade().has_value());
+  EXPECT_EQ(empty.strong_count(), 0u);
+  EXPECT_EQ(empty.weak_count(), 0u);
+  EXPECT_TRUE(Weak<Tracked>::ptr_eq(empty, Weak<Tracked>()));
+
+  auto a = Arc<Tracked>::make(5);
+  auto w1 = a.downgrade();
+  auto w2 = w1.clone();
+  EXPECT_EQ(a.weak_count(), 2u);
+  EXPECT_EQ(w1.weak_count(), 2u);
+  EXPECT_EQ(w1.strong_count(), 1u);
+  EXPECT_EQ(a.get_mut(), nullptr);  // Weaks exist
+  // into_inner succeeds despite the Weaks, which then stop upgrading and
+  // report no strong and no weak references.
+  const long before = Tracked::live.load();
+  auto v = Arc<Tracked>::into_inner(std::move(a));
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->value, 5);
+  EXPECT_EQ(Tracked::live.load(), before);  // moved out, the original destroyed
+  EXPECT_FALSE(w1.upgrade().has_value());
+  EXPECT_EQ(w1.strong_count(), 0u);
+  EXPECT_EQ(w1.weak_count(), 0u);
+  EXPECT_EQ(w2.weak_count(), 0u);
+  EXPECT_TRUE(Weak<Tracked>::ptr_eq(w1, w2));
+}
+
+TEST_F(ArcTest, MakeMutWithOnlyWeaksMovesAndDisassociates) {
+  auto a = Arc<int>::make(1);
+  auto w = a.downgrade();
+  const int* before = a.as_ptr();
+  a.make_mut() = 2;
+  EXPECT_NE(a.as_ptr(), before);  // moved to a fresh allocation, not cloned in place
+  EXPECT_EQ(*a, 2);
+  EXPECT_FALSE(w.upgrade().has_value());
+  EXPECT_EQ(a.weak_count(), 0u);
+  EXPECT_EQ(a.strong_count(), 1u);
+  EXPECT_NE(a.get_mut(), nullptr);  // unique now
+}
+
 }  // namespace

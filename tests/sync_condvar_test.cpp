@@ -278,4 +278,34 @@ TEST(Condvar, NotifyWithoutWaitersIsNotRemembered) {
   EXPECT_TRUE(res.timed_out());
 }
 
+// Rust's wait_while / wait_timeout_while look at poison only after a wait
+// (`guard = self.wait(guard)?`): with the condition already false they return
+// Ok even on a poisoned mutex. The *_timeout forms with a zero timeout and the
+// condition true report a time-out without sleeping.
+TEST(Condvar, WhileFormsCheckPoisonOnlyAfterWaiting) {
+  Mutex<int> m(1);
+  try {
+    auto g = m.lock().unwrap();
+    throw std::runtime_error("poison");
+  } catch (const std::runtime_error&) {
+  }
+  ASSERT_TRUE(m.is_poisoned());
+  Condvar cv;
+  auto r1 = cv.wait_while(m.lock().unwrap_err().into_inner(), [](int& v) { return v == 0; });
+  ASSERT_TRUE(r1.is_ok());
+  auto g = std::move(r1).unwrap();
+  auto r2 = cv.wait_timeout_while(std::move(g), 0ms, [](int& v) { return v == 0; });
+  ASSERT_TRUE(r2.is_ok());
+  auto [g2, res] = std::move(r2).unwrap();
+  EXPECT_FALSE(res.timed_out());
+  m.clear_poison();
+  auto r3 = cv.wait_timeout_while(std::move(g2), 0ms, [](int& v) { return v == 1; });
+  ASSERT_TRUE(r3.is_ok());
+  EXPECT_TRUE(r3.unwrap().second.timed_out());
+  auto r4 = cv.wait_timeout_while(std::move(r3).unwrap().first, std::chrono::hours::max(),
+                                  [](int& v) { return v == 0; });  // false at once: no wait, no overflow
+  ASSERT_TRUE(r4.is_ok());
+  EXPECT_FALSE(r4.unwrap().second.timed_out());
+}
+
 }  // namespace

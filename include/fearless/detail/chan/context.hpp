@@ -82,19 +82,37 @@ inline bool may_spin() noexcept {
   return multi;
 }
 
+// Per-thread record of whether spinning has been paying off: when the peer is
+// seldom running at the same time (more runnable threads than CPUs), the spin
+// phase is skipped, except for an occasional probe.
+struct SpinCredit {
+  int credit = 4;
+  unsigned probe = 0;
+};
+inline SpinCredit& spin_credit() noexcept {
+  static thread_local SpinCredit c;
+  return c;
+}
+
 template <class F>
 bool spin_then_yield(F&& done, long spin_ns, long yield_ns, Deadline deadline = kNoDeadline) noexcept {
   if (done()) return true;
+  SpinCredit& sc = spin_credit();
+  const bool spin = may_spin() && spin_ns > 0 && (sc.credit > 0 || (++sc.probe & 15) == 0);
   const Deadline start = Clock::now();
-  const Deadline spin_end = start + std::chrono::nanoseconds(may_spin() ? spin_ns : 0);
+  const Deadline spin_end = start + std::chrono::nanoseconds(spin ? spin_ns : 0);
   const Deadline end = std::min(start + std::chrono::nanoseconds(yield_ns), deadline);
   for (;;) {
     for (int i = 0; i < 16; ++i) {
       cpu_relax();
-      if (done()) return true;
+      if (done()) {
+        if (spin && sc.credit < 8) ++sc.credit;
+        return true;
+      }
     }
     if (Clock::now() >= spin_end) break;
   }
+  if (spin && sc.credit > -8) --sc.credit;
   for (;;) {
     if (Clock::now() >= end) return false;
     ::sched_yield();

@@ -238,7 +238,8 @@ TEST(RwLock, ContentionExactTotals) {
     }
   });
   EXPECT_EQ(bad.load(), 0);
-  for (auto x : *l.read().unwrap()) EXPECT_EQ(x, static_cast<long>(2 * iters));
+  auto done = l.read().unwrap();  // named: a temporary guard would unlock before the loop body
+  for (auto x : *done) EXPECT_EQ(x, static_cast<long>(2 * iters));
 }
 
 // Rust's RwLock::new is a const fn; the constructors here are constexpr.

@@ -123,9 +123,11 @@ class Rc {
   [[nodiscard]] static Rc clone(const Rc& rc) noexcept { return Rc(rc); }
 
   // Shared, read-only access. Panics on an empty (moved-from) Rc.
-  [[nodiscard]] const T& operator*() const { return checked()->value; }
-  [[nodiscard]] const T* operator->() const { return &checked()->value; }
-  [[nodiscard]] const T& get() const { return checked()->value; }
+  // (lifetimebound: clang rejects `const T& r = *Rc<T>::make(...);`, a
+  // reference outliving the temporary Rc that owned the value.)
+  [[nodiscard]] const T& operator*() const FEARLESS_LIFETIMEBOUND { return checked()->value; }
+  [[nodiscard]] const T* operator->() const FEARLESS_LIFETIMEBOUND { return &checked()->value; }
+  [[nodiscard]] const T& get() const FEARLESS_LIFETIMEBOUND { return checked()->value; }
   // The value's address, nullptr for an empty Rc. Never panics.
   [[nodiscard]] const T* as_ptr() const noexcept { return box_ ? &box_->value : nullptr; }
   [[nodiscard]] static const T* as_ptr(const Rc& rc) noexcept { return rc.as_ptr(); }

@@ -31,6 +31,15 @@
 #define FEARLESS_ASSERT_CAPABILITY(x) FEARLESS_TSA(assert_capability(x))
 #define FEARLESS_NO_THREAD_SAFETY_ANALYSIS FEARLESS_TSA(no_thread_safety_analysis)
 
+// Marks a member function whose result refers into *this. Clang then rejects
+// (-Wdangling, an error under -Werror) keeping that result past a temporary,
+// e.g. `int& r = *m.lock().unwrap();`, a reference that outlives its guard.
+#if defined(__clang__)
+#  define FEARLESS_LIFETIMEBOUND [[clang::lifetimebound]]
+#else
+#  define FEARLESS_LIFETIMEBOUND
+#endif
+
 // ThreadSanitizer detection (gcc defines __SANITIZE_THREAD__, clang has a feature test).
 #if defined(__SANITIZE_THREAD__)
 #  define FEARLESS_TSAN 1

@@ -29,6 +29,7 @@
 #include "fearless/detail/atomic.hpp"
 #include "fearless/detail/backoff.hpp"
 #include "fearless/detail/config.hpp"
+#include "fearless/detail/send_checks.hpp"
 #include "fearless/detail/single_threaded.hpp"
 #include "fearless/panic.hpp"
 #include "fearless/result.hpp"
@@ -121,7 +122,10 @@ class Arc {
     Arc(std::move(o)).swap(*this);
     return *this;
   }
-  ~Arc() { release(); }
+  ~Arc() {
+    fearless::detail::send_checks::check_arc_payload<T>();
+    release();
+  }
   void swap(Arc& o) noexcept { std::swap(p_, o.p_); }
 
   // A new owner of the same value (Rust's Arc::clone(&a)): both forms.
@@ -129,8 +133,8 @@ class Arc {
   [[nodiscard]] static Arc clone(const Arc& a) noexcept { return a; }
 
   // Const access to the value. Panics on a moved-from Arc.
-  [[nodiscard]] const T& operator*() const { return inner().value; }
-  [[nodiscard]] const T* operator->() const { return &inner().value; }
+  [[nodiscard]] const T& operator*() const FEARLESS_LIFETIMEBOUND { return inner().value; }
+  [[nodiscard]] const T* operator->() const FEARLESS_LIFETIMEBOUND { return &inner().value; }
   // The value's address (nullptr for a moved-from Arc). Rust's Arc::as_ptr.
   [[nodiscard]] const T* as_ptr() const noexcept { return p_ ? &p_->value : nullptr; }
   [[nodiscard]] static const T* as_ptr(const Arc& a) noexcept { return a.as_ptr(); }

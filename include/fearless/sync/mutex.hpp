@@ -57,10 +57,10 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY MutexGuard {
 
   // The protected value (mutable through a mutable guard). O(1), never blocks;
   // panics (fearless::Panic) on a moved-from guard.
-  [[nodiscard]] T& operator*() { return data(); }
-  [[nodiscard]] const T& operator*() const { return data(); }
-  [[nodiscard]] T* operator->() { return &data(); }
-  [[nodiscard]] const T* operator->() const { return &data(); }
+  [[nodiscard]] T& operator*() FEARLESS_LIFETIMEBOUND { return data(); }
+  [[nodiscard]] const T& operator*() const FEARLESS_LIFETIMEBOUND { return data(); }
+  [[nodiscard]] T* operator->() FEARLESS_LIFETIMEBOUND { return &data(); }
+  [[nodiscard]] const T* operator->() const FEARLESS_LIFETIMEBOUND { return &data(); }
 
  private:
   friend struct fearless::detail::GuardAccess;

@@ -68,10 +68,10 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY MutexGuard {
 
   // The protected value (mutable through a mutable guard). O(1), never blocks;
   // panics (fearless::Panic) on a moved-from guard.
-  [[nodiscard]] T& operator*() { return data(); }
-  [[nodiscard]] const T& operator*() const { return data(); }
-  [[nodiscard]] T* operator->() { return &data(); }
-  [[nodiscard]] const T* operator->() const { return &data(); }
+  [[nodiscard]] T& operator*() FEARLESS_LIFETIMEBOUND { return data(); }
+  [[nodiscard]] const T& operator*() const FEARLESS_LIFETIMEBOUND { return data(); }
+  [[nodiscard]] T* operator->() FEARLESS_LIFETIMEBOUND { return &data(); }
+  [[nodiscard]] const T* operator->() const FEARLESS_LIFETIMEBOUND { return &data(); }
 
  private:
   friend struct fearless::detail::GuardAccess;
@@ -163,8 +163,8 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY RwLockReadGuard {
   ~RwLockReadGuard() { release(); }
 
   // The protected value, read-only. O(1), never blocks; panics on a moved-from guard.
-  [[nodiscard]] const T& operator*() const { return data(); }
-  [[nodiscard]] const T* operator->() const { return &data(); }
+  [[nodiscard]] const T& operator*() const FEARLESS_LIFETIMEBOUND { return data(); }
+  [[nodiscard]] const T* operator->() const FEARLESS_LIFETIMEBOUND { return &data(); }
 
  private:
   [[nodiscard]] const T& data() const {
@@ -211,10 +211,10 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY RwLockWriteGuard {
 
   // The protected value (mutable through a mutable guard). O(1), never blocks;
   // panics (fearless::Panic) on a moved-from guard.
-  [[nodiscard]] T& operator*() { return data(); }
-  [[nodiscard]] const T& operator*() const { return data(); }
-  [[nodiscard]] T* operator->() { return &data(); }
-  [[nodiscard]] const T* operator->() const { return &data(); }
+  [[nodiscard]] T& operator*() FEARLESS_LIFETIMEBOUND { return data(); }
+  [[nodiscard]] const T& operator*() const FEARLESS_LIFETIMEBOUND { return data(); }
+  [[nodiscard]] T* operator->() FEARLESS_LIFETIMEBOUND { return &data(); }
+  [[nodiscard]] const T* operator->() const FEARLESS_LIFETIMEBOUND { return &data(); }
 
  private:
   [[nodiscard]] T& data() const {

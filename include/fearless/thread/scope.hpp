@@ -72,6 +72,7 @@ template <class F, class... Args>
   requires std::invocable<std::decay_t<F>, std::decay_t<Args>...>
 [[nodiscard]] auto Builder::spawn_scoped(Scope& scope, F&& f, Args&&... args) {
   using T = detail_spawn::spawn_result_t<F, Args...>;
+  fearless::detail::send_checks::check_spawn</*Scoped=*/true, T, std::decay_t<F>, std::decay_t<Args>...>();
   static_assert(detail_spawn::kSpawnableResult<T>,
                 "fearless::thread::Scope::spawn: the thread function returns a reference; return a value instead");
   using R = Result<ScopedJoinHandle<T>, std::error_code>;
@@ -91,6 +92,7 @@ template <class F, class... Args>
 template <class F>
 decltype(auto) scope(F&& f) {
   using R = std::invoke_result_t<F, Scope&>;
+  fearless::detail::send_checks::check_scope_result<R>();
   Scope s;
   auto finish = [&s] {
     s.wait_all();

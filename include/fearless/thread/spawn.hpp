@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "fearless/detail/send_checks.hpp"
 #include "fearless/detail/spawn.hpp"
 #include "fearless/result.hpp"
 #include "fearless/thread/thread.hpp"
@@ -165,6 +166,7 @@ class Builder {
   [[nodiscard]] auto spawn(F&& f, Args&&... args)
       -> Result<JoinHandle<detail_spawn::spawn_result_t<F, Args...>>, std::error_code> {
     using T = detail_spawn::spawn_result_t<F, Args...>;
+    fearless::detail::send_checks::check_spawn</*Scoped=*/false, T, std::decay_t<F>, std::decay_t<Args>...>();
     static_assert(detail_spawn::kSpawnableResult<T>,
                   "fearless::thread::spawn: the thread function returns a reference; a reference cannot "
                   "outlive the thread safely. Return a value (or a pointer you own) instead.");

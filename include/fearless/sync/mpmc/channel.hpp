@@ -23,6 +23,7 @@
 
 #include "fearless/detail/chan/counter.hpp"
 #include "fearless/detail/chan/handle.hpp"
+#include "fearless/detail/send_checks.hpp"
 #include "fearless/detail/time.hpp"
 #include "fearless/panic.hpp"
 #include "fearless/result.hpp"
@@ -416,6 +417,7 @@ class Receiver {
 // messages, freed as they are received.
 template <class T>
 [[nodiscard]] std::pair<Sender<T>, Receiver<T>> unbounded() {
+  fearless::detail::send_checks::check_channel_message<T>();
   using C = detail_chan::Counter<T, detail_chan::List<detail_chan::Stored<T>>>;
   auto* s = new C(detail_chan::Flavor::List);
   Sender<T> tx(s);
@@ -428,6 +430,7 @@ template <class T>
 // allocate panics (fearless::Panic) with a clear message.
 template <class T>
 [[nodiscard]] std::pair<Sender<T>, Receiver<T>> bounded(std::size_t cap) {
+  fearless::detail::send_checks::check_channel_message<T>();
   detail_chan::Shared<T>* s;
   if (cap == 0) s = new detail_chan::Counter<T, detail_chan::Zero<detail_chan::Stored<T>>>(detail_chan::Flavor::Zero);
   else s = new detail_chan::Counter<T, detail_chan::Array<detail_chan::Stored<T>>>(detail_chan::Flavor::Array, cap);

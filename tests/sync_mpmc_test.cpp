@@ -527,7 +527,7 @@ TEST(MpmcErrors, ConversionsAndText) {
   EXPECT_TRUE(a.is_disconnected());
   SendTimeoutError<int> b = SendError<int>(4);
   EXPECT_TRUE(b.is_disconnected());
-  EXPECT_STREQ(b.what(), "sending on a closed channel");
+  EXPECT_STREQ(b.what(), "sending on a disconnected channel");
   TryRecvError c = RecvError{};
   EXPECT_EQ(c, TryRecvError::Disconnected);
   RecvTimeoutError d = RecvError{};

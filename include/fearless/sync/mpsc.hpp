@@ -44,13 +44,16 @@ class Sender {
   // Queues `msg` (never blocks). Err(SendError) handing it back if the
   // receiver is gone. O(1) amortised.
   Result<void, SendError<T>> send(T msg) const { return inner_.send(std::move(msg)); }
-  // Messages queued now. O(1).
+  // Messages queued now (a snapshot; others may change it at once). Never
+  // blocks. O(1).
   [[nodiscard]] std::size_t len() const { return inner_.len(); }
+  // True if no message is queued now. Never blocks. O(1).
   [[nodiscard]] bool is_empty() const { return inner_.is_empty(); }
   // Always false (unbounded).
   [[nodiscard]] bool is_full() const { return inner_.is_full(); }
   // nullopt (unbounded).
   [[nodiscard]] std::optional<std::size_t> capacity() const { return inner_.capacity(); }
+  // True if both senders belong to the same channel. O(1).
   [[nodiscard]] bool same_channel(const Sender& o) const noexcept { return inner_.same_channel(o.inner_); }
 
  private:
@@ -61,17 +64,22 @@ class Sender {
   mpmc::Sender<T> inner_;
 };
 
-// The sending half of a bounded (or rendezvous) channel. Copyable (`clone()`).
+// The sending half of a bounded (or rendezvous) channel. Copyable
+// (`clone()`); usable from many threads at once. Using a moved-from
+// SyncSender panics (throws fearless::Panic).
 template <class T>
 class SyncSender {
  public:
+  // Another sender for the same channel. O(1).
   [[nodiscard]] SyncSender clone() const { return *this; }
   // Sends `msg`, blocking while the channel is full (rendezvous: until the
   // receiver takes it). Err(SendError) handing it back if the receiver is gone.
   Result<void, SendError<T>> send(T msg) const { return inner_.send(std::move(msg)); }
-  // Never blocks: Err(Full) or Err(Disconnected), handing `msg` back.
+  // Never blocks: Err(Full) (no free slot; rendezvous: no receiver waiting)
+  // or Err(Disconnected), handing `msg` back. O(1).
   Result<void, TrySendError<T>> try_send(T msg) const { return inner_.try_send(std::move(msg)); }
-  // Gives up after `timeout` (zero/negative: a try; huge: forever).
+  // Like send(), but gives up after `timeout` (zero/negative: a try; huge:
+  // forever): Err(Timeout) or Err(Disconnected), handing `msg` back.
   template <class Rep, class Period>
   Result<void, SendTimeoutError<T>> send_timeout(T msg, std::chrono::duration<Rep, Period> timeout) const {
     return inner_.send_timeout(std::move(msg), timeout);
@@ -81,11 +89,15 @@ class SyncSender {
   Result<void, SendTimeoutError<T>> send_deadline(T msg, std::chrono::time_point<Clock, Dur> deadline) const {
     return inner_.send_deadline(std::move(msg), deadline);
   }
+  // Messages queued now (always 0 for rendezvous). Never blocks. O(1).
   [[nodiscard]] std::size_t len() const { return inner_.len(); }
+  // True if no message is queued now (always for rendezvous). O(1).
   [[nodiscard]] bool is_empty() const { return inner_.is_empty(); }
+  // True if a send would block now (always for rendezvous). O(1).
   [[nodiscard]] bool is_full() const { return inner_.is_full(); }
   // The bound given to sync_channel.
   [[nodiscard]] std::optional<std::size_t> capacity() const { return inner_.capacity(); }
+  // True if both senders belong to the same channel. O(1).
   [[nodiscard]] bool same_channel(const SyncSender& o) const noexcept { return inner_.same_channel(o.inner_); }
 
  private:
@@ -108,9 +120,10 @@ class Receiver {
   Receiver& operator=(const Receiver&) = delete;
 
   // Blocks for the next message; Err(RecvError) once every sender is gone
-  // and the channel is drained.
+  // and the channel is drained (messages sent before are still delivered).
+  // O(1) amortised.
   Result<T, RecvError> recv() const { return inner_.recv(); }
-  // Never blocks: Err(Empty) or Err(Disconnected).
+  // Never blocks: Err(Empty) or, only once drained, Err(Disconnected). O(1).
   Result<T, TryRecvError> try_recv() const { return inner_.try_recv(); }
   // Gives up after `timeout`: Err(Timeout) or Err(Disconnected). A message
   // available at the deadline is still returned.
@@ -118,23 +131,34 @@ class Receiver {
   Result<T, RecvTimeoutError> recv_timeout(std::chrono::duration<Rep, Period> timeout) const {
     return inner_.recv_timeout(timeout);
   }
+  // Like recv_timeout(), with an absolute deadline on any clock (a past
+  // point: a try; time_point::max(): forever).
   template <class Clock, class Dur>
   Result<T, RecvTimeoutError> recv_deadline(std::chrono::time_point<Clock, Dur> deadline) const {
     return inner_.recv_deadline(deadline);
   }
-  // Blocking iteration (ends at disconnection).
+  // Blocking iteration: each step is a recv(); ends once every sender is
+  // gone and the channel is drained.
   [[nodiscard]] auto iter() const { return inner_.iter(); }
-  // Iteration over the messages available now.
+  // Iteration over the messages available now: each step is a try_recv();
+  // ends at the first Empty or Disconnected. Never blocks.
   [[nodiscard]] auto try_iter() const { return inner_.try_iter(); }
-  // Consumes the receiver into a blocking iteration.
+  // Consumes the receiver into a blocking iteration (also `next()`).
   [[nodiscard]] auto into_iter() && { return std::move(inner_).into_iter(); }
+  // `for (T v : rx)` is `for (T v : rx.iter())`; begin() receives the first.
   auto begin() const { return inner_.begin(); }
+  // The end of `for (T v : rx)`.
   std::default_sentinel_t end() const noexcept { return {}; }
 
+  // Messages queued now (a snapshot). Never blocks. O(1).
   [[nodiscard]] std::size_t len() const { return inner_.len(); }
+  // True if no message is queued now. O(1).
   [[nodiscard]] bool is_empty() const { return inner_.is_empty(); }
+  // True if a bounded channel has no free slot (always for rendezvous). O(1).
   [[nodiscard]] bool is_full() const { return inner_.is_full(); }
+  // The bound (0: rendezvous); nullopt for channel(). O(1).
   [[nodiscard]] std::optional<std::size_t> capacity() const { return inner_.capacity(); }
+  // True if both receivers belong to the same channel. O(1).
   [[nodiscard]] bool same_channel(const Receiver& o) const noexcept { return inner_.same_channel(o.inner_); }
 
  private:

@@ -133,6 +133,7 @@ class Sender {
   [[nodiscard]] std::size_t len() const {
     return visit_tx(&shared("Sender::len"), [](auto& c) { return c.len(); });
   }
+  // True if no message is in the channel now (always for rendezvous). O(1).
   [[nodiscard]] bool is_empty() const {
     return visit_tx(&shared("Sender::is_empty"), [](auto& c) { return c.is_empty(); });
   }
@@ -229,7 +230,8 @@ class Receiver {
   Result<T, RecvTimeoutError> recv_timeout(std::chrono::duration<Rep, Period> timeout) const {
     return take<RecvTimeoutError>("Receiver::recv_timeout", fearless::detail::deadline_after(timeout), false);
   }
-  // Like recv_timeout(), with an absolute deadline on any clock.
+  // Like recv_timeout(), with an absolute deadline on any clock (a past
+  // point: a try; time_point::max(): forever).
   template <class Clock, class Dur>
   Result<T, RecvTimeoutError> recv_deadline(std::chrono::time_point<Clock, Dur> deadline) const {
     return take<RecvTimeoutError>("Receiver::recv_deadline", fearless::detail::to_deadline(deadline), false);
@@ -316,22 +318,29 @@ class Receiver {
     shared("Receiver::into_iter");
     return IntoIter(std::move(*this));
   }
-  // `for (T v : rx)` is `for (T v : rx.iter())`.
+  // `for (T v : rx)` is `for (T v : rx.iter())`; begin() receives the first
+  // message (blocking).
   Iterator<true> begin() const {
     shared("Receiver::begin");
     return Iterator<true>(this);
   }
+  // The end of `for (T v : rx)`.
   std::default_sentinel_t end() const noexcept { return {}; }
 
   // ---- observers ----------------------------------------------------------
+  // Messages in the channel now (a snapshot; 0 for rendezvous and never; 1
+  // for a timer that has fired and not been received). Never blocks. O(1).
   [[nodiscard]] std::size_t len() const {
     Shared& s = shared("Receiver::len");
     return visit(&s, [](auto& c) { return c.len(); }) + s.stash.size();
   }
+  // True if a receive would find nothing now. O(1).
   [[nodiscard]] bool is_empty() const {
     Shared& s = shared("Receiver::is_empty");
     return s.stash.size() == 0 && visit(&s, [](auto& c) { return c.is_empty(); });
   }
+  // True if the channel holds as many messages as it can (always for
+  // rendezvous and never, never for unbounded). O(1).
   [[nodiscard]] bool is_full() const {
     return visit(&shared("Receiver::is_full"), [](auto& c) { return c.is_full(); });
   }

@@ -16,12 +16,16 @@ namespace fearless::sync::mpmc {
 template <class T>
 class SendError {
  public:
+  // Wraps the unsent message (Rust's `SendError(value)`).
   explicit SendError(T value) : value_(std::move(value)) {}
-  // The message that could not be sent.
+  // The message that could not be sent, moved out (Rust's into_inner / .0).
   [[nodiscard]] T into_inner() && { return std::move(value_); }
+  // The message, in place.
   [[nodiscard]] const T& value() const& noexcept { return value_; }
   [[nodiscard]] T& value() & noexcept { return value_; }
+  // Always true: a send fails only by disconnection.
   [[nodiscard]] static constexpr bool is_disconnected() noexcept { return true; }
+  // Rust's Display text.
   [[nodiscard]] static constexpr const char* what() noexcept { return "sending on a closed channel"; }
   [[nodiscard]] static std::string message() { return what(); }
   friend bool operator==(const SendError& a, const SendError& b)
@@ -40,14 +44,20 @@ template <class T>
 class TrySendError {
  public:
   enum Kind { Full, Disconnected };
+  // An error of this kind holding `value`.
   TrySendError(Kind kind, T value) : kind_(kind), value_(std::move(value)) {}
+  // Rust's From<SendError<T>>: a Disconnected error with the same message.
   TrySendError(SendError<T>&& e) : kind_(Disconnected), value_(std::move(e).into_inner()) {}
+  // Which failure; is_full()/is_disconnected() ask the same.
   [[nodiscard]] Kind kind() const noexcept { return kind_; }
   [[nodiscard]] bool is_full() const noexcept { return kind_ == Full; }
   [[nodiscard]] bool is_disconnected() const noexcept { return kind_ == Disconnected; }
+  // The message that could not be sent, moved out.
   [[nodiscard]] T into_inner() && { return std::move(value_); }
+  // The message, in place.
   [[nodiscard]] const T& value() const& noexcept { return value_; }
   [[nodiscard]] T& value() & noexcept { return value_; }
+  // Rust's Display text for the kind.
   [[nodiscard]] const char* what() const noexcept {
     return kind_ == Full ? "sending on a full channel" : "sending on a closed channel";
   }
@@ -68,16 +78,24 @@ template <class T>
 class SendTimeoutError {
  public:
   enum Kind { Timeout, Disconnected };
+  // An error of this kind holding `value`.
   SendTimeoutError(Kind kind, T value) : kind_(kind), value_(std::move(value)) {}
+  // Rust's From<SendError<T>>: a Disconnected error with the same message.
   SendTimeoutError(SendError<T>&& e) : kind_(Disconnected), value_(std::move(e).into_inner()) {}
+  // Which failure; is_timeout()/is_disconnected() ask the same.
   [[nodiscard]] Kind kind() const noexcept { return kind_; }
   [[nodiscard]] bool is_timeout() const noexcept { return kind_ == Timeout; }
   [[nodiscard]] bool is_disconnected() const noexcept { return kind_ == Disconnected; }
+  // The message that could not be sent, moved out.
   [[nodiscard]] T into_inner() && { return std::move(value_); }
+  // The message, in place.
   [[nodiscard]] const T& value() const& noexcept { return value_; }
   [[nodiscard]] T& value() & noexcept { return value_; }
+  // Rust's Display text for the kind.
   [[nodiscard]] const char* what() const noexcept {
-    return kind_ == Timeout ? "timed out waiting on send operation" : "sending on a closed channel";
+    // Rust's std::sync::mpmc::SendTimeoutError (and crossbeam's) says
+    // "disconnected" here, unlike SendError/TrySendError's "closed".
+    return kind_ == Timeout ? "timed out waiting on send operation" : "sending on a disconnected channel";
   }
   [[nodiscard]] std::string message() const { return what(); }
   friend bool operator==(const SendTimeoutError& a, const SendTimeoutError& b)
@@ -105,7 +123,9 @@ class RecvError {
 class TryRecvError {
  public:
   enum Kind { Empty, Disconnected };
+  // Implicit, so `err == TryRecvError::Empty` reads like Rust's match.
   constexpr TryRecvError(Kind kind) noexcept : kind_(kind) {}
+  // Rust's From<RecvError>: Disconnected.
   constexpr TryRecvError(RecvError) noexcept : kind_(Disconnected) {}
   [[nodiscard]] constexpr Kind kind() const noexcept { return kind_; }
   [[nodiscard]] constexpr bool is_empty() const noexcept { return kind_ == Empty; }
@@ -124,7 +144,9 @@ class TryRecvError {
 class RecvTimeoutError {
  public:
   enum Kind { Timeout, Disconnected };
+  // Implicit, so `err == RecvTimeoutError::Timeout` works.
   constexpr RecvTimeoutError(Kind kind) noexcept : kind_(kind) {}
+  // Rust's From<RecvError>: Disconnected.
   constexpr RecvTimeoutError(RecvError) noexcept : kind_(Disconnected) {}
   [[nodiscard]] constexpr Kind kind() const noexcept { return kind_; }
   [[nodiscard]] constexpr bool is_timeout() const noexcept { return kind_ == Timeout; }

@@ -143,18 +143,23 @@ class Select {
     panic("Select::remove: no operation with index " + std::to_string(index));
   }
 
-  // Blocks until one operation can proceed and reserves it. With no
-  // operations it blocks forever.
+  // Blocks until one operation can proceed and reserves it. Panics
+  // (fearless::Panic) if no operation was added, as crossbeam's does: it
+  // could never return. O(number of operations) per wake-up.
   [[nodiscard]] SelectedOperation select() {
+    if (ops_.empty()) panic("Select::select: no operations have been added to the Select");
     return SelectedOperation(*detail_chan::run_select(ops_, false, fearless::detail::kNoDeadline, biased_));
   }
   // Reserves an operation that can proceed now, or Err(TrySelectError).
+  // Never blocks. O(number of operations).
   [[nodiscard]] Result<SelectedOperation, TrySelectError> try_select() {
     auto s = detail_chan::run_select(ops_, true, fearless::detail::kNoDeadline, biased_);
     if (!s) return Result<SelectedOperation, TrySelectError>(std::in_place_index<1>);
     return Result<SelectedOperation, TrySelectError>(std::in_place_index<0>, SelectedOperation(*s));
   }
-  // Like select(), giving up after `timeout` with Err(SelectTimeoutError).
+  // Like select(), giving up after `timeout` with Err(SelectTimeoutError)
+  // (zero or negative: a try; huge: forever). With no operations it just
+  // waits out the timeout.
   template <class Rep, class Period>
   [[nodiscard]] Result<SelectedOperation, SelectTimeoutError> select_timeout(std::chrono::duration<Rep, Period> timeout) {
     return select_until(fearless::detail::deadline_after(timeout));
@@ -165,20 +170,25 @@ class Select {
     return select_until(fearless::detail::to_deadline(deadline));
   }
 
-  // Blocks until some operation is ready and returns its index (reserving nothing).
+  // Blocks until some operation is ready and returns its index (reserving
+  // nothing). Panics if no operation was added, like select().
   [[nodiscard]] std::size_t ready() {
+    if (ops_.empty()) panic("Select::ready: no operations have been added to the Select");
     return *detail_chan::run_ready(ops_, false, fearless::detail::kNoDeadline, biased_);
   }
-  // The index of an operation ready now, or Err(TryReadyError).
+  // The index of an operation ready now, or Err(TryReadyError). Never blocks.
   [[nodiscard]] Result<std::size_t, TryReadyError> try_ready() {
     auto i = detail_chan::run_ready(ops_, true, fearless::detail::kNoDeadline, biased_);
     if (!i) return Result<std::size_t, TryReadyError>(std::in_place_index<1>);
     return Result<std::size_t, TryReadyError>(std::in_place_index<0>, *i);
   }
+  // Like ready(), giving up after `timeout` with Err(ReadyTimeoutError)
+  // (zero or negative: a try; huge: forever).
   template <class Rep, class Period>
   [[nodiscard]] Result<std::size_t, ReadyTimeoutError> ready_timeout(std::chrono::duration<Rep, Period> timeout) {
     return ready_until(fearless::detail::deadline_after(timeout));
   }
+  // Like ready(), giving up at `deadline` (any clock).
   template <class Clock, class Dur>
   [[nodiscard]] Result<std::size_t, ReadyTimeoutError> ready_deadline(std::chrono::time_point<Clock, Dur> deadline) {
     return ready_until(fearless::detail::to_deadline(deadline));
@@ -223,6 +233,7 @@ class Select {
       if (!big_.empty()) big_.pop_back();
     }
     operator std::span<detail_chan::SelectOp>() noexcept { return {begin(), n_}; }
+    bool empty() const noexcept { return n_ == 0; }
 
    private:
     static constexpr std::size_t kInline = 4;
@@ -263,22 +274,30 @@ struct DeadlineArm {
   F f;
 };
 
+// A receive arm for select(): `f(Result<T, RecvError>)` runs if this receive
+// is the one completed. `rx` must outlive the select() call.
 template <class R, class F>
 [[nodiscard]] RecvArm<R, std::decay_t<F>> on_recv(const R& rx, F&& f) {
   return {rx, std::forward<F>(f)};
 }
+// A send arm for select(): `msg` is sent only if this arm is chosen, then
+// `f(Result<void, SendError<T>>)` runs (the error hands `msg` back).
 template <class E, class T, class F>
 [[nodiscard]] SendArm<E, std::decay_t<T>, std::decay_t<F>> on_send(const E& tx, T&& msg, F&& f) {
   return {tx, std::forward<T>(msg), std::forward<F>(f)};
 }
+// Makes select() non-blocking: `f()` runs if no operation is ready now.
 template <class F>
 [[nodiscard]] DefaultArm<std::decay_t<F>> on_default(F&& f) {
   return {std::forward<F>(f)};
 }
+// Bounds select()'s wait: `f()` runs if no operation completes within `d`
+// (zero or negative: like on_default; huge: forever).
 template <class Rep, class Period, class F>
 [[nodiscard]] DeadlineArm<std::decay_t<F>> on_timeout(std::chrono::duration<Rep, Period> d, F&& f) {
   return {fearless::detail::deadline_after(d), std::forward<F>(f)};
 }
+// Like on_timeout(), with an absolute deadline on any clock.
 template <class Clock, class Dur, class F>
 [[nodiscard]] DeadlineArm<std::decay_t<F>> on_deadline(std::chrono::time_point<Clock, Dur> t, F&& f) {
   return {fearless::detail::to_deadline(t), std::forward<F>(f)};

@@ -27,12 +27,18 @@ FEARLESS_NOINLINE Receiver<T> receiver_only(detail_chan::Shared<T>* s) {
   return Receiver<T>(s);
 }
 
+template <class T>
+[[nodiscard]] Receiver<T> never();
+
 // A channel that delivers one message, the instant it fires, once `d` has
-// elapsed (zero or negative: at once; huge: never). O(1).
+// elapsed (zero or negative: at once). Capacity 1; never disconnected. A `d`
+// so large that now + d is past the clock's range gives never() (capacity
+// 0), as in crossbeam. Not blocking; O(1).
 template <class Rep, class Period>
 [[nodiscard]] Receiver<Instant> after(std::chrono::duration<Rep, Period> d) {
-  return receiver_only(new detail_chan::Counter<Instant, detail_chan::At>(detail_chan::Flavor::At,
-                                                                           fearless::detail::deadline_after(d)));
+  const auto when = fearless::detail::deadline_after(d);
+  if (when == fearless::detail::kNoDeadline) return never<Instant>();
+  return receiver_only(new detail_chan::Counter<Instant, detail_chan::At>(detail_chan::Flavor::At, when));
 }
 
 // A channel that delivers one message at the time point `t` of any clock
@@ -45,17 +51,22 @@ template <class Clock, class Dur>
 }
 
 // A channel that delivers a message every `period`, starting one period from
-// now; the message is the scheduled instant. A receiver that falls behind gets
-// one message, and the schedule resumes one period after that.
+// now; the message is the scheduled instant. Capacity 1; never disconnected.
+// A receiver that falls behind gets one message (the missed ticks are
+// dropped), and the schedule resumes one period after that. A period so
+// large that now + period is past the clock's range gives never(), as in
+// crossbeam. Not blocking; O(1).
 template <class Rep, class Period>
 [[nodiscard]] Receiver<Instant> tick(std::chrono::duration<Rep, Period> period) {
   const auto p = fearless::detail::saturating_ns(period);
-  return receiver_only(new detail_chan::Counter<Instant, detail_chan::Tick>(
-      detail_chan::Flavor::Tick, fearless::detail::deadline_after(p), p));
+  const auto first = fearless::detail::deadline_after(p);
+  if (first == fearless::detail::kNoDeadline) return never<Instant>();
+  return receiver_only(new detail_chan::Counter<Instant, detail_chan::Tick>(detail_chan::Flavor::Tick, first, p));
 }
 
 // A channel that never delivers and never disconnects: recv blocks forever
-// (recv_timeout times out), try_recv is always Empty.
+// (recv_timeout times out), try_recv is always Empty. Capacity 0, len 0,
+// always empty and full. Switches a select arm off. O(1).
 template <class T>
 [[nodiscard]] Receiver<T> never() {
   return receiver_only<T>(

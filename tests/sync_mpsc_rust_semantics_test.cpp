@@ -376,3 +376,41 @@ TEST(MpscRust, DisconnectWinsOverFull) {
   EXPECT_TRUE(s.unwrap_err().is_disconnected());
   EXPECT_EQ(tx.send(4).unwrap_err().into_inner(), 4);
 }
+
+// ---- the examples of docs/channels.md, as written there ----------------------
+
+TEST(ChannelsDocExamples, Intro) {
+  auto [tx, rx] = fearless::sync::mpsc::channel<std::string>();
+  fearless::thread::spawn([tx = std::move(tx)] { tx.send("hi").unwrap(); });
+  std::string s = rx.recv().unwrap();
+  EXPECT_EQ(s, "hi");
+}
+
+TEST(ChannelsDocExamples, SelectAndHandlerForm) {
+  using fearless::Result;
+  using mpmc::RecvError;
+  using mpmc::SendError;
+  auto [tx1, rx1] = mpmc::unbounded<int>();
+  auto [tx2, rx2] = mpmc::bounded<int>(1);
+  tx1.send(5).unwrap();
+  int received = 0;
+  {
+    int v = 0;
+    mpmc::Select sel;                       // or mpmc::Select::biased()
+    const auto r = sel.recv(rx1);           // any Receiver (mpmc, mpsc, timers)
+    const auto s = sel.send(tx2);           // any sender
+    auto op = sel.select();                 // try_select(), select_timeout(d), select_deadline(t)
+    if (op.index() == r) v = op.recv(rx1).unwrap();               // op.recv: Result<T, RecvError>
+    else if (op.index() == s) op.send(tx2, 42).unwrap();          // op.send: Result<void, SendError<T>>
+    received = v;
+  }
+  EXPECT_TRUE(received == 5 || rx2.try_recv().unwrap() == 42);
+  if (received == 0) {
+    EXPECT_EQ(rx1.recv().unwrap(), 5);
+  }
+  tx1.send(6).unwrap();
+  int v = mpmc::select(mpmc::on_recv(rx1, [](Result<int, RecvError> r) { return r.unwrap(); }),
+                       mpmc::on_send(tx2, 7, [](Result<void, SendError<int>>) { return 0; }),
+                       mpmc::on_timeout(100ms, [] { return -1; }));     // or on_deadline(t, f) / on_default(f)
+  EXPECT_TRUE(v == 6 || (v == 0 && rx2.recv().unwrap() == 7));
+}

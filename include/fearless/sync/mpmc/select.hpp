@@ -4,8 +4,8 @@
 //   const auto i1 = sel.recv(rx1);
 //   const auto i2 = sel.send(tx2);
 //   auto oper = sel.select();               // blocks until one can proceed
-//   if (oper.index() == i1) auto v = oper.recv(rx1);
-//   else                    oper.send(tx2, 42);
+//   if (oper.index() == i1) v = oper.recv(rx1).unwrap();
+//   else if (oper.index() == i2) oper.send(tx2, 42).unwrap();
 //
 // The convenient form runs the handler of whichever operation completed:
 //

@@ -414,3 +414,52 @@ TEST(ChannelsDocExamples, SelectAndHandlerForm) {
                        mpmc::on_timeout(100ms, [] { return -1; }));     // or on_deadline(t, f) / on_default(f)
   EXPECT_TRUE(v == 6 || (v == 0 && rx2.recv().unwrap() == 7));
 }
+
+// ---- more rendezvous and select edges -----------------------------------------
+
+TEST(MpscRust, RendezvousTryRecvTakesFromABlockedSender) {
+  auto chan = mpsc::sync_channel<int>(0);
+  auto& tx = chan.first;
+  auto& rx = chan.second;
+  EXPECT_EQ(rx.try_recv().unwrap_err(), mpsc::TryRecvError::Empty);
+  auto h = fearless::thread::spawn([tx = tx.clone()] { return tx.send(11); });
+  std::optional<int> got;
+  EXPECT_TRUE(eventually([&] {
+    auto r = rx.try_recv();
+    if (r.is_ok()) got = std::move(r).unwrap();
+    return got.has_value();
+  }));
+  EXPECT_EQ(got, std::optional<int>(11));
+  EXPECT_TRUE(h.join().unwrap().is_ok());
+  { auto dead = std::move(tx); }
+  EXPECT_EQ(rx.try_recv().unwrap_err(), mpsc::TryRecvError::Disconnected);
+  EXPECT_EQ(rx.recv_timeout(0s).unwrap_err(), mpsc::RecvTimeoutError::Disconnected);
+}
+
+TEST(MpmcRustSelect, RendezvousSendReadyWhenAReceiverWaits) {
+  auto chan = mpmc::bounded<int>(0);
+  auto& tx = chan.first;
+  auto& rx = chan.second;
+  mpmc::Select sel;
+  const auto i = sel.send(tx);
+  EXPECT_TRUE(sel.try_select().is_err());  // nobody is receiving
+  auto h = fearless::thread::spawn([rx = rx.clone()] { return rx.recv(); });
+  auto op = sel.select_timeout(std::chrono::seconds(20)).unwrap();
+  EXPECT_EQ(op.index(), i);
+  EXPECT_TRUE(op.send(tx, 3).is_ok());
+  EXPECT_EQ(h.join().unwrap().unwrap(), 3);
+}
+
+TEST(MpmcRustSelect, ReadyReportsFiredTimerAndSelectTimeoutZeroTakesReadyOp) {
+  auto t = mpmc::after(0ms);
+  auto n = mpmc::never<mpmc::Instant>();
+  mpmc::Select sel;
+  sel.recv(n);
+  const auto i = sel.recv(t);
+  EXPECT_EQ(sel.try_ready().unwrap(), i);
+  EXPECT_EQ(sel.ready_timeout(0s).unwrap(), i);
+  auto op = sel.select_timeout(0s).unwrap();
+  EXPECT_EQ(op.index(), i);
+  EXPECT_TRUE(op.recv(t).is_ok());
+  EXPECT_TRUE(sel.try_ready().is_err());  // the one message was taken
+}

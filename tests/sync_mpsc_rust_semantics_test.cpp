@@ -463,3 +463,46 @@ TEST(MpmcRustSelect, ReadyReportsFiredTimerAndSelectTimeoutZeroTakesReadyOp) {
   EXPECT_TRUE(op.recv(t).is_ok());
   EXPECT_TRUE(sel.try_ready().is_err());  // the one message was taken
 }
+
+// ---- every blocked party wakes at a disconnection ------------------------------
+
+TEST(MpmcRust, AllBlockedReceiversAndSendersWakeOnDisconnect) {
+  for (int cap : {-1, 0, 2}) {
+    auto [tx, rx] = cap < 0 ? mpmc::unbounded<int>() : mpmc::bounded<int>(static_cast<std::size_t>(cap));
+    std::vector<fearless::thread::JoinHandle<bool>> hs;
+    for (int i = 0; i < 3; ++i)
+      hs.push_back(fearless::thread::spawn([rx = rx.clone()] { return rx.recv().is_err(); }));
+    hs.push_back(fearless::thread::spawn([rx = rx.clone()] {
+      mpmc::Select sel;
+      sel.recv(rx);
+      auto op = sel.select();
+      return op.recv(rx).is_err();
+    }));
+    fearless::thread::sleep(30ms);
+    { auto dead = std::move(tx); }
+    for (auto& h : hs) EXPECT_TRUE(h.join().unwrap()) << "capacity " << cap;
+  }
+  for (std::size_t cap : {0u, 1u}) {
+    auto [tx, rx] = mpmc::bounded<int>(cap);
+    if (cap == 1) tx.send(0).unwrap();
+    std::vector<fearless::thread::JoinHandle<int>> hs;
+    for (int i = 1; i <= 3; ++i)
+      hs.push_back(fearless::thread::spawn([tx = tx.clone(), i] {
+        auto r = tx.send(i);
+        return r.is_err() ? std::move(r).unwrap_err().into_inner() : -1;
+      }));
+    fearless::thread::sleep(30ms);
+    { auto dead = std::move(rx); }
+    int sum = 0;
+    for (auto& h : hs) sum += h.join().unwrap();
+    EXPECT_EQ(sum, 6) << "capacity " << cap;  // every value handed back
+  }
+}
+
+TEST(MpscRust, RecvDeadlineOnOtherClocks) {
+  auto [tx, rx] = mpsc::channel<int>();
+  EXPECT_EQ(rx.recv_deadline(std::chrono::system_clock::now() - 1h).unwrap_err(), mpsc::RecvTimeoutError::Timeout);
+  EXPECT_EQ(rx.recv_deadline(std::chrono::system_clock::now() + 10ms).unwrap_err(), mpsc::RecvTimeoutError::Timeout);
+  tx.send(1).unwrap();
+  EXPECT_EQ(rx.recv_deadline(std::chrono::system_clock::now() - 1h).unwrap(), 1);
+}

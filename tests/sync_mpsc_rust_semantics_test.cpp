@@ -506,3 +506,19 @@ TEST(MpscRust, RecvDeadlineOnOtherClocks) {
   tx.send(1).unwrap();
   EXPECT_EQ(rx.recv_deadline(std::chrono::system_clock::now() - 1h).unwrap(), 1);
 }
+
+TEST(MpscRust, IterTypesAndNext) {
+  auto [tx, rx] = mpsc::channel<int>();
+  tx.send(1).unwrap();
+  tx.send(2).unwrap();
+  mpsc::TryIter<int> ti = rx.try_iter();
+  EXPECT_EQ(ti.next(), std::optional<int>(1));
+  mpsc::Iter<int> it = rx.iter();
+  EXPECT_EQ(it.next(), std::optional<int>(2));
+  EXPECT_EQ(ti.next(), std::nullopt);  // empty for now
+  tx.send(3).unwrap();
+  { auto dead = std::move(tx); }
+  mpsc::IntoIter<int> ii = std::move(rx).into_iter();
+  EXPECT_EQ(ii.next(), std::optional<int>(3));
+  EXPECT_EQ(ii.next(), std::nullopt);
+}

@@ -23,11 +23,14 @@
 
 namespace fearless::sync::mpsc {
 
+using mpmc::IntoIter;
+using mpmc::Iter;
 using mpmc::RecvError;
 using mpmc::RecvTimeoutError;
 using mpmc::SendError;
 using mpmc::SendTimeoutError;
 using mpmc::TryRecvError;
+using mpmc::TryIter;
 using mpmc::TrySendError;
 
 template <class T>

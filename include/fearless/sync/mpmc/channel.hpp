@@ -275,21 +275,41 @@ class Receiver {
     const Receiver* rx_ = nullptr;
     mutable std::optional<T> cur_;
   };
+  // What iter() (Blocking) and try_iter() return: Rust's Iter / TryIter.
+  // Borrows the receiver, which must outlive it.
   template <bool Blocking>
   class Range {
    public:
     explicit Range(const Receiver& rx) : rx_(&rx) {}
+    // Receives the first message (blocking only for iter()).
     Iterator<Blocking> begin() const { return Iterator<Blocking>(rx_); }
+    // The end of the range.
     std::default_sentinel_t end() const noexcept { return {}; }
+    // Rust's Iterator::next: the next message, or nullopt once disconnected
+    // and drained (iter(): blocks) / once nothing is available now
+    // (try_iter(): never blocks).
+    std::optional<T> next() const {
+      if constexpr (Blocking) {
+        auto r = rx_->recv();
+        if (r.is_err()) return std::nullopt;
+        return std::optional<T>(std::move(r).unwrap());
+      } else {
+        auto r = rx_->try_recv();
+        if (r.is_err()) return std::nullopt;
+        return std::optional<T>(std::move(r).unwrap());
+      }
+    }
 
    private:
     const Receiver* rx_;
   };
-  // Owns the receiver: what `into_iter()` returns.
+  // Owns the receiver: what `into_iter()` returns (Rust's IntoIter).
   class IntoIter {
    public:
     explicit IntoIter(Receiver rx) : rx_(std::move(rx)) {}
+    // Receives the first message (blocking).
     Iterator<true> begin() const { return Iterator<true>(&rx_); }
+    // The end of the range: disconnected and drained.
     std::default_sentinel_t end() const noexcept { return {}; }
     // The next message, or nullopt once disconnected and drained (blocks).
     std::optional<T> next() {
@@ -419,6 +439,15 @@ class Receiver {
 
   Shared* s_;
 };
+
+// Rust's names for the iteration types: what Receiver::iter(), try_iter() and
+// into_iter() return.
+template <class T>
+using Iter = typename Receiver<T>::template Range<true>;
+template <class T>
+using TryIter = typename Receiver<T>::template Range<false>;
+template <class T>
+using IntoIter = typename Receiver<T>::IntoIter;
 
 // ---- constructors ---------------------------------------------------------
 

@@ -522,3 +522,23 @@ TEST(MpscRust, IterTypesAndNext) {
   EXPECT_EQ(ii.next(), std::optional<int>(3));
   EXPECT_EQ(ii.next(), std::nullopt);
 }
+
+TEST(MpmcRust, ZeroTimeoutsReportDisconnectionNotTimeout) {
+  for (int cap : {-1, 0, 3}) {
+    auto [tx, rx] = cap < 0 ? mpmc::unbounded<int>() : mpmc::bounded<int>(static_cast<std::size_t>(cap));
+    auto tx2 = tx.clone();
+    { auto dead = std::move(rx); }
+    auto s = tx2.send_timeout(1, 0s);
+    ASSERT_TRUE(s.is_err());
+    EXPECT_TRUE(s.unwrap_err().is_disconnected()) << "capacity " << cap;
+    auto [tx3, rx3] = cap < 0 ? mpmc::unbounded<int>() : mpmc::bounded<int>(static_cast<std::size_t>(cap));
+    { auto dead = std::move(tx3); }
+    EXPECT_EQ(rx3.recv_timeout(0s).unwrap_err(), mpmc::RecvTimeoutError::Disconnected) << "capacity " << cap;
+    EXPECT_EQ(rx3.recv_timeout(-1s).unwrap_err(), mpmc::RecvTimeoutError::Disconnected) << "capacity " << cap;
+    mpmc::Select sel;
+    sel.recv(rx3);
+    auto op = sel.select_timeout(0s);
+    ASSERT_TRUE(op.is_ok()) << "capacity " << cap;
+    EXPECT_TRUE(std::move(op).unwrap().recv(rx3).is_err());
+  }
+}

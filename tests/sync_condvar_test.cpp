@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <deque>
 #include <stdexcept>
@@ -239,13 +240,16 @@ TEST(Condvar, NoLostWakeupsPingPong) {
 TEST(Condvar, PoisonedWhileWaitingIsReported) {
   Mutex<int> m(0);
   Condvar cv;
+  std::atomic<bool> waiting{false};
   fearless::thread::scope([&](auto& s) {
     s.spawn([&] {
-      auto r = cv.wait_while(m.lock().unwrap(), [](int& v) { return v == 0; });
+      auto g = m.lock().unwrap();
+      waiting = true;  // set under the lock: the main thread's lock() below succeeds only once we wait
+      auto r = cv.wait_while(std::move(g), [](int& v) { return v == 0; });
       ASSERT_TRUE(r.is_err());
       EXPECT_EQ(*r.unwrap_err().get_ref(), 1);  // the guard is in the error, lock held
     });
-    fearless::thread::sleep(10ms);
+    while (!waiting) fearless::thread::sleep(1ms);
     try {
       auto g = m.lock().unwrap();
       *g = 1;

@@ -11,5 +11,6 @@
 #include "fearless/sync/once.hpp"
 #include "fearless/sync/once_lock.hpp"
 #include "fearless/sync/poison.hpp"
+#include "fearless/sync/raw_mutex.hpp"
 #include "fearless/sync/rwlock.hpp"
 #include "fearless/sync/wait_timeout_result.hpp"

@@ -4,10 +4,10 @@
 // flags: -Wthread-safety
 // expect-clang: writing variable 'balance' requires holding mutex 'mu' exclusively
 // expect-clang: -Werror,-Wthread-safety-analysis
-#include "fearless/detail/raw_mutex.hpp"
+#include "fearless/sync/raw_mutex.hpp"
 
 struct Account {
-  fearless::detail::RawMutex mu;
+  fearless::sync::RawMutex mu;
   int balance FEARLESS_GUARDED_BY(mu) = 0;
 
   void deposit(int v) { balance += v; }

@@ -57,4 +57,28 @@ class SelectHandle {
   ~SelectHandle() = default;
 };
 
+// The receive side of a flavour whose receivers wait on a SyncWaker named
+// `receivers_` and which reserves with start_recv (array and list share it).
+template <class Chan>
+class WakerRecvHandle final : public SelectHandle {
+ public:
+  explicit WakerRecvHandle(Chan& c) noexcept : c_(c) {}
+  bool try_select(Token& t) override { return c_.start_recv(t, false); }
+  bool register_op(Operation oper, Context& cx) override {
+    c_.receivers_.register_op(oper, cx);
+    return is_ready();
+  }
+  void unregister(Operation oper) override { c_.receivers_.unregister(oper); }
+  bool accept(Token& t, Context&) override { return try_select(t); }
+  bool is_ready() override { return !c_.is_empty() || c_.is_disconnected(); }
+  bool watch(Operation oper, Context& cx) override {
+    c_.receivers_.watch(oper, cx);
+    return is_ready();
+  }
+  void unwatch(Operation oper) override { c_.receivers_.unwatch(oper); }
+
+ private:
+  Chan& c_;
+};
+
 }  // namespace fearless::detail::chan

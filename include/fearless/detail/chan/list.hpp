@@ -342,26 +342,8 @@ class List {
   }
 
   // ---- select handles -----------------------------------------------------
-  class RecvHandle final : public SelectHandle {
-   public:
-    explicit RecvHandle(List& c) noexcept : c_(c) {}
-    bool try_select(Token& t) override { return c_.start_recv(t, false); }
-    bool register_op(Operation oper, Context& cx) override {
-      c_.receivers_.register_op(oper, cx);
-      return is_ready();
-    }
-    void unregister(Operation oper) override { c_.receivers_.unregister(oper); }
-    bool accept(Token& t, Context&) override { return try_select(t); }
-    bool is_ready() override { return !c_.is_empty() || c_.is_disconnected(); }
-    bool watch(Operation oper, Context& cx) override {
-      c_.receivers_.watch(oper, cx);
-      return is_ready();
-    }
-    void unwatch(Operation oper) override { c_.receivers_.unwatch(oper); }
-
-   private:
-    List& c_;
-  };
+  using RecvHandle = WakerRecvHandle<List>;
+  friend class WakerRecvHandle<List>;
   class SendHandle final : public SelectHandle {
    public:
     explicit SendHandle(List& c) noexcept : c_(c) {}

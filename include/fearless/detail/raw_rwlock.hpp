@@ -203,13 +203,15 @@ class FEARLESS_CAPABILITY("mutex") RawRwLock {
     if (s == (kReadersWaiting | kWritersWaiting)) {
       // Leave the readers asleep and wake one writer. We cannot know whether a
       // writer was actually asleep, so readers are woken as well: they recheck
-      // and go back to sleep if the writer took the lock.
+      // and go back to sleep if the writer took the lock. relaxed: only the
+      // waiting bits change; no data is published (the unlock already released it).
       if (!state_.compare_exchange_strong(s, kReadersWaiting, std::memory_order_relaxed, std::memory_order_relaxed))
         return;
       wake_writer();
       s = kReadersWaiting;
     }
     if (s == kReadersWaiting) {
+      // relaxed: clears the waiting bit of a free lock; sleepers recheck after waking.
       if (state_.compare_exchange_strong(s, 0, std::memory_order_relaxed, std::memory_order_relaxed))
         futex_wake_all(state_);
     }

@@ -8,7 +8,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
-#include <cstring>
 #include <limits>
 #include <memory>
 #include <new>
@@ -17,6 +16,7 @@
 #include <utility>
 
 #include "fearless/detail/atomic.hpp"
+#include "fearless/detail/config.hpp"
 #include "fearless/detail/backoff.hpp"
 #include "fearless/detail/cache_padded.hpp"
 #include "fearless/detail/chan/context.hpp"
@@ -29,10 +29,9 @@ namespace fearless::detail::chan {
 template <class S>
 class Array {
   struct Slot {
-    // stamp - index, so that a zero-filled ring is the initial state and the
-    // ring can come straight from calloc (pages of a huge ring stay untouched
-    // until used).
-    Atomic<std::size_t> rel_stamp;
+    // lap | index: equal to the tail when the slot is free for that lap's
+    // sender, to the head + 1 when it holds that lap's message.
+    Atomic<std::size_t> stamp;
     alignas(S) unsigned char msg[sizeof(S)];
   };
 
@@ -50,19 +49,21 @@ class Array {
     one_lap_ = mark << 1;   // laps count above the mark bit
     void* mem = nullptr;
     if constexpr (alignof(Slot) <= alignof(std::max_align_t)) {
-      mem = std::calloc(cap, sizeof(Slot));
+      mem = std::malloc(cap * sizeof(Slot));
     } else {
       const std::size_t bytes = (cap * sizeof(Slot) + alignof(Slot) - 1) / alignof(Slot) * alignof(Slot);
       mem = std::aligned_alloc(alignof(Slot), bytes);
-      if (mem != nullptr) std::memset(mem, 0, bytes);
     }
     if (mem == nullptr)
       panic("channel capacity too large: cannot allocate " + std::to_string(cap) + " slots of " +
             std::to_string(sizeof(Slot)) + " bytes");
     buffer_ = static_cast<Slot*>(mem);
-#if defined(FEARLESS_INTERLEAVE)
-    for (std::size_t i = 0; i < cap; ++i) new (&buffer_[i].rel_stamp) Atomic<std::size_t>(0);
-#endif
+    // Every stamp is written now, so every page of the ring is private and
+    // mapped before the first message. Left to first use, a receiver polling
+    // the next slot maps the kernel's shared zero page and the sender's write
+    // to it then faults and flushes the receiver's TLB: one cross-CPU
+    // interrupt per page, 4x the cost of a streaming transfer.
+    for (std::size_t i = 0; i < cap; ++i) new (&buffer_[i].stamp) Atomic<std::size_t>(i);
   }
   Array(const Array&) = delete;
   Array& operator=(const Array&) = delete;
@@ -77,9 +78,7 @@ class Array {
       std::launder(reinterpret_cast<S*>(buffer_[index].msg))->~S();
       head = index + 1 < cap_ ? head + 1 : (head & ~(one_lap_ - 1)) + one_lap_;
     }
-#if defined(FEARLESS_INTERLEAVE)
-    for (std::size_t i = 0; i < cap_; ++i) buffer_[i].rel_stamp.~Atomic<std::size_t>();
-#endif
+    for (std::size_t i = 0; i < cap_; ++i) buffer_[i].stamp.~Atomic<std::size_t>();
     std::free(buffer_);
   }
 
@@ -97,7 +96,7 @@ class Array {
       const std::size_t index = tail & (mark_bit_ - 1);
       const std::size_t lap = tail & ~(one_lap_ - 1);
       Slot& slot = buffer_[index];
-      const std::size_t stamp = load_stamp(slot, index);
+      const std::size_t stamp = load_stamp(slot);
       if (tail == stamp) {
         const std::size_t new_tail = index + 1 < cap_ ? tail + 1 : lap + one_lap_;
         // relaxed on failure: the new tail is revalidated by its slot's stamp.
@@ -141,7 +140,7 @@ class Array {
       const std::size_t index = head & (mark_bit_ - 1);
       const std::size_t lap = head & ~(one_lap_ - 1);
       Slot& slot = buffer_[index];
-      const std::size_t stamp = load_stamp(slot, index);
+      const std::size_t stamp = load_stamp(slot);
       if (head + 1 == stamp) {
         const std::size_t new_head = index + 1 < cap_ ? head + 1 : lap + one_lap_;
         // relaxed on failure: the new head is revalidated by its slot's stamp.
@@ -191,6 +190,11 @@ class Array {
   }
   Status send(S& msg, Deadline deadline) {
     Token token;
+    if (FEARLESS_LIKELY(start_send(token, false))) return write(token, msg) ? Status::Ok : Status::Disconnected;
+    return send_blocking(msg, token, deadline);
+  }
+  // The full channel's path, kept out of line so the fast path above stays small.
+  FEARLESS_NOINLINE Status send_blocking(S& msg, Token& token, Deadline deadline) {
     for (;;) {
       if (spin_then_yield([&] { return start_send(token, false); }, kSpinNs, kPreYieldNs, deadline))
         return write(token, msg) ? Status::Ok : Status::Disconnected;
@@ -211,6 +215,11 @@ class Array {
   }
   Status recv(std::optional<S>& out, Deadline deadline) {
     Token token;
+    if (FEARLESS_LIKELY(start_recv(token, false))) return read(token, out) ? Status::Ok : Status::Disconnected;
+    return recv_blocking(out, token, deadline);
+  }
+  // The empty channel's path, kept out of line so the fast path above stays small.
+  FEARLESS_NOINLINE Status recv_blocking(std::optional<S>& out, Token& token, Deadline deadline) {
     for (;;) {
       if (spin_then_yield([&] { return start_recv(token, false); }, kSpinNs, kPreYieldNs, deadline))
         return read(token, out) ? Status::Ok : Status::Disconnected;
@@ -295,15 +304,14 @@ class Array {
   };
 
  private:
-  std::size_t load_stamp(const Slot& s, std::size_t index) const noexcept {
+  static std::size_t load_stamp(const Slot& s) noexcept {
     // acquire: pairs with store_stamp's release, making the slot's message
     // (or its emptiness) visible.
-    return s.rel_stamp.load(std::memory_order_acquire) + index;
+    return s.stamp.load(std::memory_order_acquire);
   }
-  void store_stamp(Slot& s, std::size_t stamp) noexcept {
-    const std::size_t index = static_cast<std::size_t>(&s - buffer_);
+  static void store_stamp(Slot& s, std::size_t stamp) noexcept {
     // release: publishes the message written (or taken) to the next user.
-    s.rel_stamp.store(stamp - index, std::memory_order_release);
+    s.stamp.store(stamp, std::memory_order_release);
   }
 
   void discard_all_messages(std::size_t tail) noexcept {
@@ -312,7 +320,7 @@ class Array {
       const std::size_t head = head_->load(std::memory_order_relaxed);  // relaxed: no receiver is left
       const std::size_t index = head & (mark_bit_ - 1);
       Slot& slot = buffer_[index];
-      const std::size_t stamp = load_stamp(slot, index);
+      const std::size_t stamp = load_stamp(slot);
       if (head + 1 == stamp) {
         const std::size_t new_head = index + 1 < cap_ ? head + 1 : (head & ~(one_lap_ - 1)) + one_lap_;
         head_->store(new_head, std::memory_order_release);  // release: pairs with len()/is_empty() loads

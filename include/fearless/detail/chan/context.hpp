@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "fearless/detail/atomic.hpp"
+#include "fearless/detail/config.hpp"
 #include "fearless/detail/backoff.hpp"
 #include "fearless/detail/parker.hpp"
 #include "fearless/detail/time.hpp"
@@ -95,8 +96,19 @@ inline SpinCredit& spin_credit() noexcept {
 }
 
 template <class F>
-bool spin_then_yield(F&& done, long spin_ns, long yield_ns, Deadline deadline = kNoDeadline) noexcept {
+FEARLESS_NOINLINE bool spin_then_yield_slow(F& done, long spin_ns, long yield_ns, Deadline deadline) noexcept;
+
+// Polls done() until it holds (true) or the spin and yield phases are over
+// (false). The first poll is inline: callers on a fast path usually succeed
+// there and should pay nothing more.
+template <class F>
+inline bool spin_then_yield(F&& done, long spin_ns, long yield_ns, Deadline deadline = kNoDeadline) noexcept {
   if (done()) return true;
+  return spin_then_yield_slow(done, spin_ns, yield_ns, deadline);
+}
+
+template <class F>
+FEARLESS_NOINLINE bool spin_then_yield_slow(F& done, long spin_ns, long yield_ns, Deadline deadline) noexcept {
   SpinCredit& sc = spin_credit();
   const bool spin = may_spin() && spin_ns > 0 && (sc.credit > 0 || (++sc.probe & 15) == 0);
   const Deadline start = Clock::now();

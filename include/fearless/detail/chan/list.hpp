@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "fearless/detail/atomic.hpp"
+#include "fearless/detail/config.hpp"
 #include "fearless/detail/backoff.hpp"
 #include "fearless/detail/cache_padded.hpp"
 #include "fearless/detail/chan/context.hpp"
@@ -284,6 +285,11 @@ class List {
   }
   Status recv(std::optional<S>& out, Deadline deadline) {
     Token token;
+    if (FEARLESS_LIKELY(start_recv(token, false))) return read(token, out) ? Status::Ok : Status::Disconnected;
+    return recv_blocking(out, token, deadline);
+  }
+  // The empty channel's path, kept out of line so the fast path above stays small.
+  FEARLESS_NOINLINE Status recv_blocking(std::optional<S>& out, Token& token, Deadline deadline) {
     for (;;) {
       if (spin_then_yield([&] { return start_recv(token, false); }, kSpinNs, kPreYieldNs, deadline))
         return read(token, out) ? Status::Ok : Status::Disconnected;

@@ -13,9 +13,11 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace bench {
@@ -158,6 +160,19 @@ struct SharedEnd {
   void send(std::uint64_t v) { q->send(v); }
   std::uint64_t recv() { return q->recv(); }
 };
+
+// A lock and its data on cache lines of their own, on the heap (as Rust's
+// harness has them inside an Arc), so that nothing else the threads touch,
+// such as the loop's own captures on the main thread's stack, shares a line
+// with the contended word.
+template <class T>
+struct alignas(128) OwnLine {
+  T v;
+};
+template <class T, class... A>
+std::unique_ptr<OwnLine<T>> own_line(A&&... a) {
+  return std::unique_ptr<OwnLine<T>>(new OwnLine<T>{T(std::forward<A>(a)...)});
+}
 
 // Locks: `counter` runs `threads` threads each doing n/threads increments of one
 // shared counter under the lock; `uncontended` does n lock+increment+unlock on

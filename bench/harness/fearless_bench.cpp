@@ -330,20 +330,28 @@ double run(const Args& a) {
     });
   }
   if (a.impl == "fearless_Mutex") {
-    fearless::sync::Mutex<u64> m(0);
+    auto box = bench::own_line<fearless::sync::Mutex<u64>>(u64{0});
+    auto& m = box->v;
     return bench::lock_case(a, [&] { ++*m.lock().unwrap(); }, [&] { return *m.lock().unwrap(); });
   }
   if (a.impl == "fearless_nonpoison_Mutex") {
-    fearless::sync::nonpoison::Mutex<u64> m(0);
+    auto box = bench::own_line<fearless::sync::nonpoison::Mutex<u64>>(u64{0});
+    auto& m = box->v;
     return bench::lock_case(a, [&] { ++*m.lock(); }, [&] { return *m.lock(); });
   }
   if (a.impl == "fearless_RwLock_write") {
-    fearless::sync::RwLock<u64> m(0);
+    auto box = bench::own_line<fearless::sync::RwLock<u64>>(u64{0});
+    auto& m = box->v;
     return bench::lock_case(a, [&] { ++*m.write().unwrap(); }, [&] { return *m.read().unwrap(); });
   }
   if (a.impl == "std_mutex") {
-    std::mutex m;
-    u64 c = 0;
+    struct L {
+      std::mutex m;
+      u64 c = 0;
+    };
+    auto box = bench::own_line<L>();
+    auto& m = box->v.m;
+    auto& c = box->v.c;
     return bench::lock_case(
         a,
         [&] {
@@ -356,8 +364,13 @@ double run(const Args& a) {
         });
   }
   if (a.impl == "std_shared_mutex_write") {
-    std::shared_mutex m;
-    u64 c = 0;
+    struct L {
+      std::shared_mutex m;
+      u64 c = 0;
+    };
+    auto box = bench::own_line<L>();
+    auto& m = box->v.m;
+    auto& c = box->v.c;
     return bench::lock_case(
         a,
         [&] {

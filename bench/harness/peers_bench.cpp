@@ -216,8 +216,13 @@ double run(const Args& a) {
   if (a.impl == "asio_channel") return run_asio(a);
   if (a.impl == "absl_Mutex") {
     absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-    absl::Mutex m;
-    u64 c = 0;
+    struct L {
+      absl::Mutex m;
+      u64 c = 0;
+    };
+    auto box = bench::own_line<L>();
+    auto& m = box->v.m;
+    auto& c = box->v.c;
     return bench::lock_case(
         a,
         [&] {

@@ -47,4 +47,28 @@ class Backoff {
   std::uint32_t step_ = 0;
 };
 
+// The bounded wait of a contended lock before it sleeps (parking_lot's
+// schedule): rounds 0-2 pause 2, 4 and 8 times, later rounds sched_yield().
+// Callers poll the lock word after each round, try kLockWaitRounds rounds
+// and then sleep; they wait like this only while no thread sleeps on the
+// lock, so a waiter never overtakes sleepers for long. Why not sleep at once:
+// a futex wake makes the unlocking thread enter the kernel and, on a virtual
+// machine, costs tens of microseconds of inter-processor interrupt, while
+// the holder of a lock usually lets go within a few hundred nanoseconds; the
+// yields also hand the CPU to the holder when threads outnumber cores.
+// FEARLESS_LOCK_WAIT_ROUNDS overrides the count (0: sleep at once).
+#ifdef FEARLESS_LOCK_WAIT_ROUNDS
+inline constexpr int kLockWaitRounds = FEARLESS_LOCK_WAIT_ROUNDS;
+#else
+inline constexpr int kLockWaitRounds = 10;
+#endif
+
+inline void lock_wait_round(int round) noexcept {
+  if (round < 3) {
+    for (int i = 0; i < (2 << round); ++i) cpu_relax();
+  } else {
+    ::sched_yield();
+  }
+}
+
 }  // namespace fearless::detail

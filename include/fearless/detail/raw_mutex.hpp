@@ -5,8 +5,6 @@
 //   int balance FEARLESS_GUARDED_BY(mu) = 0;
 //   { fearless::detail::RawMutexLock lk(mu); ++balance; }
 #pragma once
-#include <sched.h>
-
 #include <cstdint>
 
 #include "fearless/detail/atomic.hpp"
@@ -23,11 +21,11 @@ namespace fearless::detail {
 // once a thread may be asleep), bit 2 is the poison flag of the Mutex<T> that
 // owns it (kept here so sizeof(Mutex<int>) stays 8). Uncontended lock and
 // unlock are one compare-exchange each. Under contention a thread waits a
-// few bounded rounds (see kSpinRounds), then sleeps on the futex; an unlock
-// wakes one sleeper only when one may exist. Not fair (a running thread may
-// overtake a woken one), which is what keeps throughput high, as in Rust's
-// std, parking_lot and glibc. Until the process
-// starts its second thread, lock and unlock are plain loads and stores.
+// few bounded rounds (lock_wait_round in backoff.hpp), then sleeps on the
+// futex; an unlock wakes one sleeper only when one may exist. Not fair (a
+// running thread may overtake a woken one), which is what keeps throughput
+// high, as in Rust's std, parking_lot and glibc. Until the process starts its
+// second thread, lock and unlock are plain loads and stores.
 class FEARLESS_CAPABILITY("mutex") RawMutex {
  public:
   static constexpr std::uint32_t kLocked = 1;
@@ -112,31 +110,6 @@ class FEARLESS_CAPABILITY("mutex") RawMutex {
   }
 
  private:
-  // Rounds of waiting before a contended lock() sleeps: three short pauses
-  // (2, 4, 8 cpu_relax) and then sched_yield()s, tried only while no thread
-  // sleeps on the lock (kContended clear), so a spinner never overtakes
-  // sleepers for long. Sleeping is what costs: a futex wake makes the
-  // unlocking thread enter the kernel and, on a virtual machine, costs tens of
-  // microseconds of inter-processor interrupt; measured on 2 vCPUs (10M
-  // lock+increment+unlock, 2 to 8 threads), sleeping at once was 1.3-2x
-  // slower than these rounds. The yields also hand the CPU to the holder when
-  // threads outnumber cores. FEARLESS_MUTEX_SPIN_ROUNDS overrides it (0: sleep
-  // at once).
-#ifdef FEARLESS_MUTEX_SPIN_ROUNDS
-  static constexpr int kSpinRounds = FEARLESS_MUTEX_SPIN_ROUNDS;
-#else
-  static constexpr int kSpinRounds = 10;
-#endif
-  static constexpr int kPauseRounds = 3;
-
-  static void wait_round(int round) noexcept {
-    if (round < kPauseRounds) {
-      for (int i = 0; i < (2 << round); ++i) cpu_relax();
-    } else {
-      ::sched_yield();
-    }
-  }
-
   // Returns the word as it was just before our acquiring CAS.
   FEARLESS_NOINLINE std::uint32_t lock_contended(std::uint32_t s) noexcept {
     // A thread that has slept takes the lock as contended: other sleepers may
@@ -152,8 +125,8 @@ class FEARLESS_CAPABILITY("mutex") RawMutex {
           return s;
         continue;
       }
-      if ((s & kContended) == 0 && round < kSpinRounds) {
-        wait_round(round++);
+      if ((s & kContended) == 0 && round < kLockWaitRounds) {
+        lock_wait_round(round++);
         // relaxed: a poll; the acquiring CAS above does the synchronisation.
         s = word_.load(std::memory_order_relaxed);
         continue;

@@ -134,9 +134,18 @@ class FEARLESS_CAPABILITY("mutex") RawRwLock {
       return !is_write_locked(s) || has_readers_waiting(s) || has_writers_waiting(s);
     });
   }
+  // A writer waits like a contended Mutex (lock_wait_round: pauses, then
+  // yields) until the lock is free, or until writers already sleep (keeps it
+  // roughly fair).
   std::uint32_t spin_write() const noexcept {
-    // Stop when unlocked, or when writers already sleep (keeps it roughly fair).
-    return spin_until([](std::uint32_t s) { return is_unlocked(s) || has_writers_waiting(s); });
+    // relaxed: a poll; the acquiring CAS that follows synchronises.
+    std::uint32_t s = state_.load(std::memory_order_relaxed);
+    for (int round = 0; round < kLockWaitRounds && !is_unlocked(s) && !has_writers_waiting(s); ++round) {
+      lock_wait_round(round);
+      // relaxed: as above.
+      s = state_.load(std::memory_order_relaxed);
+    }
+    return s;
   }
 
   FEARLESS_NOINLINE void read_contended() {

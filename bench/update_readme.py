@@ -75,10 +75,12 @@ def main():
     dev = os.path.join(here, "results", "device", "results.md")
     if os.path.exists(dev):
         with open(dev) as f:
-            dmeta = [l.strip() for l in f.read().splitlines() if l.startswith("machine:")]
+            dmeta = [l.strip().split(";")[0] for l in f.read().splitlines() if l.startswith(("machine:", "date:"))]
         parts += ["Scaling on a many-core machine (prebuilt static binaries, `--device` profile: locks to 16 "
                   "threads, Arc on 16 threads, the same channel shapes): "
-                  f"[bench/results/device/results.md](bench/results/device/results.md) ({'; '.join(dmeta)})."]
+                  f"[bench/results/device/results.md](bench/results/device/results.md) ({'; '.join(dmeta)}). "
+                  "It is a separate run: when its date is older than the one above, the changes made "
+                  "between the two are not in its figures."]
         parts += summary(os.path.join(os.path.dirname(dev), "results.csv")) + [""]
     parts.append(END)
     with open(readme) as f:

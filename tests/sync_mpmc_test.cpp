@@ -472,7 +472,7 @@ TEST(MpmcBounded, AbsurdCapacityIsAClearPanic) {
   } catch (const fearless::Panic& p) {
     EXPECT_NE(std::string(p.what()).find("capacity"), std::string::npos);
   }
-  // Large but allocatable: fine, and memory is only touched as used.
+  // Large but allocatable: fine (the whole ring is written up front).
   auto [tx, rx] = mpmc::bounded<int>(1u << 20);
   tx.send(1).unwrap();
   EXPECT_EQ(rx.recv().unwrap(), 1);
@@ -486,6 +486,28 @@ TEST(MpmcBounded, WrapsAroundManyLaps) {
     EXPECT_EQ(rx.recv().unwrap(), i);
     EXPECT_EQ(rx.recv().unwrap(), i + 1);
     EXPECT_EQ(rx.len(), 0u);
+  }
+}
+
+TEST(MpmcBounded, EverySlotUsableOverLapsAtOddCapacities) {
+  // Every slot's stamp is written when the ring is made; a slot left with the
+  // wrong stamp would show up as a channel that is full or empty too early,
+  // or hands a message out of order, somewhere in these laps.
+  for (const std::size_t cap : {std::size_t{1}, std::size_t{2}, std::size_t{5}, std::size_t{1000}, std::size_t{4097}}) {
+    auto [tx, rx] = mpmc::bounded<std::size_t>(cap);
+    std::size_t next_in = 0, next_out = 0;
+    for (int lap = 0; lap < 3; ++lap) {
+      while (tx.try_send(next_in).is_ok()) ++next_in;
+      EXPECT_EQ(next_in - next_out, cap) << "cap " << cap << " lap " << lap;
+      EXPECT_TRUE(rx.is_full());
+      EXPECT_TRUE(tx.try_send(0).unwrap_err().is_full());
+      // Drain a part, so the next lap starts at another offset.
+      const std::size_t take = cap / 2 + 1;
+      for (std::size_t i = 0; i < take; ++i) EXPECT_EQ(rx.try_recv().unwrap(), next_out++);
+    }
+    for (auto r = rx.try_recv(); r.is_ok(); r = rx.try_recv()) EXPECT_EQ(r.unwrap(), next_out++);
+    EXPECT_EQ(next_out, next_in);
+    EXPECT_TRUE(rx.is_empty());
   }
 }
 

@@ -606,3 +606,109 @@ TEST(MpmcStress, ManyThreadsEveryMessageOnce) {
     EXPECT_EQ(Tracked::live.load(), 0);
   }
 }
+
+namespace {
+// A message whose move constructor can be made to stop, on the thread that
+// counts its moves, at a chosen move: the way to hold a sender in the middle
+// of send(), between reserving a slot and finishing the message in it.
+struct Stall {
+  int v;
+  static inline thread_local bool counting = false;
+  static inline thread_local int moves = 0;
+  static inline std::atomic<int> stop_at{0};  // 0: never stop
+  static inline std::atomic<bool> inside{false};
+  static inline std::atomic<bool> go{false};
+  explicit Stall(int x) : v(x) {}
+  Stall(Stall&& o) noexcept : v(o.v) {
+    if (!counting) return;
+    if (++moves == stop_at.load()) {
+      inside = true;
+      while (!go) std::this_thread::yield();
+    }
+  }
+  Stall& operator=(Stall&&) = delete;
+};
+
+// Moves one send makes on the sending thread (the last one fills the slot).
+template <class Tx>
+int moves_per_send(const Tx& tx) {
+  int n = 0;
+  std::thread([&] {
+    Stall::counting = true;
+    tx.send(Stall(0)).unwrap();
+    n = Stall::moves;
+  }).join();
+  return n;
+}
+}  // namespace
+
+TEST(MpmcTryRecv, NeverWaitsForASenderStalledMidSend) {
+  for (const bool unbounded : {true, false}) {
+    SCOPED_TRACE(unbounded ? "unbounded" : "bounded(8)");
+    auto ends = unbounded ? mpmc::unbounded<Stall>() : mpmc::bounded<Stall>(8);
+    auto& tx = ends.first;  // named, not structured bindings: lambdas below capture them
+    auto& rx = ends.second;
+    const int n = moves_per_send(tx);
+    ASSERT_GE(n, 1);
+    EXPECT_EQ(rx.recv().unwrap().v, 0);
+
+    Stall::inside = false;
+    Stall::go = false;
+    Stall::stop_at = n;  // the move into the reserved slot
+    std::thread sender([&, tx = tx] {
+      Stall::counting = true;
+      tx.send(Stall(1)).unwrap();
+    });
+    while (!Stall::inside) std::this_thread::yield();
+
+    // try_recv in a helper thread, so that a wrong (waiting) try_recv fails
+    // the test instead of hanging it.
+    std::atomic<bool> done{false};
+    std::optional<mpmc::TryRecvError> err;
+    std::thread receiver([&] {
+      auto r = rx.try_recv();
+      if (r.is_err()) err = r.unwrap_err();
+      done = true;
+    });
+    const auto until = std::chrono::steady_clock::now() + 5s;
+    while (!done && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(1ms);
+    EXPECT_TRUE(done.load()) << "try_recv waited for the stalled sender";
+    Stall::go = true;  // unblock in any case
+    receiver.join();
+    ASSERT_TRUE(err.has_value());
+    EXPECT_EQ(*err, mpmc::TryRecvError::Empty);
+
+    sender.join();
+    Stall::stop_at = 0;
+    // The stalled message arrives once its sender finishes.
+    EXPECT_EQ(rx.recv_timeout(5s).unwrap().v, 1);
+    EXPECT_TRUE(rx.is_empty());
+  }
+}
+
+TEST(MpmcTryRecv, UnboundedSkipsAStalledSlotToAWrittenOne) {
+  auto ends = mpmc::unbounded<Stall>();
+  auto& tx = ends.first;
+  auto& rx = ends.second;
+  const int n = moves_per_send(tx);
+  EXPECT_EQ(rx.recv().unwrap().v, 0);
+  Stall::inside = false;
+  Stall::go = false;
+  Stall::stop_at = n;
+  std::thread sender([&, tx = tx] {
+    Stall::counting = true;
+    tx.send(Stall(1)).unwrap();  // reserves slot 1, stalls filling it
+  });
+  while (!Stall::inside) std::this_thread::yield();
+  tx.send(Stall(2)).unwrap();  // slot 2, written
+  // The written message behind the stalled one is delivered at once; the
+  // stalled one is sent again by its sender when it resumes.
+  EXPECT_EQ(rx.try_recv().unwrap().v, 2);
+  EXPECT_EQ(rx.try_recv().unwrap_err(), mpmc::TryRecvError::Empty);
+  Stall::go = true;
+  sender.join();
+  Stall::stop_at = 0;
+  EXPECT_EQ(rx.try_recv().unwrap().v, 1);
+  EXPECT_EQ(rx.try_recv().unwrap_err(), mpmc::TryRecvError::Empty);
+  EXPECT_EQ(rx.len(), 0u);
+}

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <new>
 #include <optional>
 #include <utility>
@@ -33,6 +34,10 @@ class List {
   static constexpr std::size_t kWrite = 1;    // slot: the message is in
   static constexpr std::size_t kRead = 2;     // slot: the message was taken
   static constexpr std::size_t kDestroy = 4;  // slot: the block's destruction is delegated to its reader
+  // slot: a try_recv reserved it, found it not yet written and gave it up;
+  // its writer takes the message back, sends it again and does the reader's
+  // part of freeing the block.
+  static constexpr std::size_t kAbandoned = 8;
   static constexpr std::size_t kLap = 32;
   static constexpr std::size_t kBlockCap = kLap - 1;
   static constexpr std::size_t kShift = 1;
@@ -44,7 +49,7 @@ class List {
 
     S* get() noexcept { return std::launder(reinterpret_cast<S*>(msg)); }
     void wait_write() const noexcept {
-      // acquire: pairs with the writer's release fetch_or(kWrite).
+      // acquire: pairs with the writer's release fetch_add(kWrite).
       while (!spin_then_yield([&] { return (state.load(std::memory_order_acquire) & kWrite) != 0; }, kSpinNs, kYieldNs)) {
       }
     }
@@ -176,21 +181,48 @@ class List {
       backoff.spin();
     }
   }
+  // Fills a reserved slot. False (message left in `msg`) if the reservation
+  // says "disconnected", or if re-sending after a receiver gave the slot up
+  // found no memory for a block.
   bool write(Token& token, S& msg) noexcept {
-    if (token.list.block == nullptr) return false;
-    Block* block = static_cast<Block*>(token.list.block);
-    Slot& slot = block->slots[token.list.offset];
-    new (slot.msg) S(std::move(msg));
-    slot.state.fetch_or(kWrite, std::memory_order_release);  // release: pairs with wait_write's acquire
-    receivers_.notify();
-    return true;
+    for (;;) {
+      if (token.list.block == nullptr) return false;
+      Block* block = static_cast<Block*>(token.list.block);
+      const std::size_t offset = token.list.offset;
+      Slot& slot = block->slots[offset];
+      new (slot.msg) S(std::move(msg));
+      // fetch_add, not fetch_or: kWrite is set only here, once, and the old
+      // value comes back from one instruction instead of a CAS loop.
+      // acq_rel: release publishes the message (pairs with wait_write's
+      // acquire); acquire pairs with an abandoning reader's CAS.
+      const std::size_t old = slot.state.fetch_add(kWrite, std::memory_order_acq_rel);
+      if (FEARLESS_LIKELY((old & kAbandoned) == 0)) {
+        receivers_.notify();
+        return true;
+      }
+      // A try_recv gave this slot up: take the message back, do the reader's
+      // part for the slot, and send the message again at the tail (this
+      // sender's later messages cannot be ahead of it: this call has not
+      // returned yet).
+      S* m = slot.get();
+      std::destroy_at(&msg);
+      new (&msg) S(std::move(*m));
+      m->~S();
+      finish_read(block, offset);
+      token = Token{};
+      try {
+        start_send(token, false);
+      } catch (const std::bad_alloc&) {
+        return false;
+      }
+    }
   }
 
   // Reserves the next message. False if empty (or, in try mode, while the
-  // first block is still being installed). A reserved slot whose sender has
-  // not finished writing is waited for in read(): that sender is between two
-  // adjacent instructions (the next block is preallocated), and the block may
-  // not be inspected before the reservation without risking a freed block.
+  // first block is still being installed). The block may not be inspected
+  // before the reservation without risking a freed block, so a reserved slot
+  // may still be being written: read() waits for that write, try_read()
+  // gives the slot up instead.
   bool start_recv(Token& token, bool try_mode) noexcept {
     Backoff backoff;
     // acquire: pairs with the release stores that move the head to a new block.
@@ -253,12 +285,48 @@ class List {
     S* m = slot.get();
     out.emplace(std::move(*m));
     m->~S();
+    finish_read(block, offset);
+    return true;
+  }
+
+  // The reader's last duty for a slot: the reader of a block's last slot
+  // starts freeing the block; any other marks its slot read and continues a
+  // destruction that was delegated to it.
+  static void finish_read(Block* block, std::size_t offset) noexcept {
     if (offset + 1 == kBlockCap) {
       Block::destroy(block, 0);
-    } else if (slot.state.fetch_or(kRead, std::memory_order_acq_rel) & kDestroy) {  // acq_rel: pairs with destroy()
-      Block::destroy(block, offset + 1);
+      return;
     }
-    return true;
+    // fetch_add: kRead is set once per slot (one instruction, no CAS loop).
+    // acq_rel: pairs with destroy()'s fetch_or(kDestroy).
+    if (block->slots[offset].state.fetch_add(kRead, std::memory_order_acq_rel) & kDestroy)
+      Block::destroy(block, offset + 1);
+  }
+
+  // try_recv's read: never waits for a sender that reserved the slot but has
+  // not finished writing (it may be stalled there: preempted, or inside a
+  // slow move constructor). Such a slot is given up (kAbandoned) and its
+  // writer sends the message again; the caller then tries the next slot.
+  // False with `abandoned` set in that case.
+  bool try_read(Token& token, std::optional<S>& out, bool& abandoned) noexcept {
+    abandoned = false;
+    if (token.list.block == nullptr) return false;
+    Block* block = static_cast<Block*>(token.list.block);
+    Slot& slot = block->slots[token.list.offset];
+    // acquire: pairs with write()'s release (the message is visible if kWrite is).
+    std::size_t st = slot.state.load(std::memory_order_acquire);
+    // The state may also change under us by a destroyer delegating the
+    // block's freeing to this slot (kDestroy): retry until written or given up.
+    while ((st & kWrite) == 0) {
+      // acq_rel on success: release orders our reservation before the
+      // writer's take-back; acquire on failure: a write that beat us is visible.
+      if (slot.state.compare_exchange_weak(st, st | kAbandoned, std::memory_order_acq_rel,
+                                           std::memory_order_acquire)) {
+        abandoned = true;  // the slot (and the block's freeing) is the writer's now: not touched again here
+        return false;
+      }
+    }
+    return read(token, out);
   }
 
   // ---- whole operations ---------------------------------------------------
@@ -279,9 +347,13 @@ class List {
     return write(token, msg) ? Status::Ok : Status::Disconnected;
   }
   Status try_recv(std::optional<S>& out) noexcept {
-    Token token;
-    if (!start_recv(token, true)) return Status::WouldBlock;
-    return read(token, out) ? Status::Ok : Status::Disconnected;
+    for (;;) {
+      Token token;
+      if (!start_recv(token, true)) return Status::WouldBlock;
+      bool abandoned = false;
+      if (try_read(token, out, abandoned)) return Status::Ok;
+      if (!abandoned) return Status::Disconnected;
+    }
   }
   Status recv(std::optional<S>& out, Deadline deadline) {
     Token token;
@@ -383,6 +455,23 @@ class List {
         block = head_->block.exchange(nullptr, std::memory_order_acq_rel);  // acq_rel: as above
       }
     }
+    // The head block may still hold slots given up by a try_recv whose
+    // writers have yet to take their messages back: it is freed through the
+    // readers' protocol, not deleted outright (later blocks were never
+    // reserved by a reader).
+    Block* const first = block;
+    const std::size_t first_offset = (head >> kShift) % kLap;
+    auto release = [&](Block* b) noexcept {
+      if (b == nullptr) return;
+      if (b != first) {
+        delete b;
+        return;
+      }
+      // Every slot from where the readers stopped counts as read by us.
+      for (std::size_t i = first_offset; i + 1 < kBlockCap; ++i)
+        b->slots[i].state.fetch_add(kRead, std::memory_order_acq_rel);  // acq_rel: as finish_read()
+      Block::destroy(b, 0);
+    };
     while ((head >> kShift) != (tail >> kShift)) {
       const std::size_t offset = (head >> kShift) % kLap;
       if (offset < kBlockCap) {
@@ -391,12 +480,12 @@ class List {
         slot.get()->~S();
       } else {
         Block* next = block->wait_next();
-        delete block;
+        release(block);
         block = next;
       }
       head += std::size_t{1} << kShift;
     }
-    delete block;
+    release(block);
     head &= ~kMarkBit;
     head_->index.store(head, std::memory_order_release);  // release: pairs with len()/is_empty()
   }

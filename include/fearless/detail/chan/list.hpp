@@ -73,7 +73,7 @@ class List {
     static void destroy(Block* self, std::size_t start) noexcept {
       for (std::size_t i = start; i + 1 < kBlockCap; ++i) {
         Slot& slot = self->slots[i];
-        // acquire/acq_rel: pair with the reader's acq_rel fetch_or(kRead).
+        // acquire/acq_rel: pair with the reader's acq_rel fetch_add(kRead).
         if ((slot.state.load(std::memory_order_acquire) & kRead) == 0 &&
             (slot.state.fetch_or(kDestroy, std::memory_order_acq_rel) & kRead) == 0)
           return;

@@ -174,6 +174,13 @@ std::unique_ptr<OwnLine<T>> own_line(A&&... a) {
   return std::unique_ptr<OwnLine<T>>(new OwnLine<T>{T(std::forward<A>(a)...)});
 }
 
+// A lock beside the counter it guards, for locks that do not own their data.
+template <class M>
+struct LockedCounter {
+  M m;
+  std::uint64_t c = 0;
+};
+
 // Locks: `counter` runs `threads` threads each doing n/threads increments of one
 // shared counter under the lock; `uncontended` does n lock+increment+unlock on
 // one thread after one other thread has existed.
@@ -202,6 +209,24 @@ double lock_case(const Args& a, Incr incr, Get get) {
     return secs;
   }
   na("unknown lock case");
+}
+
+// lock_case for a LockedCounter<M> on cache lines of its own: each increment
+// holds a Hold<M> (std::lock_guard, std::unique_lock, ...), the final read a Read<M>.
+template <class M, template <class> class Hold, template <class> class Read = Hold>
+double guarded_counter_case(const Args& a) {
+  auto box = own_line<LockedCounter<M>>();
+  auto& l = box->v;
+  return lock_case(
+      a,
+      [&] {
+        Hold<M> g(l.m);
+        ++l.c;
+      },
+      [&] {
+        Read<M> g(l.m);
+        return l.c;
+      });
 }
 
 }  // namespace bench

@@ -344,44 +344,9 @@ double run(const Args& a) {
     auto& m = box->v;
     return bench::lock_case(a, [&] { ++*m.write().unwrap(); }, [&] { return *m.read().unwrap(); });
   }
-  if (a.impl == "std_mutex") {
-    struct L {
-      std::mutex m;
-      u64 c = 0;
-    };
-    auto box = bench::own_line<L>();
-    auto& m = box->v.m;
-    auto& c = box->v.c;
-    return bench::lock_case(
-        a,
-        [&] {
-          std::lock_guard g(m);
-          ++c;
-        },
-        [&] {
-          std::lock_guard g(m);
-          return c;
-        });
-  }
-  if (a.impl == "std_shared_mutex_write") {
-    struct L {
-      std::shared_mutex m;
-      u64 c = 0;
-    };
-    auto box = bench::own_line<L>();
-    auto& m = box->v.m;
-    auto& c = box->v.c;
-    return bench::lock_case(
-        a,
-        [&] {
-          std::unique_lock g(m);
-          ++c;
-        },
-        [&] {
-          std::shared_lock g(m);
-          return c;
-        });
-  }
+  if (a.impl == "std_mutex") return bench::guarded_counter_case<std::mutex, std::lock_guard>(a);
+  if (a.impl == "std_shared_mutex_write")
+    return bench::guarded_counter_case<std::shared_mutex, std::unique_lock, std::shared_lock>(a);
   if (a.impl == "fearless_Arc") {
     auto root = fearless::sync::Arc<u64>::make(u64{7});
     return arc_case(a, root, [](const fearless::sync::Arc<u64>& p) { return p.clone(); });

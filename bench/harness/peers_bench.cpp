@@ -216,22 +216,17 @@ double run(const Args& a) {
   if (a.impl == "asio_channel") return run_asio(a);
   if (a.impl == "absl_Mutex") {
     absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-    struct L {
-      absl::Mutex m;
-      u64 c = 0;
-    };
-    auto box = bench::own_line<L>();
-    auto& m = box->v.m;
-    auto& c = box->v.c;
+    auto box = bench::own_line<bench::LockedCounter<absl::Mutex>>();
+    auto& l = box->v;
     return bench::lock_case(
         a,
         [&] {
-          absl::MutexLock g(&m);
-          ++c;
+          absl::MutexLock g(&l.m);
+          ++l.c;
         },
         [&] {
-          absl::MutexLock g(&m);
-          return c;
+          absl::MutexLock g(&l.m);
+          return l.c;
         });
   }
   bench::na("unknown impl");

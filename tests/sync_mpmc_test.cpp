@@ -712,3 +712,49 @@ TEST(MpmcTryRecv, UnboundedSkipsAStalledSlotToAWrittenOne) {
   EXPECT_EQ(rx.try_recv().unwrap_err(), mpmc::TryRecvError::Empty);
   EXPECT_EQ(rx.len(), 0u);
 }
+
+TEST(MpmcRecvTimeout, DoesNotWaitPastItsDeadlineForAStalledSender) {
+  for (const bool unbounded : {true, false}) {
+    SCOPED_TRACE(unbounded ? "unbounded" : "bounded(8)");
+    auto ends = unbounded ? mpmc::unbounded<Stall>() : mpmc::bounded<Stall>(8);
+    auto& tx = ends.first;
+    auto& rx = ends.second;
+    const int n = moves_per_send(tx);
+    EXPECT_EQ(rx.recv().unwrap().v, 0);
+    Stall::inside = false;
+    Stall::go = false;
+    Stall::stop_at = n;
+    std::thread sender([&, tx = tx] {
+      Stall::counting = true;
+      tx.send(Stall(1)).unwrap();
+    });
+    while (!Stall::inside) std::this_thread::yield();
+
+    std::atomic<int> phase{0};
+    std::optional<mpmc::RecvTimeoutError> zero, short_wait;
+    std::chrono::steady_clock::duration waited{};
+    std::thread receiver([&] {
+      auto r0 = rx.recv_timeout(0ms);  // a zero timeout acts as try_recv
+      if (r0.is_err()) zero = r0.unwrap_err();
+      phase = 1;
+      const auto t0 = std::chrono::steady_clock::now();
+      auto r1 = rx.recv_timeout(30ms);
+      waited = std::chrono::steady_clock::now() - t0;
+      if (r1.is_err()) short_wait = r1.unwrap_err();
+      phase = 2;
+    });
+    const auto until = std::chrono::steady_clock::now() + 5s;
+    while (phase != 2 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(1ms);
+    EXPECT_EQ(phase.load(), 2) << "recv_timeout waited for the stalled sender past its deadline";
+    Stall::go = true;
+    receiver.join();
+    sender.join();
+    Stall::stop_at = 0;
+    ASSERT_TRUE(zero.has_value());
+    EXPECT_EQ(*zero, mpmc::RecvTimeoutError::Timeout);
+    ASSERT_TRUE(short_wait.has_value());
+    EXPECT_EQ(*short_wait, mpmc::RecvTimeoutError::Timeout);
+    EXPECT_GE(waited, 30ms);
+    EXPECT_EQ(rx.recv_timeout(5s).unwrap().v, 1);
+  }
+}

@@ -188,15 +188,18 @@ class Array {
     if (!start_send(token, true)) return Status::WouldBlock;
     return write(token, msg) ? Status::Ok : Status::Disconnected;
   }
+  // With a deadline, a slot still held by a stalled reader is not waited on
+  // inside start_send (try mode) but by the loop below, which watches the clock.
   Status send(S& msg, Deadline deadline) {
     Token token;
-    if (FEARLESS_LIKELY(start_send(token, false))) return write(token, msg) ? Status::Ok : Status::Disconnected;
+    if (FEARLESS_LIKELY(start_send(token, deadline != kNoDeadline)))
+      return write(token, msg) ? Status::Ok : Status::Disconnected;
     return send_blocking(msg, token, deadline);
   }
   // The full channel's path, kept out of line so the fast path above stays small.
   FEARLESS_NOINLINE Status send_blocking(S& msg, Token& token, Deadline deadline) {
     for (;;) {
-      if (spin_then_yield([&] { return start_send(token, false); }, kSpinNs, kPreYieldNs, deadline))
+      if (spin_then_yield([&] { return start_send(token, deadline != kNoDeadline); }, kSpinNs, kPreYieldNs, deadline))
         return write(token, msg) ? Status::Ok : Status::Disconnected;
       if (deadline != kNoDeadline && Clock::now() >= deadline) return Status::Timeout;
       Context::with([&](Context& cx) {
@@ -213,15 +216,19 @@ class Array {
     if (!start_recv(token, true)) return Status::WouldBlock;
     return read(token, out) ? Status::Ok : Status::Disconnected;
   }
+  // With a deadline, a message still being written by a stalled sender is
+  // not waited on inside start_recv (try mode) but by the loop below, which
+  // watches the clock.
   Status recv(std::optional<S>& out, Deadline deadline) {
     Token token;
-    if (FEARLESS_LIKELY(start_recv(token, false))) return read(token, out) ? Status::Ok : Status::Disconnected;
+    if (FEARLESS_LIKELY(start_recv(token, deadline != kNoDeadline)))
+      return read(token, out) ? Status::Ok : Status::Disconnected;
     return recv_blocking(out, token, deadline);
   }
   // The empty channel's path, kept out of line so the fast path above stays small.
   FEARLESS_NOINLINE Status recv_blocking(std::optional<S>& out, Token& token, Deadline deadline) {
     for (;;) {
-      if (spin_then_yield([&] { return start_recv(token, false); }, kSpinNs, kPreYieldNs, deadline))
+      if (spin_then_yield([&] { return start_recv(token, deadline != kNoDeadline); }, kSpinNs, kPreYieldNs, deadline))
         return read(token, out) ? Status::Ok : Status::Disconnected;
       if (deadline != kNoDeadline && Clock::now() >= deadline) return Status::Timeout;
       Context::with([&](Context& cx) {

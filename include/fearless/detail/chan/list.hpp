@@ -357,14 +357,33 @@ class List {
   }
   Status recv(std::optional<S>& out, Deadline deadline) {
     Token token;
-    if (FEARLESS_LIKELY(start_recv(token, false))) return read(token, out) ? Status::Ok : Status::Disconnected;
+    if (FEARLESS_LIKELY(start_recv(token, false))) return finish_recv(token, out, deadline);
     return recv_blocking(out, token, deadline);
+  }
+  // Completes a claimed receive. Without a deadline it waits for the slot's
+  // write. With one, a write still missing when the deadline comes (at once
+  // for a zero timeout) makes it give the slot up as try_recv does: it then
+  // takes a message written behind that slot if there is one, or reports
+  // Timeout.
+  Status finish_recv(Token& token, std::optional<S>& out, Deadline deadline) noexcept {
+    if (FEARLESS_LIKELY(deadline == kNoDeadline)) return read(token, out) ? Status::Ok : Status::Disconnected;
+    if (token.list.block != nullptr) {
+      const Slot& slot = static_cast<Block*>(token.list.block)->slots[token.list.offset];
+      // acquire: pairs with write()'s release, as in wait_write().
+      auto written = [&] { return (slot.state.load(std::memory_order_acquire) & kWrite) != 0; };
+      while (!written() && Clock::now() < deadline) (void)spin_then_yield(written, kSpinNs, kYieldNs, deadline);
+    }
+    bool abandoned = false;
+    if (try_read(token, out, abandoned)) return Status::Ok;
+    if (!abandoned) return Status::Disconnected;
+    const Status st = try_recv(out);
+    return st == Status::WouldBlock ? Status::Timeout : st;
   }
   // The empty channel's path, kept out of line so the fast path above stays small.
   FEARLESS_NOINLINE Status recv_blocking(std::optional<S>& out, Token& token, Deadline deadline) {
     for (;;) {
       if (spin_then_yield([&] { return start_recv(token, false); }, kSpinNs, kPreYieldNs, deadline))
-        return read(token, out) ? Status::Ok : Status::Disconnected;
+        return finish_recv(token, out, deadline);
       if (deadline != kNoDeadline && Clock::now() >= deadline) return Status::Timeout;
       Context::with([&](Context& cx) {
         const Operation oper = hook(&token);

@@ -640,6 +640,25 @@ int moves_per_send(const Tx& tx) {
   }).join();
   return n;
 }
+
+// Sends Stall(1) from a new thread and returns once that sender is held inside
+// the move into its reserved slot (Stall::go releases it). The channel must be
+// empty; one message goes through first to count the moves.
+template <class Tx, class Rx>
+std::thread start_stalled_send(const Tx& tx, const Rx& rx) {
+  const int n = moves_per_send(tx);
+  EXPECT_GE(n, 1);
+  EXPECT_EQ(rx.recv().unwrap().v, 0);
+  Stall::inside = false;
+  Stall::go = false;
+  Stall::stop_at = n;  // the move into the reserved slot
+  std::thread sender([tx] {
+    Stall::counting = true;
+    tx.send(Stall(1)).unwrap();
+  });
+  while (!Stall::inside) std::this_thread::yield();
+  return sender;
+}
 }  // namespace
 
 TEST(MpmcTryRecv, NeverWaitsForASenderStalledMidSend) {
@@ -648,18 +667,7 @@ TEST(MpmcTryRecv, NeverWaitsForASenderStalledMidSend) {
     auto ends = unbounded ? mpmc::unbounded<Stall>() : mpmc::bounded<Stall>(8);
     auto& tx = ends.first;  // named, not structured bindings: lambdas below capture them
     auto& rx = ends.second;
-    const int n = moves_per_send(tx);
-    ASSERT_GE(n, 1);
-    EXPECT_EQ(rx.recv().unwrap().v, 0);
-
-    Stall::inside = false;
-    Stall::go = false;
-    Stall::stop_at = n;  // the move into the reserved slot
-    std::thread sender([&, tx = tx] {
-      Stall::counting = true;
-      tx.send(Stall(1)).unwrap();
-    });
-    while (!Stall::inside) std::this_thread::yield();
+    std::thread sender = start_stalled_send(tx, rx);
 
     // try_recv in a helper thread, so that a wrong (waiting) try_recv fails
     // the test instead of hanging it.
@@ -690,16 +698,7 @@ TEST(MpmcTryRecv, UnboundedSkipsAStalledSlotToAWrittenOne) {
   auto ends = mpmc::unbounded<Stall>();
   auto& tx = ends.first;
   auto& rx = ends.second;
-  const int n = moves_per_send(tx);
-  EXPECT_EQ(rx.recv().unwrap().v, 0);
-  Stall::inside = false;
-  Stall::go = false;
-  Stall::stop_at = n;
-  std::thread sender([&, tx = tx] {
-    Stall::counting = true;
-    tx.send(Stall(1)).unwrap();  // reserves slot 1, stalls filling it
-  });
-  while (!Stall::inside) std::this_thread::yield();
+  std::thread sender = start_stalled_send(tx, rx);  // reserves slot 1, stalls filling it
   tx.send(Stall(2)).unwrap();  // slot 2, written
   // The written message behind the stalled one is delivered at once; the
   // stalled one is sent again by its sender when it resumes.
@@ -719,16 +718,7 @@ TEST(MpmcRecvTimeout, DoesNotWaitPastItsDeadlineForAStalledSender) {
     auto ends = unbounded ? mpmc::unbounded<Stall>() : mpmc::bounded<Stall>(8);
     auto& tx = ends.first;
     auto& rx = ends.second;
-    const int n = moves_per_send(tx);
-    EXPECT_EQ(rx.recv().unwrap().v, 0);
-    Stall::inside = false;
-    Stall::go = false;
-    Stall::stop_at = n;
-    std::thread sender([&, tx = tx] {
-      Stall::counting = true;
-      tx.send(Stall(1)).unwrap();
-    });
-    while (!Stall::inside) std::this_thread::yield();
+    std::thread sender = start_stalled_send(tx, rx);
 
     std::atomic<int> phase{0};
     std::optional<mpmc::RecvTimeoutError> zero, short_wait;

@@ -202,13 +202,7 @@ class Array {
       if (spin_then_yield([&] { return start_send(token, deadline != kNoDeadline); }, kSpinNs, kPreYieldNs, deadline))
         return write(token, msg) ? Status::Ok : Status::Disconnected;
       if (deadline != kNoDeadline && Clock::now() >= deadline) return Status::Timeout;
-      Context::with([&](Context& cx) {
-        const Operation oper = hook(&token);
-        senders_.register_op(oper, cx);
-        if (!is_full() || is_disconnected()) cx.try_select(kAborted);
-        const std::uintptr_t sel = cx.wait_until(deadline);
-        if (sel == kAborted || sel == kDisconnected) senders_.unregister(oper);
-      });
+      senders_.wait_for_peer(&token, deadline, [&] { return !is_full() || is_disconnected(); });
     }
   }
   Status try_recv(std::optional<S>& out) noexcept {
@@ -231,13 +225,7 @@ class Array {
       if (spin_then_yield([&] { return start_recv(token, deadline != kNoDeadline); }, kSpinNs, kPreYieldNs, deadline))
         return read(token, out) ? Status::Ok : Status::Disconnected;
       if (deadline != kNoDeadline && Clock::now() >= deadline) return Status::Timeout;
-      Context::with([&](Context& cx) {
-        const Operation oper = hook(&token);
-        receivers_.register_op(oper, cx);
-        if (!is_empty() || is_disconnected()) cx.try_select(kAborted);
-        const std::uintptr_t sel = cx.wait_until(deadline);
-        if (sel == kAborted || sel == kDisconnected) receivers_.unregister(oper);
-      });
+      receivers_.wait_for_peer(&token, deadline, [&] { return !is_empty() || is_disconnected(); });
     }
   }
 

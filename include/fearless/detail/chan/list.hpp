@@ -385,13 +385,7 @@ class List {
       if (spin_then_yield([&] { return start_recv(token, false); }, kSpinNs, kPreYieldNs, deadline))
         return finish_recv(token, out, deadline);
       if (deadline != kNoDeadline && Clock::now() >= deadline) return Status::Timeout;
-      Context::with([&](Context& cx) {
-        const Operation oper = hook(&token);
-        receivers_.register_op(oper, cx);
-        if (!is_empty() || is_disconnected()) cx.try_select(kAborted);
-        const std::uintptr_t sel = cx.wait_until(deadline);
-        if (sel == kAborted || sel == kDisconnected) receivers_.unregister(oper);
-      });
+      receivers_.wait_for_peer(&token, deadline, [&] { return !is_empty() || is_disconnected(); });
     }
   }
 

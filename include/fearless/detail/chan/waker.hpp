@@ -147,6 +147,21 @@ class Waker {
 // A Waker behind its own lock, with a lock-free "anyone waiting?" check.
 class SyncWaker {
  public:
+  // Parks the calling thread on this list until a peer selects it, or
+  // `deadline` passes. `ready()` is checked once after registering, closing
+  // the race with a peer that acted just before; when it holds, the wait is
+  // aborted at once. `token` names the operation. The caller then retries it.
+  template <class Tok, class Ready>
+  void wait_for_peer(Tok* token, Deadline deadline, Ready ready) {
+    Context::with([&](Context& cx) {
+      const Operation oper = hook(token);
+      register_op(oper, cx);
+      if (ready()) cx.try_select(kAborted);
+      const std::uintptr_t sel = cx.wait_until(deadline);
+      if (sel == kAborted || sel == kDisconnected) unregister(oper);
+    });
+  }
+
   void register_op(Operation oper, Context& cx) {
     WaitGuard g(lock_);
     inner_.register_op(oper, cx);

@@ -132,6 +132,75 @@ TEST(Mutex, UnwrapOnPoisonPanicsWithTheMessage) {
   EXPECT_TRUE(m.try_lock().unwrap_err().is_poisoned());
 }
 
+TEST(Mutex, UnwrapAndExpectOnPoisonGiveRustsExactMessages) {
+  Mutex<int> m(0);
+  poison(m);
+  try {
+    (void)m.lock().unwrap();
+    FAIL() << "expected a panic";
+  } catch (const fearless::Panic& p) {
+    EXPECT_STREQ(p.what(), "called `Result::unwrap()` on an `Err` value: poisoned lock: another task failed inside");
+  }
+  try {
+    (void)m.lock().expect("counter lock");
+    FAIL() << "expected a panic";
+  } catch (const fearless::Panic& p) {
+    EXPECT_STREQ(p.what(), "counter lock: poisoned lock: another task failed inside");
+  }
+  // Each failed unwrap released the lock it had taken.
+  auto r = m.try_lock();
+  ASSERT_TRUE(r.is_err());
+  EXPECT_TRUE(r.unwrap_err().is_poisoned());
+}
+
+// A LockResult keeps one PoisonError whichever side it is on (see
+// detail/result_storage.hpp); these pin down that it still behaves as a
+// Result<G, PoisonError<G>> with two distinct sides.
+TEST(Mutex, LockResultAssignmentReleasesTheLockItReplaces) {
+  Mutex<int> a(1);
+  Mutex<int> b(2);
+  poison(b);
+  auto r = a.lock();
+  ASSERT_TRUE(r.is_ok());
+  r = b.lock();  // a's guard is dropped here
+  ASSERT_TRUE(r.is_err());
+  EXPECT_EQ(*r.unwrap_err().get_ref(), 99);
+  EXPECT_TRUE(a.try_lock().is_ok());
+  EXPECT_TRUE(b.try_lock().unwrap_err().is_would_block());
+  LockResult<MutexGuard<int>> moved(std::move(r));
+  ASSERT_TRUE(moved.is_err());
+  EXPECT_EQ(*std::move(moved).unwrap_err().into_inner(), 99);
+  EXPECT_TRUE(b.try_lock().unwrap_err().is_poisoned());  // unlocked, still poisoned
+}
+
+TEST(Mutex, LockResultBuiltByHandHasTwoSides) {
+  int x = 7;
+  LockResult<int*> ok = fearless::Ok(&x);
+  LockResult<int*> err = fearless::Err(PoisonError<int*>(&x));
+  EXPECT_TRUE(ok.is_ok());
+  EXPECT_FALSE(ok.is_err());
+  EXPECT_TRUE(err.is_err());
+  EXPECT_EQ(ok.unwrap(), &x);
+  EXPECT_EQ(err.unwrap_err().get_ref(), &x);
+  EXPECT_FALSE(ok == err);
+  EXPECT_TRUE(ok == LockResult<int*>(fearless::Ok(&x)));
+  EXPECT_TRUE(err == LockResult<int*>(fearless::Err(PoisonError<int*>(nullptr))));  // PoisonErrors compare equal
+  EXPECT_TRUE(ok.ok().has_value());
+  EXPECT_FALSE(ok.err().has_value());
+  EXPECT_FALSE(err.ok().has_value());
+  EXPECT_EQ(err.err()->get_ref(), &x);
+  EXPECT_EQ(err.unwrap_or(nullptr), nullptr);
+  EXPECT_THROW((void)ok.unwrap_err(), fearless::Panic);
+  ok = err;
+  EXPECT_TRUE(ok.is_err());
+  auto mapped = std::move(err).map([](int* p) { return *p; });
+  EXPECT_TRUE(mapped.is_err());
+  auto recovered = LockResult<int*>(fearless::Err(PoisonError<int*>(&x))).or_else([](PoisonError<int*> e) {
+    return fearless::Result<int*, int>(fearless::Ok(std::move(e).into_inner()));
+  });
+  EXPECT_EQ(recovered.unwrap(), &x);
+}
+
 TEST(Mutex, ClearPoisonWhileHoldingTheRecoveredGuard) {
   Mutex<int> m(0);
   poison(m);

@@ -26,6 +26,7 @@
 
 #include "fearless/detail/config.hpp"
 #include "fearless/detail/describe.hpp"
+#include "fearless/detail/result_storage.hpp"
 #include "fearless/panic.hpp"
 
 namespace fearless {
@@ -48,6 +49,14 @@ template <class T>
 using Slot = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
 template <class R>
 struct is_result : std::false_type {};
+// The panic of unwrap/expect on an Err whose description is fixed: out of line
+// and taking no pointer to the Result, so the caller's Result can stay in registers.
+[[noreturn]] FEARLESS_COLD inline void fail_with_description(std::string_view msg, std::string_view what) {
+  std::string m(msg);
+  m += ": ";
+  m += what;
+  throw Panic(std::move(m));
+}
 template <class T, class E>
 struct is_result<Result<T, E>> : std::true_type {};
 }  // namespace detail
@@ -102,6 +111,20 @@ class [[nodiscard]] Result {
   constexpr explicit Result(std::in_place_index_t<0>, A&&... a) : v_(std::in_place_index<0>, std::forward<A>(a)...) {}
   template <class... A>
   constexpr explicit Result(std::in_place_index_t<1>, A&&... a) : v_(std::in_place_index<1>, std::forward<A>(a)...) {}
+  // Internal (lock()): Ok or Err chosen by `err`, for an E that always carries
+  // the Ok value (see detail/result_storage.hpp); a and... build that value.
+  template <class... A>
+    requires detail::SharesOkPayload<V, E>
+  constexpr Result(detail::SharedPayloadTag t, bool err, A&&... a) : v_(t, err, std::forward<A>(a)...) {}
+
+  Result(const Result&) = default;
+  Result(Result&&) = default;
+  Result& operator=(const Result&) = default;
+  Result& operator=(Result&&) = default;
+  // Always inlined (it only forwards to the storage's): an out-of-line call in
+  // an exception cleanup would take the Result's address and keep a
+  // `m.lock().unwrap()` temporary in memory instead of registers.
+  FEARLESS_ALWAYS_INLINE ~Result() = default;
 
   // ---- queries -------------------------------------------------------------
   [[nodiscard]] constexpr bool is_ok() const noexcept { return v_.index() == 0; }
@@ -111,12 +134,12 @@ class [[nodiscard]] Result {
   [[nodiscard]] constexpr bool is_ok_and(F&& pred) const& {
     if (!is_ok()) return false;
     if constexpr (std::is_void_v<T>) return std::invoke(std::forward<F>(pred));
-    else return std::invoke(std::forward<F>(pred), std::get<0>(v_));
+    else return std::invoke(std::forward<F>(pred), v_.template get<0>());
   }
   // True if Err and `pred(error)` holds.
   template <class F>
   [[nodiscard]] constexpr bool is_err_and(F&& pred) const& {
-    return is_err() && std::invoke(std::forward<F>(pred), std::get<1>(v_));
+    return is_err() && std::invoke(std::forward<F>(pred), v_.template get<1>());
   }
 
   // ---- extracting the value: panic on Err -----------------------------------
@@ -132,62 +155,62 @@ class [[nodiscard]] Result {
   constexpr decltype(auto) expect(std::string_view msg) && { check_ok(msg); return take_value(); }
 
   // The Err value; on Ok, throws Panic("called `Result::unwrap_err()` on an `Ok` value...").
-  constexpr E& unwrap_err() & { check_err("called `Result::unwrap_err()` on an `Ok` value"); return std::get<1>(v_); }
-  constexpr const E& unwrap_err() const& { check_err("called `Result::unwrap_err()` on an `Ok` value"); return std::get<1>(v_); }
-  constexpr E unwrap_err() && { check_err("called `Result::unwrap_err()` on an `Ok` value"); return std::move(std::get<1>(v_)); }
-  constexpr E& expect_err(std::string_view msg) & { check_err(msg); return std::get<1>(v_); }
-  constexpr const E& expect_err(std::string_view msg) const& { check_err(msg); return std::get<1>(v_); }
-  constexpr E expect_err(std::string_view msg) && { check_err(msg); return std::move(std::get<1>(v_)); }
+  constexpr E& unwrap_err() & { check_err("called `Result::unwrap_err()` on an `Ok` value"); return v_.template get<1>(); }
+  constexpr const E& unwrap_err() const& { check_err("called `Result::unwrap_err()` on an `Ok` value"); return v_.template get<1>(); }
+  constexpr E unwrap_err() && { check_err("called `Result::unwrap_err()` on an `Ok` value"); return std::move(v_.template get<1>()); }
+  constexpr E& expect_err(std::string_view msg) & { check_err(msg); return v_.template get<1>(); }
+  constexpr const E& expect_err(std::string_view msg) const& { check_err(msg); return v_.template get<1>(); }
+  constexpr E expect_err(std::string_view msg) && { check_err(msg); return std::move(v_.template get<1>()); }
 
   // ---- extracting with a fallback -------------------------------------------
   template <class U>
     requires(!std::is_void_v<T>)
   constexpr T unwrap_or(U&& fallback) const& {
-    return is_ok() ? std::get<0>(v_) : static_cast<T>(std::forward<U>(fallback));
+    return is_ok() ? v_.template get<0>() : static_cast<T>(std::forward<U>(fallback));
   }
   template <class U>
     requires(!std::is_void_v<T>)
   constexpr T unwrap_or(U&& fallback) && {
-    return is_ok() ? std::move(std::get<0>(v_)) : static_cast<T>(std::forward<U>(fallback));
+    return is_ok() ? std::move(v_.template get<0>()) : static_cast<T>(std::forward<U>(fallback));
   }
   // The value, or `f(error)`.
   template <class F>
     requires(!std::is_void_v<T>)
   constexpr T unwrap_or_else(F&& f) const& {
-    return is_ok() ? std::get<0>(v_) : static_cast<T>(std::invoke(std::forward<F>(f), std::get<1>(v_)));
+    return is_ok() ? v_.template get<0>() : static_cast<T>(std::invoke(std::forward<F>(f), v_.template get<1>()));
   }
   template <class F>
     requires(!std::is_void_v<T>)
   constexpr T unwrap_or_else(F&& f) && {
-    return is_ok() ? std::move(std::get<0>(v_))
-                   : static_cast<T>(std::invoke(std::forward<F>(f), std::move(std::get<1>(v_))));
+    return is_ok() ? std::move(v_.template get<0>())
+                   : static_cast<T>(std::invoke(std::forward<F>(f), std::move(v_.template get<1>())));
   }
   // The value, or T{}.
   constexpr T unwrap_or_default() const&
     requires(!std::is_void_v<T> && std::default_initializable<T>)
   {
-    return is_ok() ? std::get<0>(v_) : T{};
+    return is_ok() ? v_.template get<0>() : T{};
   }
   constexpr T unwrap_or_default() &&
     requires(!std::is_void_v<T> && std::default_initializable<T>)
   {
-    return is_ok() ? std::move(std::get<0>(v_)) : T{};
+    return is_ok() ? std::move(v_.template get<0>()) : T{};
   }
 
   // ---- conversion to optional ------------------------------------------------
   // The Ok value as an optional (std::monostate for Result<void, E>).
   [[nodiscard]] constexpr std::optional<V> ok() const& {
-    return is_ok() ? std::optional<V>(std::get<0>(v_)) : std::nullopt;
+    return is_ok() ? std::optional<V>(v_.template get<0>()) : std::nullopt;
   }
   [[nodiscard]] constexpr std::optional<V> ok() && {
-    return is_ok() ? std::optional<V>(std::move(std::get<0>(v_))) : std::nullopt;
+    return is_ok() ? std::optional<V>(std::move(v_.template get<0>())) : std::nullopt;
   }
   // The Err value as an optional.
   [[nodiscard]] constexpr std::optional<E> err() const& {
-    return is_err() ? std::optional<E>(std::get<1>(v_)) : std::nullopt;
+    return is_err() ? std::optional<E>(v_.template get<1>()) : std::nullopt;
   }
   [[nodiscard]] constexpr std::optional<E> err() && {
-    return is_err() ? std::optional<E>(std::move(std::get<1>(v_))) : std::nullopt;
+    return is_err() ? std::optional<E>(std::move(v_.template get<1>())) : std::nullopt;
   }
 
   // ---- combinators ------------------------------------------------------------
@@ -196,7 +219,7 @@ class [[nodiscard]] Result {
   constexpr auto map(F&& f) && {
     using U = decltype(invoke_on_value(std::forward<F>(f), std::move(*this)));
     using R = Result<U, E>;
-    if (is_err()) return R(std::in_place_index<1>, std::move(std::get<1>(v_)));
+    if (is_err()) return R(std::in_place_index<1>, std::move(v_.template get<1>()));
     if constexpr (std::is_void_v<U>) {
       invoke_on_value(std::forward<F>(f), std::move(*this));
       return R(std::in_place_index<0>);
@@ -213,9 +236,9 @@ class [[nodiscard]] Result {
   constexpr auto map_err(F&& f) && {
     using G = std::invoke_result_t<F, E&&>;
     using R = Result<T, G>;
-    if (is_err()) return R(std::in_place_index<1>, std::invoke(std::forward<F>(f), std::move(std::get<1>(v_))));
+    if (is_err()) return R(std::in_place_index<1>, std::invoke(std::forward<F>(f), std::move(v_.template get<1>())));
     if constexpr (std::is_void_v<T>) return R(std::in_place_index<0>);
-    else return R(std::in_place_index<0>, std::move(std::get<0>(v_)));
+    else return R(std::in_place_index<0>, std::move(v_.template get<0>()));
   }
   template <class F>
   constexpr auto map_err(F&& f) const& {
@@ -227,7 +250,7 @@ class [[nodiscard]] Result {
     using R = decltype(invoke_on_value(std::forward<F>(f), std::move(*this)));
     static_assert(detail::is_result<R>::value, "and_then: f must return a fearless::Result");
     static_assert(std::is_same_v<typename R::error_type, E>, "and_then: f must return the same error type");
-    if (is_err()) return R(std::in_place_index<1>, std::move(std::get<1>(v_)));
+    if (is_err()) return R(std::in_place_index<1>, std::move(v_.template get<1>()));
     return invoke_on_value(std::forward<F>(f), std::move(*this));
   }
   template <class F>
@@ -239,9 +262,9 @@ class [[nodiscard]] Result {
   constexpr auto or_else(F&& f) && {
     using R = std::invoke_result_t<F, E&&>;
     static_assert(detail::is_result<R>::value, "or_else: f must return a fearless::Result");
-    if (is_err()) return std::invoke(std::forward<F>(f), std::move(std::get<1>(v_)));
+    if (is_err()) return std::invoke(std::forward<F>(f), std::move(v_.template get<1>()));
     if constexpr (std::is_void_v<T>) return R(std::in_place_index<0>);
-    else return R(std::in_place_index<0>, std::move(std::get<0>(v_)));
+    else return R(std::in_place_index<0>, std::move(v_.template get<0>()));
   }
   // f(value) if Ok, else `fallback`.
   template <class U, class F>
@@ -255,7 +278,7 @@ class [[nodiscard]] Result {
   template <class D, class F>
   constexpr auto map_or_else(D&& fallback, F&& f) && {
     using R = decltype(invoke_on_value(std::forward<F>(f), std::move(*this)));
-    if (is_err()) return static_cast<R>(std::invoke(std::forward<D>(fallback), std::move(std::get<1>(v_))));
+    if (is_err()) return static_cast<R>(std::invoke(std::forward<D>(fallback), std::move(v_.template get<1>())));
     return invoke_on_value(std::forward<F>(f), std::move(*this));
   }
   // Calls f(value) if Ok (for its side effect) and returns the Result unchanged
@@ -264,14 +287,14 @@ class [[nodiscard]] Result {
   constexpr Result inspect(F&& f) && {
     if (is_ok()) {
       if constexpr (std::is_void_v<T>) std::invoke(std::forward<F>(f));
-      else std::invoke(std::forward<F>(f), std::as_const(std::get<0>(v_)));
+      else std::invoke(std::forward<F>(f), std::as_const(v_.template get<0>()));
     }
     return std::move(*this);
   }
   // Calls f(error) if Err and returns the Result unchanged.
   template <class F>
   constexpr Result inspect_err(F&& f) && {
-    if (is_err()) std::invoke(std::forward<F>(f), std::as_const(std::get<1>(v_)));
+    if (is_err()) std::invoke(std::forward<F>(f), std::as_const(v_.template get<1>()));
     return std::move(*this);
   }
 
@@ -287,7 +310,7 @@ class [[nodiscard]] Result {
     requires(!std::is_void_v<T> && !std::is_void_v<U> &&
              requires(const V& x, const U& y) { { x == y } -> std::convertible_to<bool>; })
   friend constexpr bool operator==(const Result& a, const detail::OkTag<U>& b) {
-    return a.is_ok() && std::get<0>(a.v_) == b.value;
+    return a.is_ok() && a.v_.template get<0>() == b.value;
   }
   friend constexpr bool operator==(const Result& a, const detail::OkTag<void>&)
     requires std::is_void_v<T>
@@ -297,50 +320,51 @@ class [[nodiscard]] Result {
   template <class G>
     requires requires(const E& x, const G& y) { { x == y } -> std::convertible_to<bool>; }
   friend constexpr bool operator==(const Result& a, const detail::ErrTag<G>& b) {
-    return a.is_err() && std::get<1>(a.v_) == b.error;
+    return a.is_err() && a.v_.template get<1>() == b.error;
   }
 
  private:
   template <class R>
   static constexpr decltype(auto) get_value(R& self) {
     if constexpr (std::is_void_v<T>) return;
-    else return (std::get<0>(self.v_));
+    else return (self.v_.template get<0>());
   }
   constexpr auto take_value() -> std::conditional_t<std::is_void_v<T>, void, T> {
     if constexpr (std::is_void_v<T>) return;
-    else return std::move(std::get<0>(v_));
+    else return std::move(v_.template get<0>());
   }
   template <class F>
   static constexpr decltype(auto) invoke_on_value(F&& f, Result&& self) {
     if constexpr (std::is_void_v<T>) return std::invoke(std::forward<F>(f));
-    else return std::invoke(std::forward<F>(f), std::move(std::get<0>(self.v_)));
+    else return std::invoke(std::forward<F>(f), std::move(self.v_.template get<0>()));
   }
 
   constexpr void check_ok(std::string_view msg) const {
     if (FEARLESS_LIKELY(is_ok())) return;
-    fail_ok(msg);
+    if constexpr (detail::SharesOkPayload<V, E>) detail::fail_with_description(msg, E::static_description());
+    else fail_ok(msg);
   }
   constexpr void check_err(std::string_view msg) const {
     if (FEARLESS_LIKELY(is_err())) return;
     std::string m(msg);
     if constexpr (!std::is_void_v<T>) {
       m += ": ";
-      m += detail::describe(std::get<0>(v_));
+      m += detail::describe(v_.template get<0>());
     }
     throw Panic(std::move(m));
   }
   [[noreturn]] void fail_ok(std::string_view msg) const {
     if constexpr (std::is_same_v<E, PanicPayload>) {
-      std::get<1>(v_).resume();
+      v_.template get<1>().resume();
     } else {
       std::string m(msg);
       m += ": ";
-      m += detail::describe(std::get<1>(v_));
+      m += detail::describe(v_.template get<1>());
       throw Panic(std::move(m));
     }
   }
 
-  std::variant<V, E> v_;
+  detail::ResultStorage<V, E> v_;
 };
 
 }  // namespace fearless

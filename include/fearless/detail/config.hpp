@@ -56,3 +56,4 @@
 #define FEARLESS_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define FEARLESS_NOINLINE __attribute__((noinline))
 #define FEARLESS_COLD __attribute__((cold, noinline))
+#define FEARLESS_ALWAYS_INLINE inline __attribute__((always_inline))

@@ -104,9 +104,8 @@ class Condvar {
   }
   template <class T>
   static LockResult<MutexGuard<T>> relocked(MutexGuard<T> g) {
-    if (fearless::detail::GuardAccess::raw(g).is_poisoned())
-      return LockResult<MutexGuard<T>>(std::in_place_index<1>, PoisonError<MutexGuard<T>>(std::move(g)));
-    return LockResult<MutexGuard<T>>(std::in_place_index<0>, std::move(g));
+    const bool poisoned = fearless::detail::GuardAccess::raw(g).is_poisoned();
+    return LockResult<MutexGuard<T>>(fearless::detail::shared_payload, poisoned, std::move(g));
   }
   template <class T>
   static LockResult<std::pair<MutexGuard<T>, WaitTimeoutResult>> relocked_pair(MutexGuard<T> g, WaitTimeoutResult w,

@@ -53,7 +53,13 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY MutexGuard {
   }
   MutexGuard(const MutexGuard&) = delete;
   MutexGuard& operator=(const MutexGuard&) = delete;
-  ~MutexGuard() { release(); }
+  // Always inlined, with the unlock taking the guard's fields by value: an
+  // out-of-line destructor (g++ leaves them out of line in exception cleanups)
+  // would take the guard's address and keep every guard, and the LockResult
+  // around it, in memory instead of registers.
+  FEARLESS_ALWAYS_INLINE ~MutexGuard() {
+    if (m_ != nullptr) unlock(m_, unwind_);
+  }
 
   // The protected value (mutable through a mutable guard). O(1), never blocks;
   // panics (fearless::Panic) on a moved-from guard.
@@ -71,12 +77,16 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY MutexGuard {
   [[noreturn]] FEARLESS_COLD static void moved_from() { panic("MutexGuard: dereferenced a moved-from guard"); }
   [[nodiscard]] fearless::detail::RawMutex& raw_lock() const noexcept { return m_->raw_; }
   [[nodiscard]] bool holds_lock() const noexcept { return m_ != nullptr; }
-  void release() noexcept FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+  void release() noexcept {
     if (m_ == nullptr) return;
-    if (FEARLESS_UNLIKELY(unwind_.unwinding())) m_->raw_.set_poisoned();
-    fearless::detail::lock_order::on_unlock(&m_->raw_);
-    m_->raw_.unlock();
+    unlock(m_, unwind_);
     m_ = nullptr;
+  }
+  static void unlock(const Mutex<T>* m, fearless::detail::PoisonOnUnwind unwind) noexcept
+      FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+    if (FEARLESS_UNLIKELY(unwind.unwinding())) m->raw_.set_poisoned();
+    fearless::detail::lock_order::on_unlock(&m->raw_);
+    m->raw_.unlock();
   }
 
   const Mutex<T>* m_;
@@ -116,8 +126,7 @@ class FEARLESS_CAPABILITY("mutex") Mutex {
     fearless::detail::lock_order::before_lock(&raw_, site);
     const bool poisoned = raw_.lock_poisoned();
     fearless::detail::lock_order::on_locked(&raw_, site);
-    if (FEARLESS_UNLIKELY(poisoned)) return poisoned_result<LockResult<MutexGuard<T>>>();
-    return LockResult<MutexGuard<T>>(std::in_place_index<0>, fearless::detail::adopt_lock, *this);
+    return LockResult<MutexGuard<T>>(fearless::detail::shared_payload, poisoned, fearless::detail::adopt_lock, *this);
   }
 
   // Acquires the lock only if it is free right now; never blocks.
@@ -127,7 +136,7 @@ class FEARLESS_CAPABILITY("mutex") Mutex {
     using R = TryLockResult<MutexGuard<T>>;
     if (!raw_.try_lock()) return R(std::in_place_index<1>, TryLockError<MutexGuard<T>>::would_block());
     fearless::detail::lock_order::on_locked(&raw_, site);
-    if (FEARLESS_UNLIKELY(raw_.is_poisoned())) return poisoned_result<R>();
+    if (FEARLESS_UNLIKELY(raw_.is_poisoned())) return poisoned_result();
     return R(std::in_place_index<0>, fearless::detail::adopt_lock, *this);
   }
 
@@ -155,14 +164,10 @@ class FEARLESS_CAPABILITY("mutex") Mutex {
  private:
   friend class MutexGuard<T>;
 
-  // Out of line and cold: building the error side of the Result inline made
-  // lock() big enough that g++ stopped inlining the guard's release() into
-  // callers (two calls per `lock().unwrap()`: 48 instructions per lock +
-  // increment + unlock in the bench harness; 44 and no calls with this).
-  // R: LockResult or TryLockResult.
-  template <class R>
-  FEARLESS_COLD R poisoned_result() const noexcept {
-    return R(std::in_place_index<1>, PoisonError<MutexGuard<T>>(MutexGuard<T>(fearless::detail::adopt_lock, *this)));
+  // try_lock's Err(Poisoned), out of line and cold to keep try_lock small.
+  FEARLESS_COLD TryLockResult<MutexGuard<T>> poisoned_result() const noexcept {
+    return TryLockResult<MutexGuard<T>>(std::in_place_index<1>,
+                                        PoisonError<MutexGuard<T>>(MutexGuard<T>(fearless::detail::adopt_lock, *this)));
   }
 
   mutable fearless::detail::RawMutex raw_;

@@ -9,12 +9,14 @@
 // caller that knows how to recover can: `m.lock().unwrap_or_else(...)` or
 // `r.unwrap_err().into_inner()`.
 #pragma once
+#include <concepts>
 #include <exception>
 #include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
 
+#include "fearless/detail/config.hpp"
 #include "fearless/detail/unwinding.hpp"
 #include "fearless/result.hpp"
 
@@ -26,8 +28,25 @@ namespace fearless::sync {
 template <class G>
 class PoisonError {
  public:
+  // A Result<G, PoisonError<G>> (LockResult) stores one PoisonError whether
+  // it is Ok or Err: the error always carries the Ok value
+  // (detail/result_storage.hpp).
+  using shared_ok_payload = G;
+
   // Wraps `value` (Rust's PoisonError::new).
   explicit PoisonError(G value) noexcept(std::is_nothrow_move_constructible_v<G>) : value_(std::move(value)) {}
+  // Builds the value in place from `a...`.
+  template <class... A>
+    requires std::constructible_from<G, A&&...>
+  explicit PoisonError(std::in_place_t, A&&... a) noexcept(std::is_nothrow_constructible_v<G, A&&...>)
+      : value_(std::forward<A>(a)...) {}
+  PoisonError(PoisonError&&) = default;
+  PoisonError(const PoisonError&) = default;
+  PoisonError& operator=(PoisonError&&) = default;
+  PoisonError& operator=(const PoisonError&) = default;
+  // Inlined even in exception cleanups, so a LockResult can live in registers
+  // (see detail/result_storage.hpp).
+  FEARLESS_ALWAYS_INLINE ~PoisonError() = default;
 
   // The guard (or value) inside, consuming the error. O(1).
   [[nodiscard]] G into_inner() && noexcept(std::is_nothrow_move_constructible_v<G>) { return std::move(value_); }
@@ -36,7 +55,10 @@ class PoisonError {
   [[nodiscard]] G& get_mut() & noexcept { return value_; }
 
   // Rust's Display text ("poisoned lock: another task failed inside"). O(1).
-  [[nodiscard]] const char* what() const noexcept { return "poisoned lock: another task failed inside"; }
+  [[nodiscard]] const char* what() const noexcept { return static_description(); }
+  [[nodiscard]] static constexpr const char* static_description() noexcept {
+    return "poisoned lock: another task failed inside";
+  }
   [[nodiscard]] std::string message() const { return what(); }
 
   friend bool operator==(const PoisonError&, const PoisonError&) noexcept { return true; }

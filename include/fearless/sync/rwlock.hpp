@@ -46,7 +46,10 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY RwLockReadGuard {
   }
   RwLockReadGuard(const RwLockReadGuard&) = delete;
   RwLockReadGuard& operator=(const RwLockReadGuard&) = delete;
-  ~RwLockReadGuard() { release(); }
+  // Always inlined, unlocking through a by-value pointer: see ~MutexGuard.
+  FEARLESS_ALWAYS_INLINE ~RwLockReadGuard() {
+    if (l_ != nullptr) unlock(l_);
+  }
 
   // The protected value, read-only. O(1), never blocks; panics on a moved-from guard.
   [[nodiscard]] const T& operator*() const FEARLESS_LIFETIMEBOUND { return data(); }
@@ -57,11 +60,14 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY RwLockReadGuard {
     if (FEARLESS_UNLIKELY(l_ == nullptr)) panic("RwLockReadGuard: dereferenced a moved-from guard");
     return l_->data_;
   }
-  void release() noexcept FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+  void release() noexcept {
     if (l_ == nullptr) return;
-    fearless::detail::lock_order::on_unlock(&l_->raw_);
-    l_->raw_.unlock_shared();
+    unlock(l_);
     l_ = nullptr;
+  }
+  static void unlock(const RwLock<T>* l) noexcept FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+    fearless::detail::lock_order::on_unlock(&l->raw_);
+    l->raw_.unlock_shared();
   }
   const RwLock<T>* l_;
 };
@@ -84,7 +90,10 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY RwLockWriteGuard {
   }
   RwLockWriteGuard(const RwLockWriteGuard&) = delete;
   RwLockWriteGuard& operator=(const RwLockWriteGuard&) = delete;
-  ~RwLockWriteGuard() { release(); }
+  // Always inlined, unlocking through by-value fields: see ~MutexGuard.
+  FEARLESS_ALWAYS_INLINE ~RwLockWriteGuard() {
+    if (l_ != nullptr) unlock(l_, unwind_);
+  }
 
   // Atomically turns this write lock into a read lock: no writer can get in
   // between, waiting readers may join. Consumes the guard (Rust's
@@ -108,12 +117,16 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY RwLockWriteGuard {
     if (FEARLESS_UNLIKELY(l_ == nullptr)) panic("RwLockWriteGuard: dereferenced a moved-from guard");
     return l_->data_;
   }
-  void release() noexcept FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+  void release() noexcept {
     if (l_ == nullptr) return;
-    if (FEARLESS_UNLIKELY(unwind_.unwinding())) l_->set_poisoned();
-    fearless::detail::lock_order::on_unlock(&l_->raw_);
-    l_->raw_.unlock();
+    unlock(l_, unwind_);
     l_ = nullptr;
+  }
+  static void unlock(const RwLock<T>* l, fearless::detail::PoisonOnUnwind unwind) noexcept
+      FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+    if (FEARLESS_UNLIKELY(unwind.unwinding())) l->set_poisoned();
+    fearless::detail::lock_order::on_unlock(&l->raw_);
+    l->raw_.unlock();
   }
   const RwLock<T>* l_;
   fearless::detail::PoisonOnUnwind unwind_;
@@ -151,7 +164,8 @@ class FEARLESS_CAPABILITY("mutex") RwLock {
     fearless::detail::lock_order::before_lock(&raw_, site);
     raw_.lock_shared();
     fearless::detail::lock_order::on_locked(&raw_, site);
-    return wrap<RwLockReadGuard<T>, LockResult<RwLockReadGuard<T>>>();
+    return LockResult<RwLockReadGuard<T>>(fearless::detail::shared_payload, is_poisoned(), fearless::detail::adopt_lock,
+                                          *this);
   }
 
   // Shared access if available right now (no writer holds or awaits it);
@@ -172,7 +186,8 @@ class FEARLESS_CAPABILITY("mutex") RwLock {
     fearless::detail::lock_order::before_lock(&raw_, site);
     raw_.lock();
     fearless::detail::lock_order::on_locked(&raw_, site);
-    return wrap<RwLockWriteGuard<T>, LockResult<RwLockWriteGuard<T>>>();
+    return LockResult<RwLockWriteGuard<T>>(fearless::detail::shared_payload, is_poisoned(), fearless::detail::adopt_lock,
+                                           *this);
   }
 
   // Exclusive access if the lock is free right now; never blocks.

@@ -161,6 +161,69 @@ TEST(Select, FairChoiceNoOperandStarves) {
   }
 }
 
+// Every ready operand is equally likely, wherever it sits: with two ready
+// operands next to each other among idle ones, trying from a random starting
+// point instead of in a random order would pick the first of them 3 times in 4.
+// Run with a Select that is reused, at 4 operands (the permutation built as
+// bytes) and at 20 (the operations shuffled in place).
+static void expect_even_split_between_two_ready(std::size_t n_ops) {
+  std::vector<mpmc::Sender<int>> txs;
+  std::vector<mpmc::Receiver<int>> rxs;
+  for (std::size_t i = 0; i < n_ops; ++i) {
+    auto [tx, rx] = make(-1);
+    txs.push_back(std::move(tx));
+    rxs.push_back(std::move(rx));
+  }
+  constexpr int kRounds = 4000;
+  for (int i = 0; i < kRounds; ++i) {
+    txs[0].send(0).unwrap();
+    txs[1].send(1).unwrap();
+  }
+  mpmc::Select sel;
+  for (const auto& rx : rxs) sel.recv(rx);
+  int counts[2] = {0, 0};
+  for (int i = 0; i < kRounds; ++i) {
+    auto op = sel.select();
+    const std::size_t k = op.index();
+    ASSERT_LT(k, 2u);
+    EXPECT_EQ(op.recv(rxs[k]).unwrap(), static_cast<int>(k));
+    ++counts[k];
+    // Put the taken message back so both stay ready every round.
+    txs[k].send(static_cast<int>(k)).unwrap();
+  }
+  // Binomial(4000, 1/2): standard deviation 32; allow about 6 of them.
+  EXPECT_GT(counts[0], kRounds / 2 - 200) << n_ops << " operands";
+  EXPECT_GT(counts[1], kRounds / 2 - 200) << n_ops << " operands";
+}
+
+TEST(Select, AdjacentReadyOperandsAreEquallyLikely) {
+  expect_even_split_between_two_ready(4);
+  expect_even_split_between_two_ready(20);
+}
+
+TEST(Select, ReadyReportsAdjacentReadyOperandsEquallyOften) {
+  auto [tx0, rx0] = make(-1);
+  auto [tx1, rx1] = make(-1);
+  auto [tx2, rx2] = make(-1);
+  auto [tx3, rx3] = make(-1);
+  tx0.send(0).unwrap();
+  tx1.send(1).unwrap();
+  mpmc::Select sel;
+  sel.recv(rx0);
+  sel.recv(rx1);
+  sel.recv(rx2);
+  sel.recv(rx3);
+  int counts[2] = {0, 0};
+  constexpr int kRounds = 4000;
+  for (int i = 0; i < kRounds; ++i) {
+    const std::size_t k = sel.ready();  // reserves nothing: both stay ready
+    ASSERT_LT(k, 2u);
+    ++counts[k];
+  }
+  EXPECT_GT(counts[0], kRounds / 2 - 200);
+  EXPECT_GT(counts[1], kRounds / 2 - 200);
+}
+
 TEST(Select, BiasedPrefersFirst) {
   auto [tx1, rx1] = make(-1);
   auto [tx2, rx2] = make(-1);

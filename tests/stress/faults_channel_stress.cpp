@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <new>
 #include <optional>
 #include <random>
 #include <vector>
@@ -306,6 +307,26 @@ TEST(ChannelFaults, UnboundedAllocationFailureHandsTheValueBack) {
   }
   EXPECT_EQ(sent.size() + failed, n);
   L.expect_all_destroyed_once(n);
+}
+
+// A Select whose send operation is on an unbounded channel that cannot
+// allocate its next block: select() throws std::bad_alloc having reserved
+// nothing (the message is given only to op.send, so the caller still has it),
+// and the same Select then works.
+TEST(ChannelFaults, SelectSendThatCannotAllocateThrowsAndStaysUsable) {
+  auto& inject = fearless::detail::chan::inject_block_alloc_failures;
+  auto [tx, rx] = mpmc::unbounded<int>();
+  mpmc::Select sel;
+  sel.send(tx);
+  inject.store(1);  // the first send allocates the first block
+  EXPECT_THROW((void)sel.select(), std::bad_alloc);
+  EXPECT_EQ(inject.load(), 0u);
+  EXPECT_TRUE(rx.is_empty());
+  auto op = sel.select();
+  EXPECT_EQ(op.index(), 0u);
+  EXPECT_TRUE(op.send(tx, 7).is_ok());
+  EXPECT_EQ(rx.try_recv().unwrap(), 7);
+  EXPECT_TRUE(rx.is_empty());
 }
 
 TEST(ChannelFaults, MpscChannelAllocationFailure) {

@@ -346,6 +346,11 @@ class [[nodiscard]] Result {
   }
   constexpr void check_err(std::string_view msg) const {
     if (FEARLESS_LIKELY(is_err())) return;
+    fail_err(msg);
+  }
+  // The panics, out of line and cold: inlined, building the message grew the
+  // caller's hot loop (a channel receive loop measured 15-20% slower).
+  [[noreturn]] FEARLESS_COLD void fail_err(std::string_view msg) const {
     std::string m(msg);
     if constexpr (!std::is_void_v<T>) {
       m += ": ";
@@ -353,7 +358,7 @@ class [[nodiscard]] Result {
     }
     throw Panic(std::move(m));
   }
-  [[noreturn]] void fail_ok(std::string_view msg) const {
+  [[noreturn]] FEARLESS_COLD void fail_ok(std::string_view msg) const {
     if constexpr (std::is_same_v<E, PanicPayload>) {
       v_.template get<1>().resume();
     } else {

@@ -3,8 +3,22 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdlib>
+#include <string>
+
+#include "fearless/panic.hpp"
 
 namespace sync_test {
+
+// The message of the fearless::Panic thrown by `fn`, or "<no panic>".
+template <class F>
+std::string panic_message(F&& fn) {
+  try {
+    fn();
+  } catch (const fearless::Panic& p) {
+    return p.what();
+  }
+  return "<no panic>";
+}
 
 // n scaled by FEARLESS_STRESS_SCALE (default 1.0), at least `floor`.
 inline std::size_t scaled(std::size_t n, std::size_t floor = 1) {

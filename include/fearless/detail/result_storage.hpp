@@ -19,6 +19,8 @@
 #include <utility>
 #include <variant>
 
+#include "fearless/detail/config.hpp"
+
 namespace fearless::detail {
 
 // E always carries a V, reachable as `e.get_mut()` / `e.get_ref()` and built
@@ -81,7 +83,7 @@ class ResultStorage<V, E> {
   ResultStorage& operator=(const ResultStorage&) = default;
   // Inlined even in exception cleanups: an out-of-line call would take the
   // storage's address and keep it in memory.
-  __attribute__((always_inline)) inline ~ResultStorage() = default;
+  FEARLESS_ALWAYS_INLINE ~ResultStorage() = default;
 
   [[nodiscard]] constexpr std::size_t index() const noexcept { return err_ ? 1 : 0; }
   template <std::size_t I>

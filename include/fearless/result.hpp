@@ -49,6 +49,8 @@ template <class T>
 using Slot = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
 template <class R>
 struct is_result : std::false_type {};
+template <class T, class E>
+struct is_result<Result<T, E>> : std::true_type {};
 // The panic of unwrap/expect on an Err whose description is fixed: out of line
 // and taking no pointer to the Result, so the caller's Result can stay in registers.
 [[noreturn]] FEARLESS_COLD inline void fail_with_description(std::string_view msg, std::string_view what) {
@@ -57,8 +59,6 @@ struct is_result : std::false_type {};
   m += what;
   throw Panic(std::move(m));
 }
-template <class T, class E>
-struct is_result<Result<T, E>> : std::true_type {};
 }  // namespace detail
 
 // The success side of a Result: `return Ok(v);` converts to any Result<T, E>

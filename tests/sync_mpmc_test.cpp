@@ -241,6 +241,84 @@ TEST_P(Flavours, BlockedReceiverWithTimeoutWokenByDisconnect) {
   EXPECT_EQ(h.join().unwrap(), RecvTimeoutError::Disconnected);
 }
 
+// A channel is a synchronisation object: what the leaving side did before its
+// last handle went happens before the other side sees Disconnected, whichever
+// operation sees it (the data race crossbeam-channel #838 describes; the
+// ThreadSanitizer build reports it as a race on `before`).
+TEST_P(Flavours, DisconnectionOrdersWhatTheLeavingSideDidBefore) {
+  for (int op = 0; op < 5; ++op) {
+    for (int round = 0; round < 20; ++round) {
+      auto [tx, rx] = make<int>();
+      int before = 0;
+      auto h = fearless::thread::spawn([&before, tx = std::move(tx)]() mutable {
+        before = 1;
+        auto last = std::move(tx);
+      });
+      if (round % 2) fearless::thread::sleep(1ms);
+      bool disconnected = false;
+      while (!disconnected) {
+        switch (op) {
+          case 0: disconnected = rx.recv().is_err(); break;
+          case 1: {
+            auto r = rx.try_recv();
+            disconnected = r.is_err() && r.unwrap_err() == TryRecvError::Disconnected;
+            break;
+          }
+          case 2: {
+            auto r = rx.recv_timeout(0ms);
+            disconnected = r.is_err() && r.unwrap_err() == RecvTimeoutError::Disconnected;
+            break;
+          }
+          case 3: for (int v : rx.iter()) (void)v; disconnected = true; break;
+          default: {
+            mpmc::Select sel;
+            (void)sel.recv(rx);
+            auto oper = sel.select();
+            disconnected = oper.recv(rx).is_err();
+          }
+        }
+      }
+      EXPECT_EQ(before, 1) << "operation " << op;
+      h.join().unwrap();
+    }
+  }
+  for (int op = 0; op < 4; ++op) {
+    for (int round = 0; round < 20; ++round) {
+      auto [tx, rx] = make<int>();
+      int before = 0;
+      auto h = fearless::thread::spawn([&before, rx = std::move(rx)]() mutable {
+        before = 1;
+        auto last = std::move(rx);
+      });
+      if (round % 2) fearless::thread::sleep(1ms);
+      bool disconnected = false;
+      while (!disconnected) {
+        switch (op) {
+          case 0: disconnected = tx.send(7).is_err(); break;
+          case 1: {
+            auto r = tx.try_send(7);
+            disconnected = r.is_err() && r.unwrap_err().is_disconnected();
+            break;
+          }
+          case 2: {
+            auto r = tx.send_timeout(7, 0ms);
+            disconnected = r.is_err() && r.unwrap_err().is_disconnected();
+            break;
+          }
+          default: {
+            mpmc::Select sel;
+            (void)sel.send(tx);
+            auto oper = sel.select();
+            disconnected = oper.send(tx, 7).is_err();
+          }
+        }
+      }
+      EXPECT_EQ(before, 1) << "operation " << op;
+      h.join().unwrap();
+    }
+  }
+}
+
 TEST_P(Flavours, FifoPerSenderWithManySendersAndReceivers) {
   auto [tx, rx] = make<std::pair<int, int>>();
   constexpr int kSenders = 3, kReceivers = 3, kPer = 2000;

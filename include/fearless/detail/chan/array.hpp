@@ -87,7 +87,10 @@ class Array {
   // still held by a stalled reader. True with a null slot when disconnected.
   bool start_send(Token& token, bool try_mode) noexcept {
     Backoff backoff;
-    std::size_t tail = tail_->load(std::memory_order_relaxed);  // relaxed: validated by the stamp and CAS
+    // acquire: a tail carrying the disconnection mark must make everything the
+    // last receiver did before leaving visible to us (pairs with the seq_cst
+    // fetch_or in disconnect_receivers); otherwise the stamp and CAS validate it.
+    std::size_t tail = tail_->load(std::memory_order_acquire);
     for (;;) {
       if (tail & mark_bit_) {
         token.array.slot = nullptr;
@@ -99,8 +102,8 @@ class Array {
       const std::size_t stamp = load_stamp(slot);
       if (tail == stamp) {
         const std::size_t new_tail = index + 1 < cap_ ? tail + 1 : lap + one_lap_;
-        // relaxed on failure: the new tail is revalidated by its slot's stamp.
-        if (tail_->compare_exchange_weak(tail, new_tail, std::memory_order_seq_cst, std::memory_order_relaxed)) {
+        // acquire on failure: the tail read back may carry the mark (as above).
+        if (tail_->compare_exchange_weak(tail, new_tail, std::memory_order_seq_cst, std::memory_order_acquire)) {
           token.array.slot = &slot;
           token.array.stamp = tail + 1;
           return true;
@@ -112,10 +115,10 @@ class Array {
         if (head + one_lap_ == tail) return false;  // full
         if (try_mode) return false;                   // a reader holds the slot: do not wait on it
         backoff.snooze();
-        tail = tail_->load(std::memory_order_relaxed);  // relaxed: revalidated above
+        tail = tail_->load(std::memory_order_acquire);  // acquire: as above
       } else {
         backoff.snooze();
-        tail = tail_->load(std::memory_order_relaxed);  // relaxed: revalidated above
+        tail = tail_->load(std::memory_order_acquire);  // acquire: as above
       }
     }
   }
@@ -152,7 +155,10 @@ class Array {
         backoff.spin();
       } else if (stamp == head) {
         atomic_thread_fence(std::memory_order_seq_cst);
-        const std::size_t tail = tail_->load(std::memory_order_relaxed);  // relaxed: after the fence
+        // acquire: when it carries the mark, pairs with the seq_cst fetch_or of
+        // disconnect_senders, so what the last sender did before leaving
+        // happens before our Disconnected.
+        const std::size_t tail = tail_->load(std::memory_order_acquire);
         if ((tail & ~mark_bit_) == head) {
           if (tail & mark_bit_) {
             token.array.slot = nullptr;

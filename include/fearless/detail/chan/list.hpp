@@ -240,7 +240,10 @@ class List {
       std::size_t new_head = head + (std::size_t{1} << kShift);
       if ((new_head & kMarkBit) == 0) {
         atomic_thread_fence(std::memory_order_seq_cst);
-        const std::size_t tail = tail_->index.load(std::memory_order_relaxed);  // relaxed: after the fence
+        // acquire: when it carries the mark, pairs with the seq_cst fetch_or of
+        // disconnect_senders, so what the last sender did before leaving
+        // happens before our Disconnected.
+        const std::size_t tail = tail_->index.load(std::memory_order_acquire);
         if ((head >> kShift) == (tail >> kShift)) {
           if (tail & kMarkBit) {
             token.list.block = nullptr;

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <exception>
 #include <mutex>
 #include <stdexcept>
@@ -105,6 +106,20 @@ TEST(Panic, DowncastAndIs) {
   EXPECT_EQ(*capture(17).downcast_ref<int>(), 17);
 }
 
+// Rust code reads a panic's text with downcast_ref::<String>(); the payload of
+// fearless::panic(msg) answers that too, while other exceptions still do not.
+TEST(Panic, DowncastToStringGivesAPanicsMessage) {
+  QuietHook quiet;
+  auto h = fearless::thread::spawn([] { fearless::panic("formatted 42"); });
+  PanicPayload p = h.join().unwrap_err();
+  const std::string* s = p.downcast_ref<std::string>();
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(*s, "formatted 42");
+  EXPECT_TRUE(p.is<Panic>());
+  EXPECT_EQ(capture(std::runtime_error("plain")).downcast_ref<std::string>(), nullptr);
+  EXPECT_EQ(*capture(std::string("thrown")).downcast_ref<std::string>(), "thrown");
+}
+
 TEST(Panic, PayloadIsCopyableAndShared) {
   PanicPayload a = capture(std::string("shared"));
   PanicPayload b = a;
@@ -165,10 +180,26 @@ TEST(Panic, ThrowingHookDoesNotTakeTheThreadDown) {
   EXPECT_EQ(r.unwrap_err().message(), "original");
 }
 
-TEST(Panic, TakeHookWithoutCustomHookIsEmpty) {
+// As Rust's take_hook: with no custom hook the default one is returned (and
+// stays registered), so a wrapping hook can always call the previous one.
+TEST(Panic, TakeHookWithoutCustomHookReturnsTheDefault) {
   (void)fearless::take_panic_hook();
-  EXPECT_FALSE(static_cast<bool>(fearless::take_panic_hook()));
-  QuietHook quiet;
-  auto h = fearless::thread::spawn([] { throw 1; });
+  fearless::PanicHook previous = fearless::take_panic_hook();
+  ASSERT_TRUE(static_cast<bool>(previous));
+  testing::internal::CaptureStderr();
+  auto h = fearless::thread::Builder().name("still-default").spawn([] { fearless::panic("first"); }).unwrap();
   EXPECT_TRUE(h.join().is_err());
+  // Wrap the previous (default) hook, as Rust code does with take_hook + set_hook.
+  std::atomic<int> wrapped{0};
+  fearless::set_panic_hook([&wrapped, previous](const PanicInfo& info) {
+    wrapped.fetch_add(1);
+    previous(info);
+  });
+  auto h2 = fearless::thread::Builder().name("wrapped").spawn([] { fearless::panic("second"); }).unwrap();
+  EXPECT_TRUE(h2.join().is_err());
+  (void)fearless::take_panic_hook();
+  const std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(wrapped.load(), 1);
+  EXPECT_NE(err.find("thread 'still-default' panicked: first\n"), std::string::npos) << err;
+  EXPECT_NE(err.find("thread 'wrapped' panicked: second\n"), std::string::npos) << err;
 }

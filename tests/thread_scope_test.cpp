@@ -8,6 +8,7 @@
 #include <numeric>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fearless/thread.hpp"
@@ -220,4 +221,71 @@ TEST_F(ThreadScope, ScopedThreadCanUnparkTheOwner) {
     while (!flag.load()) thread::park();
   });
   EXPECT_TRUE(flag.load());
+}
+
+namespace {
+// Records its destruction in a borrowed counter: a scoped thread's value may
+// refer to the scope's locals, so it must be gone before scope() returns.
+struct NotesDrop {
+  std::atomic<int>* drops;
+  explicit NotesDrop(std::atomic<int>* d) : drops(d) {}
+  NotesDrop(NotesDrop&& o) noexcept : drops(std::exchange(o.drops, nullptr)) {}
+  NotesDrop& operator=(NotesDrop&&) = delete;
+  ~NotesDrop() {
+    if (drops) drops->fetch_add(1);
+  }
+};
+}  // namespace
+
+TEST_F(ThreadScope, UnjoinedThreadsValuesAreDestroyedBeforeScopeReturns) {
+  for (int round = 0; round < 20; ++round) {
+    std::atomic<int> drops{0};
+    thread::scope([&](thread::Scope& s) {
+      // Handle dropped at once, thread still running: the thread destroys its value.
+      (void)s.spawn([&] {
+        thread::sleep(1ms);
+        return NotesDrop(&drops);
+      });
+      // Handle dropped after the thread finished: dropping it destroys the value.
+      auto kept = s.spawn([&] { return NotesDrop(&drops); });
+      while (!kept.is_finished()) thread::yield_now();
+      // Handle alive until the scope function returns, thread maybe not finished.
+      auto late = s.spawn([&] { return NotesDrop(&drops); });
+      EXPECT_EQ(drops.load(), 0);
+    });
+    EXPECT_EQ(drops.load(), 3) << "round " << round;
+  }
+}
+
+TEST_F(ThreadScope, JoinedValueIsTheOnlyCopyLeft) {
+  std::atomic<int> drops{0};
+  thread::scope([&](thread::Scope& s) {
+    auto h = s.spawn([&] { return NotesDrop(&drops); });
+    {
+      NotesDrop v = h.join().unwrap();
+      EXPECT_EQ(drops.load(), 0);
+    }
+    EXPECT_EQ(drops.load(), 1);
+  });
+  EXPECT_EQ(drops.load(), 1);
+}
+
+TEST_F(ThreadScope, FunctionMayReturnAReference) {
+  std::vector<int> data{1, 2, 3};
+  int& last = thread::scope([&](thread::Scope& s) -> int& {
+    s.spawn([&] { data[2] = 30; });
+    return data[2];
+  });
+  EXPECT_EQ(&last, &data[2]);
+  EXPECT_EQ(last, 30);
+}
+
+TEST_F(ThreadScope, SpawnsThroughAConstScope) {
+  std::atomic<int> ran{0};
+  thread::scope([&](const thread::Scope& s) {
+    for (int i = 0; i < 3; ++i) s.spawn([&] { ran.fetch_add(1); });
+    EXPECT_EQ(thread::Builder().name("const-scope").spawn_scoped(s, [&] { ran.fetch_add(1); }).unwrap().join().is_ok(),
+              true);
+  });
+  EXPECT_EQ(ran.load(), 4);
 }

@@ -17,6 +17,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <typeinfo>
 #include <utility>
 
@@ -76,7 +77,10 @@ class PanicPayload {
 
   // Pointer to the thrown object if it is an `X` (or derived from one), else
   // nullptr; valid as long as this payload (or a copy) lives. Like Rust's
-  // `downcast_ref`. Cost: one rethrow/catch.
+  // `downcast_ref`. One addition, for code written against Rust's
+  // `downcast_ref::<String>()`: `downcast_ref<std::string>()` on the payload of
+  // a `fearless::Panic` (what `fearless::panic(msg)` throws, Rust's
+  // `panic!(msg)`) gives its message. Cost: one rethrow/catch.
   template <class X>
   [[nodiscard]] const X* downcast_ref() const noexcept {
     if (!ptr_) return nullptr;
@@ -85,6 +89,9 @@ class PanicPayload {
     } catch (const X& x) {
       return &x;
     } catch (...) {
+    }
+    if constexpr (std::is_same_v<X, std::string>) {
+      if (downcast_ref<Panic>() != nullptr) return &message_;
     }
     return nullptr;
   }
@@ -161,13 +168,17 @@ inline void set_panic_hook(PanicHook hook) {
   s.custom.store(static_cast<bool>(s.hook), std::memory_order_relaxed);  // only a hint; read under mu
 }
 
-// Removes the custom hook, restoring the default, and returns it (empty if none).
+// Removes the custom hook, restoring the default, and returns the hook that
+// was registered: the custom one, or `default_panic_hook` when none was (which
+// stays registered), as Rust's `std::panic::take_hook` does. So a new hook can
+// wrap the previous one and call it. Never empty. Thread-safe.
 inline PanicHook take_panic_hook() {
   auto& s = detail::hook_slot();
   std::lock_guard lk(s.mu);
   PanicHook h = std::move(s.hook);
   s.hook = nullptr;
   s.custom.store(false, std::memory_order_relaxed);  // only a hint; read under mu
+  if (!h) h = default_panic_hook;
   return h;
 }
 

@@ -44,6 +44,18 @@ struct Packet : ThreadInner {
   std::optional<Result<T, PanicPayload>> result;
   std::atomic<bool> finished{false};
   ScopeData* scope = nullptr;
+  // Who may still read `result`: the handle and the running thread. The last
+  // of them to let go destroys it there and then, as Rust's Packet does, so an
+  // unjoined scoped thread's value is gone before scope() returns (it may hold
+  // references into the scope's borrowed data), not whenever the thread's
+  // record is freed.
+  std::atomic<int> result_owners{2};
+
+  void drop_result_share() noexcept {
+    // acq_rel: the last owner sees the other's writes to `result` (and its
+    // uses) before destroying it.
+    if (result_owners.fetch_sub(1, std::memory_order_acq_rel) == 1) result.reset();
+  }
 };
 
 // A plain string plus a flag rather than std::optional<std::string>: g++ 12
@@ -81,6 +93,9 @@ struct SpawnState final : Packet<T> {
   void finish() noexcept {
     fn.~Fn();
     const bool panicked = this->result->is_err();
+    // Before `finished` and the scope's count: a detached thread's value is
+    // destroyed here, inside the scope's lifetime.
+    this->drop_result_share();
     ScopeData* sc = this->scope;
     // release: join()/is_finished() readers that see `true` see the result.
     this->finished.store(true, std::memory_order_release);
@@ -146,8 +161,10 @@ Result<std::pair<Packet<T>*, pthread_t>, std::error_code> spawn_native(SpawnOpti
                                                                         ScopeData* scope) {
   using State = SpawnState<T, std::decay_t<Fn>>;
   auto fail = [](int e) { return Err(std::error_code(e, std::system_category())); };
+  // As Rust's Builder::spawn: a bad name is the caller's bug, not an OS
+  // refusal, so it panics rather than returning an error.
   if (opts.named && opts.name.find('\0') != std::string::npos)
-    return Err(std::make_error_code(std::errc::invalid_argument));
+    panic("thread name may not contain interior null bytes");
 
   pthread_attr_t attr;
   if (int e = ::pthread_attr_init(&attr)) return fail(e);

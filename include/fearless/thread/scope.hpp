@@ -8,6 +8,7 @@
 //   });                                                    // every thread joined here
 #pragma once
 #include <exception>
+#include <memory>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -44,9 +45,10 @@ class Scope {
   // Spawns a scoped thread running std::invoke(f, args...). It may capture
   // references to anything that outlives the scope() call. Panics if the OS
   // refuses the thread (Builder::spawn_scoped returns the error instead).
+  // Callable through a const Scope& (Rust's `&self`): spawning is thread-safe.
   template <class F, class... Args>
     requires std::invocable<std::decay_t<F>, std::decay_t<Args>...>
-  auto spawn(F&& f, Args&&... args) -> ScopedJoinHandle<detail_spawn::spawn_result_t<F, Args...>> {
+  auto spawn(F&& f, Args&&... args) const -> ScopedJoinHandle<detail_spawn::spawn_result_t<F, Args...>> {
     auto r = Builder().spawn_scoped(*this, std::forward<F>(f), std::forward<Args>(args)...);
     if (r.is_err()) panic("failed to spawn scoped thread: " + r.unwrap_err().message());
     return std::move(r).unwrap();
@@ -59,18 +61,20 @@ class Scope {
   Scope() = default;
 
   // Blocks (parked, no CPU) until every thread spawned in the scope has finished.
-  void wait_all() noexcept {
+  void wait_all() const noexcept {
     // acquire: pairs with each thread's release decrement, so their writes to
     // borrowed data are visible once we return.
     while (data_.running.load(std::memory_order_acquire) != 0) fearless::thread::park();
   }
 
-  detail::ScopeData data_;
+  // Mutable: spawning through a const Scope& counts threads in it (its
+  // fields are atomics, or fixed at construction).
+  mutable detail::ScopeData data_;
 };
 
 template <class F, class... Args>
   requires std::invocable<std::decay_t<F>, std::decay_t<Args>...>
-[[nodiscard]] auto Builder::spawn_scoped(Scope& scope, F&& f, Args&&... args) {
+[[nodiscard]] auto Builder::spawn_scoped(const Scope& scope, F&& f, Args&&... args) {
   using T = detail_spawn::spawn_result_t<F, Args...>;
   fearless::detail::send_checks::check_spawn</*Scoped=*/true, T, std::decay_t<F>, std::decay_t<Args>...>();
   static_assert(detail_spawn::kSpawnableResult<T>,
@@ -107,6 +111,17 @@ decltype(auto) scope(F&& f) {
       throw;
     }
     finish();
+  } else if constexpr (std::is_reference_v<R>) {
+    // A reference into data that outlives the scope: kept as a pointer.
+    std::remove_reference_t<R>* out = nullptr;
+    try {
+      out = std::addressof(std::invoke(std::forward<F>(f), s));
+    } catch (...) {
+      s.wait_all();
+      throw;
+    }
+    finish();
+    return static_cast<R>(*out);
   } else {
     std::optional<R> out;
     try {

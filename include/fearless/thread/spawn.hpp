@@ -58,6 +58,7 @@ class JoinHandleBase {
     if (e != 0) panic("JoinHandle::join: pthread_join failed: " + std::error_code(e, std::system_category()).message());
     detail::Packet<T>* p = std::exchange(packet_, nullptr);
     Result<T, PanicPayload> r = std::move(*p->result);
+    p->drop_result_share();  // the thread has let go already: destroys the moved-from husk now
     if (p->scope && r.is_err()) {
       // relaxed: ordered before the scope's check by the joining thread's own
       // program order, or by its later decrement of `running`.
@@ -99,6 +100,7 @@ class JoinHandleBase {
   void reset() noexcept {
     if (packet_) {
       ::pthread_detach(native_);
+      packet_->drop_result_share();  // the value is destroyed now if the thread has finished
       std::exchange(packet_, nullptr)->release();
     }
   }
@@ -181,7 +183,7 @@ class Builder {
   // scope. Errors as for spawn().
   template <class F, class... Args>
     requires std::invocable<std::decay_t<F>, std::decay_t<Args>...>
-  [[nodiscard]] auto spawn_scoped(Scope& scope, F&& f, Args&&... args);
+  [[nodiscard]] auto spawn_scoped(const Scope& scope, F&& f, Args&&... args);
 
  private:
   detail::SpawnOptions opts_;

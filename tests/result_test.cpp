@@ -3,12 +3,18 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <compare>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <system_error>
 #include <type_traits>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -50,6 +56,81 @@ Result<void, std::string> check_positive(int v) {
   if (v <= 0) return Err(std::string("not positive"));
   return Ok();
 }
+
+// Ordered only through `<` (no `<=>`, no `==`): Result's `<=>` builds a weak ordering from it.
+struct LessOnly {
+  int x;
+  friend bool operator<(const LessOnly& a, const LessOnly& b) { return a.x < b.x; }
+};
+
+template <class T>
+std::size_t hash_of(const T& v) {
+  return std::hash<T>{}(v);
+}
+
+// Whether the borrowing members can be called on an R (an rvalue when R is not a reference).
+template <class R>
+concept has_iter = requires(R&& r) { std::forward<R>(r).iter(); };
+template <class R>
+concept has_iter_mut = requires(R&& r) { std::forward<R>(r).iter_mut(); };
+template <class R>
+concept has_as_ref = requires(R&& r) { std::forward<R>(r).as_ref(); };
+template <class R>
+concept has_as_mut = requires(R&& r) { std::forward<R>(r).as_mut(); };
+
+// Function objects for the check below (a lambda may not appear in a
+// requires-expression on every supported compiler).
+struct Pred {
+  bool operator()(const int&) const { return true; }
+};
+struct Id {
+  int operator()(int v) const { return v; }
+};
+struct Sink {
+  void operator()(const int&) const {}
+};
+struct ToOk {
+  Result<int, int> operator()(int v) const { return Ok(v); }
+};
+struct ToErr {
+  Result<int, int> operator()(int e) const { return Err(e); }
+};
+
+// Every method a Rust user calls on a `Copy` Result, called on a const lvalue.
+template <class R>
+concept callable_on_const_lvalue = requires(const R& r, const R& other) {
+  r.is_ok();
+  r.is_err();
+  r.is_ok_and(Pred{});
+  r.is_err_and(Pred{});
+  r.unwrap();
+  r.expect("m");
+  r.unwrap_err();
+  r.expect_err("m");
+  r.unwrap_or(0);
+  r.unwrap_or_else(Id{});
+  r.unwrap_or_default();
+  r.ok();
+  r.err();
+  r.map(Id{});
+  r.map_err(Id{});
+  r.and_then(ToOk{});
+  r.or_else(ToErr{});
+  r.map_or(0, Id{});
+  r.map_or_else(Id{}, Id{});
+  r.inspect(Sink{});
+  r.inspect_err(Sink{});
+  r.and_(other);
+  r.or_(other);
+  r.as_ref();
+  r.as_ref().copied();
+  r.as_ref().cloned();
+  r.iter();
+  r == other;
+  r <=> other;
+  r < other;
+  std::hash<R>{}(r);
+};
 
 }  // namespace
 
@@ -147,7 +228,7 @@ TEST(Result, VoidResult) {
   EXPECT_EQ(err.unwrap_err(), "no");
   EXPECT_EQ(panic_message([&] { err.unwrap(); }), "called `Result::unwrap()` on an `Err` value: no");
   EXPECT_EQ(panic_message([&] { err.expect("checking"); }), "checking: no");
-  EXPECT_EQ(panic_message([&] { (void)ok.unwrap_err(); }), "called `Result::unwrap_err()` on an `Ok` value");
+  EXPECT_EQ(panic_message([&] { (void)ok.unwrap_err(); }), "called `Result::unwrap_err()` on an `Ok` value: ()");
   EXPECT_TRUE(ok.ok().has_value());
   EXPECT_FALSE(err.ok().has_value());
   EXPECT_EQ(err.err(), std::optional<std::string>("no"));
@@ -361,4 +442,369 @@ TEST(Result, ConstexprUse) {
   constexpr Result<int, int> e = Err(6);
   static_assert(e.unwrap_or(1) == 1);
   SUCCEED();
+}
+
+TEST(Result, EveryCombinatorWorksOnAConstLvalue) {
+  static_assert(callable_on_const_lvalue<Result<int, int>>);
+  const Result<int, int> ok = Ok(3);
+  const Result<int, int> err = Err(7);
+
+  EXPECT_EQ(ok.unwrap(), 3);
+  EXPECT_EQ(ok.expect("m"), 3);
+  EXPECT_EQ(err.unwrap_err(), 7);
+  EXPECT_EQ(err.expect_err("m"), 7);
+  EXPECT_EQ(err.unwrap_or(5), 5);
+  EXPECT_EQ(err.unwrap_or_else([](int e) { return e * 2; }), 14);
+  EXPECT_EQ(err.unwrap_or_default(), 0);
+  EXPECT_EQ(ok.unwrap_or_default(), 3);
+  EXPECT_EQ(ok.ok(), std::optional<int>(3));
+  EXPECT_EQ(err.err(), std::optional<int>(7));
+  EXPECT_TRUE(ok.is_ok_and([](int v) { return v == 3; }));
+  EXPECT_TRUE(err.is_err_and([](int e) { return e == 7; }));
+
+  EXPECT_EQ(ok.map([](int v) { return v + 1; }), Ok(4));
+  EXPECT_EQ(err.map_err([](int e) { return e + 1; }), Err(8));
+  EXPECT_EQ(ok.and_then([](int v) { return Result<int, int>(Err(v * 10)); }), Err(30));
+
+  auto recovered = err.or_else([](int e) { return Result<int, long>(Ok(e + 100)); });
+  static_assert(std::is_same_v<decltype(recovered), Result<int, long>>);
+  EXPECT_EQ(recovered, Ok(107));
+  EXPECT_EQ(ok.or_else([](int e) { return Result<int, long>(Ok(e + 100)); }), Ok(3));
+
+  EXPECT_EQ(ok.map_or(-1, [](int v) { return v * 2; }), 6);
+  EXPECT_EQ(err.map_or(-1, [](int v) { return v * 2; }), -1);
+  EXPECT_EQ(ok.map_or_else([](int e) { return -e; }, [](int v) { return v * 2; }), 6);
+  EXPECT_EQ(err.map_or_else([](int e) { return -e; }, [](int v) { return v * 2; }), -7);
+
+  std::vector<int> seen;
+  Result<int, int> inspected = ok.inspect([&](const int& v) { seen.push_back(v); });
+  Result<int, int> inspected_err = err.inspect_err([&](const int& e) { seen.push_back(e); });
+  EXPECT_EQ(ok.inspect_err([&](const int& e) { seen.push_back(e); }), Ok(3));
+  EXPECT_EQ(err.inspect([&](const int& v) { seen.push_back(v); }), Err(7));
+  EXPECT_EQ(inspected, Ok(3));
+  EXPECT_EQ(inspected_err, Err(7));
+  EXPECT_EQ(seen, (std::vector<int>{3, 7}));
+
+  EXPECT_EQ(ok.and_(Result<long, int>(Ok(9L))), Ok(9L));
+  EXPECT_EQ(err.and_(Result<long, int>(Ok(9L))), Err(7));
+  EXPECT_EQ(ok.or_(Result<int, char>(Err('x'))), Ok(3));
+  EXPECT_EQ(err.or_(Result<int, char>(Err('x'))), Err('x'));
+
+  // The originals are untouched.
+  EXPECT_EQ(ok, Ok(3));
+  EXPECT_EQ(err, Err(7));
+
+  // Result<void, E> on a const lvalue.
+  const Result<void, std::string> vok = Ok();
+  const Result<void, std::string> verr = Err(std::string("v"));
+  vok.unwrap();
+  vok.expect("m");
+  vok.unwrap_or_default();
+  EXPECT_EQ(verr.unwrap_err(), "v");
+  EXPECT_EQ(vok.map([] { return 1; }), Ok(1));
+  EXPECT_EQ(verr.or_else([](const std::string& e) { return Result<void, std::size_t>(Err(e.size())); }),
+            Err(std::size_t{1}));
+  EXPECT_EQ(vok.map_or(0, [] { return 2; }), 2);
+  EXPECT_EQ(verr.map_or_else([](const std::string& e) { return static_cast<int>(e.size()) + 10; }, [] { return 2; }), 11);
+  int void_calls = 0;
+  EXPECT_EQ(vok.inspect([&] { ++void_calls; }), Ok());
+  EXPECT_EQ(void_calls, 1);
+}
+
+TEST(Result, UnwrapErrOnOkVoidSaysUnit) {
+  Result<void, std::string> ok = Ok();
+  const Result<void, std::string> cok = Ok();
+  EXPECT_EQ(panic_message([&] { (void)ok.unwrap_err(); }), "called `Result::unwrap_err()` on an `Ok` value: ()");
+  EXPECT_EQ(panic_message([&] { (void)cok.unwrap_err(); }), "called `Result::unwrap_err()` on an `Ok` value: ()");
+  EXPECT_EQ(panic_message([] { (void)Result<void, int>(Ok()).unwrap_err(); }),
+            "called `Result::unwrap_err()` on an `Ok` value: ()");
+  EXPECT_EQ(panic_message([&] { (void)ok.expect_err("wanted a failure"); }), "wanted a failure: ()");
+  EXPECT_EQ(panic_message([&] { (void)cok.expect_err("wanted a failure"); }), "wanted a failure: ()");
+  EXPECT_EQ(panic_message([] { (void)Result<void, int>(Ok()).expect_err("e"); }), "e: ()");
+}
+
+TEST(Result, OrderingAsRustDerivesIt) {
+  using R = Result<int, int>;
+  R ok1 = Ok(1);
+  R ok2 = Ok(2);
+  R err0 = Err(0);
+  R err5 = Err(5);
+  static_assert(std::is_same_v<decltype(ok1 <=> ok2), std::strong_ordering>);
+  // Ok < Ok by value.
+  EXPECT_TRUE((ok1 <=> ok2) == std::strong_ordering::less);
+  EXPECT_TRUE((ok2 <=> ok1) == std::strong_ordering::greater);
+  EXPECT_TRUE((ok1 <=> R(Ok(1))) == std::strong_ordering::equal);
+  EXPECT_LT(ok1, ok2);
+  // Every Ok < every Err, whatever the payloads.
+  EXPECT_TRUE((ok2 <=> err0) == std::strong_ordering::less);
+  EXPECT_LT(R(Ok(100)), err0);
+  // Err < Err by error.
+  EXPECT_TRUE((err0 <=> err5) == std::strong_ordering::less);
+  EXPECT_LT(err0, err5);
+  EXPECT_TRUE((err5 <=> R(Err(5))) == std::strong_ordering::equal);
+  // Err vs Ok: greater.
+  EXPECT_TRUE((err0 <=> ok2) == std::strong_ordering::greater);
+  EXPECT_GT(err0, R(Ok(100)));
+  EXPECT_GE(err5, err5);
+  EXPECT_LE(ok1, ok1);
+  // A bare Ok(...) / Err(...) converts to the Result it is compared with.
+  EXPECT_TRUE(ok1 < Ok(2));
+  EXPECT_TRUE(err5 > Ok(7));
+
+  std::vector<R> v{err5, ok2, err0, ok1};
+  std::sort(v.begin(), v.end());
+  EXPECT_EQ(v, (std::vector<R>{ok1, ok2, err0, err5}));
+
+  // Result<void, E>: all Oks equal, and before any Err.
+  using V = Result<void, std::string>;
+  EXPECT_TRUE((V(Ok()) <=> V(Ok())) == std::strong_ordering::equal);
+  EXPECT_LT(V(Ok()), V(Err(std::string(""))));
+  EXPECT_LT(V(Err(std::string("a"))), V(Err(std::string("b"))));
+  EXPECT_GT(V(Err(std::string(""))), V(Ok()));
+
+  // The category is the weaker of the two sides'.
+  using D = Result<double, int>;
+  static_assert(std::is_same_v<decltype(std::declval<const D&>() <=> std::declval<const D&>()), std::partial_ordering>);
+  EXPECT_TRUE((D(Ok(1.5)) <=> D(Ok(2.5))) == std::partial_ordering::less);
+  EXPECT_TRUE((D(Ok(std::nan(""))) <=> D(Ok(1.0))) == std::partial_ordering::unordered);
+  EXPECT_TRUE((D(Ok(std::nan(""))) <=> D(Err(1))) == std::partial_ordering::less);
+
+  // A type with only `<`: a weak ordering built from it.
+  using L = Result<LessOnly, int>;
+  static_assert(std::is_same_v<decltype(std::declval<const L&>() <=> std::declval<const L&>()), std::weak_ordering>);
+  EXPECT_TRUE((L(Ok(LessOnly{1})) <=> L(Ok(LessOnly{2}))) == std::weak_ordering::less);
+  EXPECT_TRUE((L(Ok(LessOnly{2})) <=> L(Ok(LessOnly{2}))) == std::weak_ordering::equivalent);
+  EXPECT_TRUE((L(Ok(LessOnly{3})) <=> L(Ok(LessOnly{2}))) == std::weak_ordering::greater);
+  EXPECT_TRUE((L(Err(0)) <=> L(Ok(LessOnly{2}))) == std::weak_ordering::greater);
+
+  // Not ordered when a side is not.
+  static_assert(!std::three_way_comparable<Result<Opaque, int>>);
+  static_assert(!std::three_way_comparable<Result<int, Opaque>>);
+  static_assert(std::three_way_comparable<Result<int, std::string>>);
+}
+
+TEST(Result, HashMatchesEquality) {
+  using R = Result<int, std::string>;
+  EXPECT_EQ(hash_of(R(Ok(42))), hash_of(R(Ok(42))));
+  EXPECT_EQ(hash_of(R(Err(std::string("e")))), hash_of(R(Err(std::string("e")))));
+  // The side is hashed too: Ok(1) and Err(1) of Result<int, int> differ.
+  EXPECT_NE(hash_of(Result<int, int>(Ok(1))), hash_of(Result<int, int>(Err(1))));
+
+  std::unordered_set<R> set;
+  set.insert(Ok(1));
+  set.insert(Ok(1));
+  set.insert(Ok(2));
+  set.insert(Err(std::string("x")));
+  set.insert(Err(std::string("x")));
+  EXPECT_EQ(set.size(), 3u);
+  EXPECT_EQ(set.count(R(Ok(2))), 1u);
+  EXPECT_EQ(set.count(R(Err(std::string("x")))), 1u);
+  EXPECT_EQ(set.count(R(Ok(3))), 0u);
+
+  // void counts as hashable.
+  using V = Result<void, int>;
+  EXPECT_EQ(hash_of(V(Ok())), hash_of(V(Ok())));
+  EXPECT_EQ(hash_of(V(Err(4))), hash_of(V(Err(4))));
+  std::unordered_set<V> vset{V(Ok()), V(Ok()), V(Err(4)), V(Err(4)), V(Err(5))};
+  EXPECT_EQ(vset.size(), 3u);
+
+  // Enabled only when both sides hash.
+  static_assert(std::is_default_constructible_v<std::hash<R>>);
+  static_assert(std::is_default_constructible_v<std::hash<V>>);
+  static_assert(!std::is_default_constructible_v<std::hash<Result<Opaque, int>>>);
+  static_assert(!std::is_default_constructible_v<std::hash<Result<int, Opaque>>>);
+  static_assert(!std::is_default_constructible_v<std::hash<Result<void, Opaque>>>);
+}
+
+TEST(Result, IterYieldsTheOkValueOnce) {
+  Result<int, std::string> ok = Ok(5);
+  Result<int, std::string> err = Err(std::string("e"));
+  static_assert(std::is_same_v<decltype(ok.iter()), std::span<const int>>);
+  EXPECT_EQ(ok.iter().size(), 1u);
+  EXPECT_EQ(err.iter().size(), 0u);
+  EXPECT_TRUE(err.iter().empty());
+  int count = 0;
+  int sum = 0;
+  for (const int& v : ok.iter()) {
+    ++count;
+    sum += v;
+  }
+  for (const int& v : err.iter()) {
+    ++count;
+    sum += v;
+  }
+  EXPECT_EQ(count, 1);
+  EXPECT_EQ(sum, 5);
+  EXPECT_EQ(&ok.iter()[0], &ok.unwrap());  // a view of the value, not a copy
+
+  for (int& v : ok.iter_mut()) v *= 10;
+  for (int& v : err.iter_mut()) v *= 10;
+  EXPECT_EQ(ok, Ok(50));
+  EXPECT_EQ(err, Err(std::string("e")));
+  static_assert(std::is_same_v<decltype(ok.iter_mut()), std::span<int>>);
+
+  const Result<std::string, int> c = Ok(std::string("text"));
+  std::vector<std::string> got;
+  for (const std::string& s : c.iter()) got.push_back(s);
+  EXPECT_EQ(got, (std::vector<std::string>{"text"}));
+
+  Result<void, int> vok = Ok();
+  Result<void, int> verr = Err(1);
+  EXPECT_EQ(vok.iter().size(), 1u);
+  EXPECT_EQ(verr.iter().size(), 0u);
+
+  // Borrowing a temporary would dangle, and iter_mut needs a mutable lvalue.
+  static_assert(has_iter<Result<int, int>&>);
+  static_assert(has_iter<const Result<int, int>&>);
+  static_assert(!has_iter<Result<int, int>>);
+  static_assert(has_iter_mut<Result<int, int>&>);
+  static_assert(!has_iter_mut<const Result<int, int>&>);
+  static_assert(!has_iter_mut<Result<int, int>>);
+}
+
+TEST(Result, AsRefAsMutCopiedCloned) {
+  Result<std::string, int> ok = Ok(std::string("abc"));
+  Result<std::string, int> err = Err(4);
+  auto r = ok.as_ref();
+  static_assert(std::is_same_v<decltype(r), Result<std::reference_wrapper<const std::string>, std::reference_wrapper<const int>>>);
+  ASSERT_TRUE(r.is_ok());
+  EXPECT_EQ(&r.unwrap().get(), &ok.unwrap());
+  auto re = err.as_ref();
+  ASSERT_TRUE(re.is_err());
+  EXPECT_EQ(&re.unwrap_err().get(), &err.unwrap_err());
+
+  // copied()/cloned() turn the Ok side back into a value; the error stays borrowed.
+  auto c = r.copied();
+  static_assert(std::is_same_v<decltype(c), Result<std::string, std::reference_wrapper<const int>>>);
+  EXPECT_EQ(c.unwrap(), "abc");
+  auto cl = ok.as_ref().cloned();
+  static_assert(std::is_same_v<decltype(cl), decltype(c)>);
+  EXPECT_EQ(cl.unwrap(), "abc");
+  EXPECT_EQ(re.copied().unwrap_err().get(), 4);
+  EXPECT_EQ(std::as_const(re).cloned().unwrap_err().get(), 4);
+  // Borrow, map, copy back: Rust's `r.as_ref().map(|s| s.len())` without consuming r.
+  EXPECT_EQ(ok.as_ref().map([](const std::string& s) { return s.size(); }).unwrap(), 3u);
+  EXPECT_EQ(ok, Ok(std::string("abc")));
+
+  // as_mut changes the value or error in place.
+  ok.as_mut().unwrap().get() += "d";
+  EXPECT_EQ(ok, Ok(std::string("abcd")));
+  auto m = err.as_mut();
+  static_assert(std::is_same_v<decltype(m), Result<std::reference_wrapper<std::string>, std::reference_wrapper<int>>>);
+  m.unwrap_err().get() = 9;
+  EXPECT_EQ(err, Err(9));
+  EXPECT_EQ(ok.as_mut().copied(), Ok(std::string("abcd")));
+
+  // Result<void, E>.
+  Result<void, int> vok = Ok();
+  Result<void, int> verr = Err(2);
+  static_assert(std::is_same_v<decltype(vok.as_ref()), Result<void, std::reference_wrapper<const int>>>);
+  EXPECT_TRUE(vok.as_ref().is_ok());
+  EXPECT_EQ(verr.as_ref().unwrap_err().get(), 2);
+
+  static_assert(has_as_ref<const Result<int, int>&>);
+  static_assert(!has_as_ref<Result<int, int>>);
+  static_assert(has_as_mut<Result<int, int>&>);
+  static_assert(!has_as_mut<const Result<int, int>&>);
+  static_assert(!has_as_mut<Result<int, int>>);
+}
+
+TEST(Result, FlattenRemovesOneLevel) {
+  using Inner = Result<int, std::string>;
+  using Outer = Result<Inner, std::string>;
+  Outer ok_ok = Ok(Inner(Ok(1)));
+  Outer ok_err = Ok(Inner(Err(std::string("inner"))));
+  Outer err = Err(std::string("outer"));
+  static_assert(std::is_same_v<decltype(std::move(ok_ok).flatten()), Inner>);
+  EXPECT_EQ(ok_ok.flatten(), Ok(1));  // lvalue: works on a copy
+  EXPECT_EQ(ok_ok, Ok(Inner(Ok(1))));
+  EXPECT_EQ(std::move(ok_ok).flatten(), Ok(1));
+  EXPECT_EQ(std::move(ok_err).flatten(), Err(std::string("inner")));
+  EXPECT_EQ(std::move(err).flatten(), Err(std::string("outer")));
+
+  // One level only.
+  using Deep = Result<Outer, std::string>;
+  Deep deep = Ok(Outer(Ok(Inner(Ok(2)))));
+  static_assert(std::is_same_v<decltype(deep.flatten()), Outer>);
+  EXPECT_EQ(deep.flatten().flatten(), Ok(2));
+
+  Result<Result<void, int>, int> v = Ok(Result<void, int>(Ok()));
+  EXPECT_EQ(v.flatten(), Ok());
+  Result<Result<void, int>, int> ve = Err(3);
+  EXPECT_EQ(ve.flatten(), Err(3));
+}
+
+TEST(Result, TransposeBothDirections) {
+  using R = Result<std::optional<int>, std::string>;
+  using O = std::optional<Result<int, std::string>>;
+  // Result<optional> -> optional<Result>.
+  R some = Ok(std::optional<int>(4));
+  R none = Ok(std::optional<int>());
+  R err = Err(std::string("e"));
+  static_assert(std::is_same_v<decltype(some.transpose()), O>);
+  EXPECT_EQ(some.transpose(), O(Result<int, std::string>(Ok(4))));
+  EXPECT_EQ(none.transpose(), std::nullopt);
+  EXPECT_EQ(err.transpose(), O(Result<int, std::string>(Err(std::string("e")))));
+  EXPECT_EQ(transpose(some), O(Result<int, std::string>(Ok(4))));
+
+  // optional<Result> -> Result<optional>.
+  O osome = Result<int, std::string>(Ok(4));
+  O onone = std::nullopt;
+  O oerr = Result<int, std::string>(Err(std::string("e")));
+  static_assert(std::is_same_v<decltype(transpose(osome)), R>);
+  EXPECT_EQ(transpose(osome), Ok(std::optional<int>(4)));
+  EXPECT_EQ(transpose(onone), Ok(std::optional<int>()));
+  EXPECT_EQ(transpose(oerr), Err(std::string("e")));
+
+  // Round trips.
+  for (const R& r : {some, none, err}) EXPECT_EQ(transpose(r.transpose()), r);
+  for (const O& o : {osome, onone, oerr}) EXPECT_EQ(transpose(o).transpose(), o);
+
+  // Move-only payloads move through.
+  Result<std::optional<std::unique_ptr<int>>, std::string> mo = Ok(std::optional<std::unique_ptr<int>>(std::make_unique<int>(8)));
+  auto t = std::move(mo).transpose();
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(*std::move(*t).unwrap(), 8);
+}
+
+TEST(Result, AndAndOrAsRustDocuments) {
+  using R = Result<int, std::string>;
+  using S = Result<std::string, std::string>;
+  // and_: the argument if Ok, else the first error.
+  EXPECT_EQ(R(Ok(2)).and_(S(Err(std::string("late error")))), Err(std::string("late error")));
+  EXPECT_EQ(R(Err(std::string("early error"))).and_(S(Ok(std::string("foo")))), Err(std::string("early error")));
+  EXPECT_EQ(R(Err(std::string("not a 2"))).and_(S(Err(std::string("late error")))), Err(std::string("not a 2")));
+  EXPECT_EQ(R(Ok(2)).and_(S(Ok(std::string("different result type")))), Ok(std::string("different result type")));
+  static_assert(std::is_same_v<decltype(R(Ok(2)).and_(S(Ok(std::string())))), S>);
+  // or_: the value if Ok, else the argument.
+  EXPECT_EQ(R(Ok(2)).or_(R(Err(std::string("late error")))), Ok(2));
+  EXPECT_EQ(R(Err(std::string("early error"))).or_(R(Ok(2))), Ok(2));
+  EXPECT_EQ(R(Err(std::string("not a 2"))).or_(R(Err(std::string("late error")))), Err(std::string("late error")));
+  EXPECT_EQ(R(Ok(2)).or_(R(Ok(100))), Ok(2));
+  auto other_error = R(Err(std::string("x"))).or_(Result<int, int>(Err(3)));
+  static_assert(std::is_same_v<decltype(other_error), Result<int, int>>);
+  EXPECT_EQ(other_error, Err(3));
+  // Result<void, E>.
+  using V = Result<void, int>;
+  EXPECT_EQ(V(Ok()).and_(Result<int, int>(Ok(1))), Ok(1));
+  EXPECT_EQ(V(Err(5)).and_(Result<int, int>(Ok(1))), Err(5));
+  EXPECT_EQ(V(Ok()).or_(Result<void, char>(Err('c'))), Ok());
+  EXPECT_EQ(V(Err(5)).or_(Result<void, char>(Err('c'))), Err('c'));
+  // Move-only payloads.
+  auto moved = Result<std::unique_ptr<int>, int>(Ok(std::make_unique<int>(1)))
+                   .and_(Result<std::unique_ptr<int>, int>(Ok(std::make_unique<int>(2))));
+  EXPECT_EQ(*std::move(moved).unwrap(), 2);
+}
+
+TEST(Result, VoidUnwrapOrDefaultAndUnwrapOrElse) {
+  Result<void, std::string> ok = Ok();
+  Result<void, std::string> err = Err(std::string("bad"));
+  static_assert(std::is_void_v<decltype(ok.unwrap_or_default())>);
+  ok.unwrap_or_default();
+  err.unwrap_or_default();  // no panic
+  std::vector<std::string> seen;
+  ok.unwrap_or_else([&](const std::string& e) { seen.push_back(e); });
+  err.unwrap_or_else([&](const std::string& e) { seen.push_back(e); });
+  check_positive(-1).unwrap_or_else([&](std::string e) { seen.push_back(std::move(e) + "!"); });
+  EXPECT_EQ(seen, (std::vector<std::string>{"bad", "not positive!"}));
 }

@@ -14,10 +14,18 @@
 //
 // Access: `unwrap()` on an rvalue moves the value out (move-only payloads work:
 // `std::move(r).unwrap()` or `f().unwrap()`); on an lvalue it returns a reference.
+// Every combinator also works on a (const) lvalue when T and E are copyable: it
+// then works on a copy, as calling it on a Rust `Copy` Result does.
+//
+// Ordering and hashing are Rust's derived ones: `<=>` puts every Ok before
+// every Err, and std::hash<Result<T, E>> is enabled when both sides hash.
 #pragma once
+#include <compare>
 #include <concepts>
+#include <cstddef>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -51,6 +59,45 @@ template <class R>
 struct is_result : std::false_type {};
 template <class T, class E>
 struct is_result<Result<T, E>> : std::true_type {};
+// R is a Result whose error type is E (what flatten() unwraps one level of).
+template <class R, class E>
+concept result_with_error = is_result<R>::value && std::same_as<typename R::error_type, E>;
+template <class T>
+struct is_optional : std::false_type {};
+template <class T>
+struct is_optional<std::optional<T>> : std::true_type {};
+template <class T>
+struct is_reference_wrapper : std::false_type {};
+template <class T>
+struct is_reference_wrapper<std::reference_wrapper<T>> : std::true_type {};
+
+// The standard's synth-three-way (what std::pair and std::tuple compare their
+// members with): `<=>` where the type has it, otherwise a weak ordering built
+// from `<`. Rust's derived PartialOrd on one payload.
+template <class T>
+concept synth_three_way_comparable = std::three_way_comparable<T> || requires(const T& a, const T& b) {
+  { a < b } -> std::convertible_to<bool>;
+  { b < a } -> std::convertible_to<bool>;
+};
+template <class T>
+  requires synth_three_way_comparable<T>
+constexpr auto synth_three_way(const T& a, const T& b) {
+  if constexpr (std::three_way_comparable<T>) {
+    return a <=> b;
+  } else {
+    if (a < b) return std::weak_ordering::less;
+    if (b < a) return std::weak_ordering::greater;
+    return std::weak_ordering::equivalent;
+  }
+}
+template <class T>
+using synth_three_way_result = decltype(synth_three_way(std::declval<const T&>(), std::declval<const T&>()));
+
+// std::hash<T> is enabled (what std::hash<Result<T, E>> requires of both sides).
+template <class T>
+concept hashable = requires(const T& v) {
+  { std::hash<T>{}(v) } -> std::convertible_to<std::size_t>;
+};
 // The panic of unwrap/expect on an Err whose description is fixed: out of line
 // and taking no pointer to the Result, so the caller's Result can stay in registers.
 [[noreturn]] FEARLESS_COLD inline void fail_with_description(std::string_view msg, std::string_view what) {
@@ -154,7 +201,9 @@ class [[nodiscard]] Result {
   constexpr decltype(auto) expect(std::string_view msg) const& { check_ok(msg); return get_value(*this); }
   constexpr decltype(auto) expect(std::string_view msg) && { check_ok(msg); return take_value(); }
 
-  // The Err value; on Ok, throws Panic("called `Result::unwrap_err()` on an `Ok` value...").
+  // The Err value; on Ok, throws Panic("called `Result::unwrap_err()` on an `Ok` value: <value>"),
+  // where <value> is `()` for Result<void, E> (Rust's unit). `expect_err(msg)`:
+  // the same with the message "<msg>: <value>".
   constexpr E& unwrap_err() & { check_err("called `Result::unwrap_err()` on an `Ok` value"); return v_.template get<1>(); }
   constexpr const E& unwrap_err() const& { check_err("called `Result::unwrap_err()` on an `Ok` value"); return v_.template get<1>(); }
   constexpr E unwrap_err() && { check_err("called `Result::unwrap_err()` on an `Ok` value"); return std::move(v_.template get<1>()); }
@@ -196,6 +245,26 @@ class [[nodiscard]] Result {
   {
     return is_ok() ? std::move(v_.template get<0>()) : T{};
   }
+  // Result<void, E>: Rust's `unwrap_or_default()` on a Result<(), E> — nothing
+  // to return either way; never panics. O(1).
+  constexpr void unwrap_or_default() const& noexcept
+    requires std::is_void_v<T>
+  {}
+  // Result<void, E>: calls f(error) if Err (for its side effect; f returns
+  // void, as Rust's closure returns ()); does nothing on Ok. Never panics
+  // itself. O(1) plus f.
+  template <class F>
+    requires std::is_void_v<T>
+  constexpr void unwrap_or_else(F&& f) const& {
+    static_assert(std::is_void_v<std::invoke_result_t<F, const E&>>, "unwrap_or_else on Result<void, E>: f must return void");
+    if (is_err()) std::invoke(std::forward<F>(f), v_.template get<1>());
+  }
+  template <class F>
+    requires std::is_void_v<T>
+  constexpr void unwrap_or_else(F&& f) && {
+    static_assert(std::is_void_v<std::invoke_result_t<F, E&&>>, "unwrap_or_else on Result<void, E>: f must return void");
+    if (is_err()) std::invoke(std::forward<F>(f), std::move(v_.template get<1>()));
+  }
 
   // ---- conversion to optional ------------------------------------------------
   // The Ok value as an optional (std::monostate for Result<void, E>).
@@ -211,6 +280,114 @@ class [[nodiscard]] Result {
   }
   [[nodiscard]] constexpr std::optional<E> err() && {
     return is_err() ? std::optional<E>(std::move(v_.template get<1>())) : std::nullopt;
+  }
+
+  // ---- borrowing ----------------------------------------------------------------
+  // Rust's `as_ref()`. A Result cannot hold references, so the borrowed sides
+  // are std::reference_wrapper: Result<std::reference_wrapper<const T>,
+  // std::reference_wrapper<const E>> (Result<void, std::reference_wrapper<const E>>
+  // for void T), referring into *this — valid while *this lives and is not
+  // reassigned. `.get()` reads through a wrapper; `copied()`/`cloned()` turn
+  // the Ok side back into a value. Deleted on rvalues: the borrow would dangle.
+  // Never panics. O(1).
+  [[nodiscard]] constexpr auto as_ref() const& noexcept FEARLESS_LIFETIMEBOUND {
+    using R = Result<std::conditional_t<std::is_void_v<T>, void, std::reference_wrapper<const V>>,
+                     std::reference_wrapper<const E>>;
+    if (is_err()) return R(std::in_place_index<1>, v_.template get<1>());
+    if constexpr (std::is_void_v<T>) return R(std::in_place_index<0>);
+    else return R(std::in_place_index<0>, v_.template get<0>());
+  }
+  void as_ref() const&& = delete;
+  // Rust's `as_mut()`: like as_ref(), with std::reference_wrapper<T> and
+  // std::reference_wrapper<E>, through which the value or error can be
+  // changed in place. Only on a non-const lvalue. Never panics. O(1).
+  [[nodiscard]] constexpr auto as_mut() & noexcept FEARLESS_LIFETIMEBOUND {
+    using R = Result<std::conditional_t<std::is_void_v<T>, void, std::reference_wrapper<V>>, std::reference_wrapper<E>>;
+    if (is_err()) return R(std::in_place_index<1>, v_.template get<1>());
+    if constexpr (std::is_void_v<T>) return R(std::in_place_index<0>);
+    else return R(std::in_place_index<0>, v_.template get<0>());
+  }
+  void as_mut() && = delete;
+
+  // On a Result<std::reference_wrapper<U>, E> (what as_ref()/as_mut() give):
+  // Result<U, E> holding a copy of the referred-to value; the error passes
+  // through (copied from an lvalue, moved from an rvalue). Rust's `copied()`
+  // (for a Copy U) and `cloned()` (for a Clone U) both map to U's copy
+  // constructor. Throws only what copying throws. O(1) plus the copy.
+  [[nodiscard]] constexpr auto copied() const&
+    requires detail::is_reference_wrapper<T>::value
+  {
+    return Result(*this).copied();
+  }
+  [[nodiscard]] constexpr auto copied() &&
+    requires detail::is_reference_wrapper<T>::value
+  {
+    using R = Result<std::remove_const_t<typename T::type>, E>;
+    if (is_err()) return R(std::in_place_index<1>, std::move(v_.template get<1>()));
+    return R(std::in_place_index<0>, v_.template get<0>().get());
+  }
+  // Same as copied(): C++ has one way to duplicate a value.
+  [[nodiscard]] constexpr auto cloned() const&
+    requires detail::is_reference_wrapper<T>::value
+  {
+    return Result(*this).copied();
+  }
+  [[nodiscard]] constexpr auto cloned() &&
+    requires detail::is_reference_wrapper<T>::value
+  {
+    return std::move(*this).copied();
+  }
+
+  // ---- iterating ------------------------------------------------------------------
+  // Rust's `iter()`: a range of one element, the Ok value, if Ok, and of none
+  // if Err: `for (const T& v : r.iter())`. A std::span<const T> (of
+  // std::monostate for Result<void, E>), so size(), empty() and the ranges
+  // algorithms work on it. It points into *this: valid while *this lives and
+  // holds the same side. Deleted on rvalues (`for (x : f().iter())` would read
+  // a destroyed temporary in C++20). Never panics. O(1).
+  [[nodiscard]] constexpr std::span<const V> iter() const& noexcept FEARLESS_LIFETIMEBOUND {
+    return is_ok() ? std::span<const V>(&v_.template get<0>(), 1) : std::span<const V>();
+  }
+  void iter() const&& = delete;
+  // Rust's `iter_mut()`: iter() with mutable access, `for (T& v : r.iter_mut())`.
+  // A std::span<T>. Only on a non-const lvalue. Never panics. O(1).
+  [[nodiscard]] constexpr std::span<V> iter_mut() & noexcept FEARLESS_LIFETIMEBOUND {
+    return is_ok() ? std::span<V>(&v_.template get<0>(), 1) : std::span<V>();
+  }
+  void iter_mut() && = delete;
+
+  // ---- reshaping ------------------------------------------------------------------
+  // On a Result<Result<U, E>, E>: the inner Result if Ok, otherwise the outer
+  // error as a Result<U, E> (Rust's `flatten()`). Removes one level only.
+  // Never panics. O(1) plus a move (a copy on an lvalue).
+  constexpr T flatten() const&
+    requires detail::result_with_error<T, E>
+  {
+    return Result(*this).flatten();
+  }
+  constexpr T flatten() &&
+    requires detail::result_with_error<T, E>
+  {
+    if (is_err()) return T(std::in_place_index<1>, std::move(v_.template get<1>()));
+    return std::move(v_.template get<0>());
+  }
+  // On a Result<std::optional<U>, E>: std::optional<Result<U, E>> (Rust's
+  // `transpose()`): Ok(nullopt) -> nullopt, Ok(v) -> Ok(v), Err(e) -> Err(e).
+  // The reverse is the free function fearless::transpose(std::optional<Result<U, E>>).
+  // Never panics. O(1) plus a move (a copy on an lvalue).
+  [[nodiscard]] constexpr auto transpose() const&
+    requires detail::is_optional<T>::value
+  {
+    return Result(*this).transpose();
+  }
+  [[nodiscard]] constexpr auto transpose() &&
+    requires detail::is_optional<T>::value
+  {
+    using R = Result<typename T::value_type, E>;
+    if (is_err()) return std::optional<R>(std::in_place, std::in_place_index<1>, std::move(v_.template get<1>()));
+    auto& o = v_.template get<0>();
+    if (!o.has_value()) return std::optional<R>();
+    return std::optional<R>(std::in_place, std::in_place_index<0>, std::move(*o));
   }
 
   // ---- combinators ------------------------------------------------------------
@@ -257,6 +434,32 @@ class [[nodiscard]] Result {
   constexpr auto and_then(F&& f) const& {
     return Result(*this).and_then(std::forward<F>(f));
   }
+  // Rust's `and` (a C++ keyword, hence the underscore): `res` if Ok, otherwise
+  // this Result's error as a Result<U, E>. `res` is evaluated eagerly; use
+  // and_then to compute it only on Ok. Never panics. O(1) plus a move (the
+  // error is copied on an lvalue).
+  template <class U>
+  constexpr Result<U, E> and_(Result<U, E> res) && {
+    if (is_err()) return Result<U, E>(std::in_place_index<1>, std::move(v_.template get<1>()));
+    return res;
+  }
+  template <class U>
+  constexpr Result<U, E> and_(Result<U, E> res) const& {
+    return Result(*this).and_(std::move(res));
+  }
+  // Rust's `or` (a C++ keyword): this Result's value as a Result<T, G> if Ok,
+  // otherwise `res`. `res` is evaluated eagerly; use or_else to compute it
+  // only on Err. Never panics. O(1) plus a move (a copy on an lvalue).
+  template <class G>
+  constexpr Result<T, G> or_(Result<T, G> res) && {
+    if (is_err()) return res;
+    if constexpr (std::is_void_v<T>) return Result<T, G>(std::in_place_index<0>);
+    else return Result<T, G>(std::in_place_index<0>, std::move(v_.template get<0>()));
+  }
+  template <class G>
+  constexpr Result<T, G> or_(Result<T, G> res) const& {
+    return Result(*this).or_(std::move(res));
+  }
   // f(error) if Err, where f returns a Result<T, G>; an Ok passes through.
   template <class F>
   constexpr auto or_else(F&& f) && {
@@ -266,12 +469,20 @@ class [[nodiscard]] Result {
     if constexpr (std::is_void_v<T>) return R(std::in_place_index<0>);
     else return R(std::in_place_index<0>, std::move(v_.template get<0>()));
   }
+  template <class F>
+  constexpr auto or_else(F&& f) const& {
+    return Result(*this).or_else(std::forward<F>(f));
+  }
   // f(value) if Ok, else `fallback`.
   template <class U, class F>
   constexpr auto map_or(U&& fallback, F&& f) && {
     using R = decltype(invoke_on_value(std::forward<F>(f), std::move(*this)));
     if (is_err()) return static_cast<R>(std::forward<U>(fallback));
     return invoke_on_value(std::forward<F>(f), std::move(*this));
+  }
+  template <class U, class F>
+  constexpr auto map_or(U&& fallback, F&& f) const& {
+    return Result(*this).map_or(std::forward<U>(fallback), std::forward<F>(f));
   }
   // f(value) if Ok, else f_err(error): Rust's `map_or_else(default, f)`, with
   // the fallback function receiving the error.
@@ -280,6 +491,10 @@ class [[nodiscard]] Result {
     using R = decltype(invoke_on_value(std::forward<F>(f), std::move(*this)));
     if (is_err()) return static_cast<R>(std::invoke(std::forward<D>(fallback), std::move(v_.template get<1>())));
     return invoke_on_value(std::forward<F>(f), std::move(*this));
+  }
+  template <class D, class F>
+  constexpr auto map_or_else(D&& fallback, F&& f) const& {
+    return Result(*this).map_or_else(std::forward<D>(fallback), std::forward<F>(f));
   }
   // Calls f(value) if Ok (for its side effect) and returns the Result unchanged
   // (moved into the return value, so chaining on a temporary never dangles).
@@ -291,11 +506,20 @@ class [[nodiscard]] Result {
     }
     return std::move(*this);
   }
+  // On an lvalue: f sees a copy's value, and the copy is returned.
+  template <class F>
+  constexpr Result inspect(F&& f) const& {
+    return Result(*this).inspect(std::forward<F>(f));
+  }
   // Calls f(error) if Err and returns the Result unchanged.
   template <class F>
   constexpr Result inspect_err(F&& f) && {
     if (is_err()) std::invoke(std::forward<F>(f), std::as_const(v_.template get<1>()));
     return std::move(*this);
+  }
+  template <class F>
+  constexpr Result inspect_err(F&& f) const& {
+    return Result(*this).inspect_err(std::forward<F>(f));
   }
 
   // Equality: same variant and equal payloads.
@@ -303,6 +527,21 @@ class [[nodiscard]] Result {
     requires std::equality_comparable<V> && std::equality_comparable<E>
   {
     return a.v_ == b.v_;
+  }
+  // Ordering as Rust derives it: every Ok is less than every Err; two Oks
+  // compare their values and two Errs their errors, with `<=>`, or for a type
+  // that only has `<` a std::weak_ordering built from it (synth-three-way, as
+  // std::pair does). All Oks of a Result<void, E> are equal. The result is the
+  // weaker of the two sides' categories. Throws only what the payloads'
+  // comparison throws. O(1) plus that comparison.
+  friend constexpr auto operator<=>(const Result& a, const Result& b)
+    requires detail::synth_three_way_comparable<V> && detail::synth_three_way_comparable<E>
+  {
+    using Cat =
+        std::common_comparison_category_t<detail::synth_three_way_result<V>, detail::synth_three_way_result<E>>;
+    if (a.is_ok() != b.is_ok()) return a.is_ok() ? Cat(std::strong_ordering::less) : Cat(std::strong_ordering::greater);
+    if (a.is_ok()) return Cat(detail::synth_three_way(a.v_.template get<0>(), b.v_.template get<0>()));
+    return Cat(detail::synth_three_way(a.v_.template get<1>(), b.v_.template get<1>()));
   }
   // `r == Ok(v)`, `r == Ok()`, `r == Err(e)`: compare without building a
   // Result (exact matches, so C++20's reversed candidates are not ambiguous).
@@ -352,10 +591,9 @@ class [[nodiscard]] Result {
   // caller's hot loop (a channel receive loop measured 15-20% slower).
   [[noreturn]] FEARLESS_COLD void fail_err(std::string_view msg) const {
     std::string m(msg);
-    if constexpr (!std::is_void_v<T>) {
-      m += ": ";
-      m += detail::describe(v_.template get<0>());
-    }
+    m += ": ";
+    if constexpr (std::is_void_v<T>) m += "()";  // Rust's Debug of the unit value
+    else m += detail::describe(v_.template get<0>());
     throw Panic(std::move(m));
   }
   [[noreturn]] FEARLESS_COLD void fail_ok(std::string_view msg) const {
@@ -372,4 +610,50 @@ class [[nodiscard]] Result {
   detail::ResultStorage<V, E> v_;
 };
 
+// Rust's `Option<Result<T, E>>::transpose()`: std::nullopt -> Ok(std::nullopt),
+// Ok(v) -> Ok(v) (as an engaged optional), Err(e) -> Err(e). T may not be void
+// (there is no std::optional<void>). The reverse of Result::transpose(); this
+// overload is found by argument-dependent lookup: `transpose(opt)`.
+// Never panics. O(1) plus a move.
+template <class T, class E>
+  requires(!std::is_void_v<T>)
+[[nodiscard]] constexpr Result<std::optional<T>, E> transpose(std::optional<Result<T, E>> o) {
+  using R = Result<std::optional<T>, E>;
+  if (!o.has_value()) return R(std::in_place_index<0>, std::nullopt);
+  if (o->is_err()) return R(std::in_place_index<1>, std::move(*o).unwrap_err());
+  return R(std::in_place_index<0>, std::in_place, std::move(*o).unwrap());
+}
+// `r.transpose()` as a free function, for symmetry with the overload above.
+template <class T, class E>
+[[nodiscard]] constexpr std::optional<Result<T, E>> transpose(Result<std::optional<T>, E> r) {
+  return std::move(r).transpose();
+}
+
 }  // namespace fearless
+
+// Hashing as Rust's derived Hash: the side and its payload (std::monostate for
+// Result<void, E>), so equal Results hash equal and Ok(x) and Err(x) usually
+// differ. Enabled when std::hash is enabled for both sides. O(1) plus the
+// payload's hash.
+namespace std {
+template <class T, class E>
+  requires fearless::detail::hashable<fearless::detail::Slot<T>> && fearless::detail::hashable<E>
+struct hash<fearless::Result<T, E>> {
+  using V = fearless::detail::Slot<T>;
+  [[nodiscard]] std::size_t operator()(const fearless::Result<T, E>& r) const
+      noexcept(noexcept(std::hash<V>{}(std::declval<const V&>())) && noexcept(std::hash<E>{}(std::declval<const E&>()))) {
+    std::size_t h = 0;
+    std::size_t side = 0;
+    if (r.is_err()) {
+      h = std::hash<E>{}(r.unwrap_err());
+      side = 1;
+    } else if constexpr (std::is_void_v<T>) {
+      h = std::hash<V>{}(V{});
+    } else {
+      h = std::hash<V>{}(r.unwrap());
+    }
+    // boost::hash_combine of the side with the payload's hash.
+    return side ^ (h + static_cast<std::size_t>(0x9e3779b97f4a7c15ull) + (side << 6) + (side >> 2));
+  }
+};
+}  // namespace std

@@ -8,7 +8,9 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <optional>
+#include <ranges>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -475,6 +477,76 @@ TEST_P(Flavours, IteratorsBlockingAndTry) {
   for (int v : rx.iter()) got.push_back(v);
   h.join().unwrap();
   EXPECT_EQ(got, (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+}
+
+// Rust's iterators receive in next(), not ahead of it: taking n messages
+// receives exactly n, and ends without waiting for an (n+1)th.
+template <class Range>
+std::vector<int> take_n(Range r, int n) {
+  // What std::views::take(n) does: the count is checked before the end, so
+  // after the nth step nothing more is asked of the iterator.
+  std::vector<int> got;
+  auto it = r.begin();
+  for (int k = 0; k < n && !(it == std::default_sentinel); ++k, ++it) got.push_back(*it);
+  return got;
+}
+
+TEST_P(Flavours, IteratorsReceiveOnlyWhatIsTaken) {
+  if (rendezvous()) GTEST_SKIP() << "a rendezvous channel holds no messages";
+  auto [tx, rx] = make<int>();
+  const int queued = std::min(GetParam() < 0 ? 5 : GetParam(), 5);
+  for (int i = 0; i < queued; ++i) tx.send(i).unwrap();
+  // iter() with the sender alive: a look-ahead receive would block forever here.
+  EXPECT_EQ(static_cast<int>(take_n(rx.iter(), queued).size()), queued);
+  EXPECT_EQ(rx.len(), 0u);
+  for (int i = 0; i < queued; ++i) tx.send(10 + i).unwrap();
+  EXPECT_EQ(take_n(rx.try_iter(), 1), std::vector<int>{10});
+  EXPECT_EQ(rx.len(), static_cast<std::size_t>(queued - 1));
+  // Taking none receives none; begin() alone receives nothing either.
+  EXPECT_TRUE(take_n(rx.iter(), 0).empty());
+  { auto it = rx.iter().begin(); (void)it; }
+  EXPECT_EQ(rx.len(), static_cast<std::size_t>(queued - 1));
+  int next = 11;
+#if !defined(__clang__) || __clang_major__ >= 16  // clang 14/15 cannot compile libstdc++ 12's views
+  if (queued > 1) {
+    std::vector<int> got;
+    for (int v : rx.iter() | std::views::take(1)) got.push_back(v);
+    EXPECT_EQ(got, std::vector<int>{next});
+    ++next;
+  }
+#endif
+  while (next < 10 + queued) EXPECT_EQ(rx.try_recv().unwrap(), next++);
+  EXPECT_TRUE(rx.is_empty());
+}
+
+// `for (T v : rx)` takes each message by move: move-only messages work, and
+// a copyable message is not copied.
+TEST_P(Flavours, RangeForMovesMessagesOut) {
+  auto [tx, rx] = make<std::unique_ptr<int>>();
+  auto h = fearless::thread::spawn([tx = std::move(tx)] {
+    for (int i = 0; i < 5; ++i) tx.send(std::make_unique<int>(i)).unwrap();
+  });
+  int sum = 0;
+  for (std::unique_ptr<int> p : rx) sum += *p;
+  h.join().unwrap();
+  EXPECT_EQ(sum, 10);
+
+  struct CopyCounted {
+    int* copies;
+    explicit CopyCounted(int* c) : copies(c) {}
+    CopyCounted(const CopyCounted& o) : copies(o.copies) { ++*copies; }
+    CopyCounted(CopyCounted&&) noexcept = default;
+  };
+  int copies = 0;
+  auto [ctx, crx] = make<CopyCounted>();
+  auto h2 = fearless::thread::spawn([&copies, ctx = std::move(ctx)] {
+    for (int i = 0; i < 3; ++i) ctx.send(CopyCounted(&copies)).unwrap();
+  });
+  int n = 0;
+  for (CopyCounted c : crx.iter()) n += (c.copies == &copies);
+  h2.join().unwrap();
+  EXPECT_EQ(n, 3);
+  EXPECT_EQ(copies, 0);
 }
 
 TEST_P(Flavours, IntoIterOwnsReceiver) {

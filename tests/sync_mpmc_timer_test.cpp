@@ -98,6 +98,19 @@ TEST(Timer, NeverNeverDelivers) {
   EXPECT_EQ(rx.len(), 0u);
 }
 
+// As crossbeam's same_channel: all never() receivers count as one channel.
+TEST(Timer, NeverReceiversAreTheSameChannel) {
+  auto a = mpmc::never<int>();
+  auto b = mpmc::never<int>();
+  EXPECT_TRUE(a.same_channel(b));
+  EXPECT_TRUE(b.same_channel(a));
+  auto timer = mpmc::after(1h);
+  EXPECT_FALSE(mpmc::never<decltype(timer.recv())::value_type>().same_channel(timer));
+  auto [tx, rx] = mpmc::unbounded<int>();
+  EXPECT_FALSE(a.same_channel(rx));
+  EXPECT_FALSE(rx.same_channel(a));
+}
+
 TEST(Timer, InSelect) {
   auto [tx, rx] = mpmc::unbounded<int>();
   auto timeout = mpmc::after(30ms);

@@ -289,6 +289,49 @@ TEST(Select, WrongEndpointPanics) {
   EXPECT_EQ(op.recv(rx).unwrap(), 1);
 }
 
+// As crossbeam: completion must name the very endpoint object that was added;
+// another handle to the same channel (a clone) is refused, for sends too.
+TEST(Select, CompletingThroughACloneOfTheEndpointPanics) {
+  auto [tx, rx] = make(-1);
+  tx.send(1).unwrap();
+  const auto rx_clone = rx;
+  mpmc::Select sel;
+  sel.recv(rx);
+  auto op = sel.select();
+  try {
+    (void)op.recv(rx_clone);
+    ADD_FAILURE() << "no panic";
+  } catch (const fearless::Panic& p) {
+    EXPECT_NE(std::string(p.what()).find("does not match the selected operation"), std::string::npos) << p.what();
+  }
+  EXPECT_EQ(op.recv(rx).unwrap(), 1);
+
+  const auto tx_clone = tx;
+  mpmc::Select sends;
+  sends.send(tx);
+  auto sop = sends.select();
+  EXPECT_THROW((void)sop.send(tx_clone, 2), fearless::Panic);
+  sop.send(tx, 2).unwrap();
+  EXPECT_EQ(rx.recv().unwrap(), 2);
+}
+
+TEST(Select, NewBiasedIsBiased) {
+  auto [tx1, rx1] = make(-1);
+  auto [tx2, rx2] = make(-1);
+  for (int i = 0; i < 50; ++i) {
+    tx1.send(1).unwrap();
+    tx2.send(2).unwrap();
+  }
+  for (int i = 0; i < 50; ++i) {
+    auto sel = mpmc::Select::new_biased();
+    sel.recv(rx2);
+    sel.recv(rx1);
+    auto op = sel.select();
+    ASSERT_EQ(op.index(), 0u);
+    EXPECT_EQ(op.recv(rx2).unwrap(), 2);
+  }
+}
+
 TEST(Select, MpscEndpointsAndTimersMix) {
   auto [tx, rx] = mpsc::channel<int>();
   auto [stx, srx] = mpsc::sync_channel<int>(0);

@@ -148,7 +148,7 @@ class Receiver {
   [[nodiscard]] auto try_iter() const { return inner_.try_iter(); }
   // Consumes the receiver into a blocking iteration (also `next()`).
   [[nodiscard]] auto into_iter() && { return std::move(inner_).into_iter(); }
-  // `for (T v : rx)` is `for (T v : rx.iter())`; begin() receives the first.
+  // `for (T v : rx)` is `for (T v : rx.iter())` (messages received lazily, one per step).
   auto begin() const { return inner_.begin(); }
   // The end of `for (T v : rx)`.
   std::default_sentinel_t end() const noexcept { return {}; }

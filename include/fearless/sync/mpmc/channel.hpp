@@ -240,30 +240,51 @@ class Receiver {
   // ---- iteration ----------------------------------------------------------
   // An input iterator over received messages; `Blocking` iterators end when
   // the channel is disconnected and empty, non-blocking ones when it is
-  // empty for now.
+  // empty for now. Lazy, like Rust's Iter::next: nothing is received until the
+  // element is needed (the first dereference or end check after begin() or
+  // ++), so `rx.iter() | std::views::take(n)` receives exactly n messages.
+  // Each message is handed out by value: `*it` is a T&& that a loop variable
+  // takes by move (`for (T v : rx)`, `for (auto v : rx)`, `auto&&`, `const
+  // auto&`; move-only T works), as Rust's iterators yield owned values.
   template <bool Blocking>
   class Iterator {
    public:
     using iterator_category = std::input_iterator_tag;
     using value_type = T;
     using difference_type = std::ptrdiff_t;
-    using reference = T&;
+    using reference = T&&;
     using pointer = T*;
 
     Iterator() = default;
-    explicit Iterator(const Receiver* rx) : rx_(rx) { fetch(); }
-    T& operator*() const noexcept { return *cur_; }
-    T* operator->() const noexcept { return &*cur_; }
+    explicit Iterator(const Receiver* rx) noexcept : rx_(rx) {}
+    // The current message (received now if it was not yet). Blocking for
+    // iter(); undefined at the end.
+    T&& operator*() const {
+      ensure();
+      return std::move(*cur_);
+    }
+    T* operator->() const {
+      ensure();
+      return &*cur_;
+    }
+    // Moves past the current message (receiving it first if it was not, as
+    // Rust's next() would, so skipped messages are consumed, not kept).
     Iterator& operator++() {
-      fetch();
+      ensure();
+      cur_.reset();
+      fetched_ = false;
       return *this;
     }
-    void operator++(int) { fetch(); }
-    friend bool operator==(const Iterator& it, std::default_sentinel_t) noexcept { return !it.cur_; }
+    void operator++(int) { ++*this; }
+    // Receives the next message if needed to answer (may block for iter()).
+    friend bool operator==(const Iterator& it, std::default_sentinel_t) {
+      it.ensure();
+      return !it.cur_;
+    }
 
    private:
-    void fetch() {
-      cur_.reset();
+    void ensure() const {
+      if (fetched_) return;
       if constexpr (Blocking) {
         auto r = rx_->recv();
         if (r.is_ok()) cur_.emplace(std::move(r).unwrap());
@@ -271,9 +292,11 @@ class Receiver {
         auto r = rx_->try_recv();
         if (r.is_ok()) cur_.emplace(std::move(r).unwrap());
       }
+      fetched_ = true;
     }
     const Receiver* rx_ = nullptr;
     mutable std::optional<T> cur_;
+    mutable bool fetched_ = false;
   };
   // What iter() (Blocking) and try_iter() return: Rust's Iter / TryIter.
   // Borrows the receiver, which must outlive it.
@@ -281,7 +304,7 @@ class Receiver {
   class Range {
    public:
     explicit Range(const Receiver& rx) : rx_(&rx) {}
-    // Receives the first message (blocking only for iter()).
+    // An iterator at the next message (received when first needed).
     Iterator<Blocking> begin() const { return Iterator<Blocking>(rx_); }
     // The end of the range.
     std::default_sentinel_t end() const noexcept { return {}; }
@@ -307,7 +330,7 @@ class Receiver {
   class IntoIter {
    public:
     explicit IntoIter(Receiver rx) : rx_(std::move(rx)) {}
-    // Receives the first message (blocking).
+    // An iterator at the next message (received when first needed; blocking).
     Iterator<true> begin() const { return Iterator<true>(&rx_); }
     // The end of the range: disconnected and drained.
     std::default_sentinel_t end() const noexcept { return {}; }
@@ -338,8 +361,8 @@ class Receiver {
     shared("Receiver::into_iter");
     return IntoIter(std::move(*this));
   }
-  // `for (T v : rx)` is `for (T v : rx.iter())`; begin() receives the first
-  // message (blocking).
+  // `for (T v : rx)` is `for (T v : rx.iter())`: the loop blocks for each
+  // message and ends once every sender is gone and the channel is drained.
   Iterator<true> begin() const {
     shared("Receiver::begin");
     return Iterator<true>(this);
@@ -369,8 +392,12 @@ class Receiver {
   [[nodiscard]] std::optional<std::size_t> capacity() const {
     return visit(&shared("Receiver::capacity"), [](auto& c) -> std::optional<std::size_t> { return c.capacity(); });
   }
-  // True if both receivers belong to the same channel.
-  [[nodiscard]] bool same_channel(const Receiver& o) const noexcept { return s_ == o.s_; }
+  // True if both receivers belong to the same channel. Every never() receiver
+  // counts as the same channel, as in crossbeam (none of them ever delivers).
+  [[nodiscard]] bool same_channel(const Receiver& o) const noexcept {
+    return s_ == o.s_ || (s_ != nullptr && o.s_ != nullptr && s_->flavor == detail_chan::Flavor::Never &&
+                          o.s_->flavor == detail_chan::Flavor::Never);
+  }
 
  private:
   template <class U>

@@ -42,12 +42,42 @@
 
 namespace fearless::sync::mpmc {
 
-// Endpoints that Select accepts besides mpmc's own (the mpsc wrappers
-// specialise this to expose their inner mpmc endpoint).
+// The endpoints Select accepts: mpmc's own here; the mpsc wrappers specialise
+// it (in mpsc.hpp) to expose their inner mpmc endpoint. Anything else, or
+// the wrong end of a channel, does not compile (crossbeam's Select::send takes
+// a &Sender and Select::recv a &Receiver).
 template <class E>
-struct SelectEndpoint {
-  static const E& get(const E& e) noexcept { return e; }
+struct SelectEndpoint;
+template <class T>
+struct SelectEndpoint<Sender<T>> {
+  static const Sender<T>& get(const Sender<T>& e) noexcept { return e; }
 };
+template <class T>
+struct SelectEndpoint<Receiver<T>> {
+  static const Receiver<T>& get(const Receiver<T>& e) noexcept { return e; }
+};
+
+namespace detail {
+template <class X>
+inline constexpr bool kIsMpmcSender = false;
+template <class T>
+inline constexpr bool kIsMpmcSender<Sender<T>> = true;
+template <class X>
+inline constexpr bool kIsMpmcReceiver = false;
+template <class T>
+inline constexpr bool kIsMpmcReceiver<Receiver<T>> = true;
+}  // namespace detail
+
+// A receiving end Select can wait on: an mpmc or mpsc Receiver (timers too).
+template <class R>
+concept SelectableReceiver = requires(const R& r) {
+  { SelectEndpoint<R>::get(r) };
+} && detail::kIsMpmcReceiver<std::remove_cvref_t<decltype(SelectEndpoint<R>::get(std::declval<const R&>()))>>;
+// A sending end Select can wait on: an mpmc Sender, an mpsc Sender or SyncSender.
+template <class E>
+concept SelectableSender = requires(const E& e) {
+  { SelectEndpoint<E>::get(e) };
+} && detail::kIsMpmcSender<std::remove_cvref_t<decltype(SelectEndpoint<E>::get(std::declval<const E&>()))>>;
 
 // An operation chosen by Select, which must be completed with recv()/send()
 // on the same endpoint that was added (once). Move-only. Destroying it
@@ -70,22 +100,23 @@ class SelectedOperation {
   [[nodiscard]] std::size_t index() const noexcept { return index_; }
 
   // Completes a chosen receive: the message, or Err(RecvError) if the channel
-  // is disconnected and empty. Panics if `rx` is not the selected endpoint.
-  template <class R>
+  // is disconnected and empty. Panics if `r` is not the very endpoint object
+  // that was added to the Select for this operation (a clone of it is not:
+  // crossbeam checks the reference the same way).
+  template <SelectableReceiver R>
   auto recv(const R& r) {
-    const auto& rx = SelectEndpoint<R>::get(r);
-    check(rx.s_ != nullptr ? static_cast<const void*>(rx.s_->rx_handle) : nullptr, "recv");
+    check(&r, "recv");
     ptr_ = nullptr;
-    return rx.recv_selected(token_);
+    return SelectEndpoint<R>::get(r).recv_selected(token_);
   }
   // Completes a chosen send of `msg`: Err(SendError) handing it back if every
-  // receiver is gone. Panics if `tx` is not the selected endpoint.
-  template <class E, class T>
+  // receiver is gone. Panics if `e` is not the very endpoint object that was
+  // added to the Select for this operation.
+  template <SelectableSender E, class T>
   auto send(const E& e, T&& msg) {
-    const auto& tx = SelectEndpoint<E>::get(e);
-    check(tx.s_ != nullptr ? static_cast<const void*>(tx.s_->tx_handle) : nullptr, "send");
+    check(&e, "send");
     ptr_ = nullptr;
-    return tx.send_selected(token_, std::forward<T>(msg));
+    return SelectEndpoint<E>::get(e).send_selected(token_, std::forward<T>(msg));
   }
 
  private:
@@ -117,20 +148,25 @@ class Select {
     s.biased_ = true;
     return s;
   }
+  // crossbeam's spelling of biased() (Select::new_biased).
+  [[nodiscard]] static Select new_biased() { return biased(); }
 
-  // Adds a receive on `r` (mpmc or mpsc Receiver, timers too); returns its index.
-  template <class R>
+  // Adds a receive on `r` (mpmc or mpsc Receiver, timers too); returns its
+  // index. Complete it with SelectedOperation::recv(r), on this same object.
+  template <SelectableReceiver R>
   std::size_t recv(const R& r) {
     const auto& rx = SelectEndpoint<R>::get(r);
     if (rx.s_ == nullptr) panic("Select::recv: this channel endpoint was moved from");
-    return add(rx.s_->rx_handle);
+    return add(rx.s_->rx_handle, &r);
   }
-  // Adds a send on `s` (mpmc Sender, mpsc Sender/SyncSender); returns its index.
-  template <class E>
+  // Adds a send on `e` (mpmc Sender, mpsc Sender/SyncSender); returns its
+  // index. Complete it with SelectedOperation::send(e, msg), on this same object.
+  template <SelectableSender E>
   std::size_t send(const E& e) {
     const auto& tx = SelectEndpoint<E>::get(e);
     if (tx.s_ == nullptr) panic("Select::send: this channel endpoint was moved from");
-    return add(tx.s_->tx_handle);
+    if (tx.s_->tx_handle == nullptr) panic("Select::send: this channel cannot be sent on");
+    return add(tx.s_->tx_handle, &e);
   }
   // Removes the operation with this index (panics if there is none).
   void remove(std::size_t index) {
@@ -195,9 +231,9 @@ class Select {
   }
 
  private:
-  std::size_t add(detail_chan::SelectHandle* h) {
+  std::size_t add(detail_chan::SelectHandle* h, const void* endpoint) {
     const std::size_t i = next_index_++;
-    ops_.push_back(detail_chan::SelectOp{h, i, h});
+    ops_.push_back(detail_chan::SelectOp{h, i, endpoint});
     return i;
   }
   Result<SelectedOperation, SelectTimeoutError> select_until(fearless::detail::Deadline d) {

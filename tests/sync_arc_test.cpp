@@ -1,13 +1,22 @@
 // Arc<T> / Weak<T>: one allocation, const access, counts, clone forms,
 // downgrade/upgrade, get_mut, make_mut, try_unwrap, into_inner, ptr_eq,
 // moved-from behaviour, every value destroyed exactly once, and counts under
-// concurrent clone / drop / upgrade.
+// concurrent clone / drop / upgrade; the value-based ==, <=>, std::hash and
+// <<; the default constructor; into_raw / from_raw, increment/decrement of the
+// strong count, Weak::as_ptr / into_raw / from_raw.
 #include "fearless/sync/arc.hpp"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <compare>
+#include <concepts>
+#include <functional>
+#include <limits>
+#include <sstream>
 #include <string>
+#include <type_traits>
+#include <unordered_set>
 #include <vector>
 
 #include "fearless/sync/mutex.hpp"
@@ -331,6 +340,235 @@ TEST_F(ArcTest, MakeMutWithOnlyWeaksMovesAndDisassociates) {
   EXPECT_EQ(a.weak_count(), 0u);
   EXPECT_EQ(a.strong_count(), 1u);
   EXPECT_NE(a.get_mut(), nullptr);  // unique now
+}
+
+// ---- Rust's Default, PartialOrd/Ord, Hash and Display for Arc ----
+
+struct NoDefault {
+  explicit NoDefault(int) {}
+};
+static_assert(std::default_initializable<Arc<int>>);
+static_assert(!std::default_initializable<Arc<NoDefault>>);
+
+TEST_F(ArcTest, DefaultConstructedOwnsADefaultValue) {
+  Arc<int> zero;
+  EXPECT_EQ(*zero, 0);
+  EXPECT_NE(zero.as_ptr(), nullptr);  // never empty: it allocated
+  EXPECT_EQ(zero.strong_count(), 1u);
+  EXPECT_EQ(zero.weak_count(), 0u);
+  Arc<std::string> s{};
+  EXPECT_EQ(*s, "");
+  const long before = Tracked::live.load();
+  {
+    Arc<Tracked> t;
+    EXPECT_EQ(t->value, 0);
+    EXPECT_EQ(Tracked::live.load(), before + 1);
+    Arc<Tracked> u;  // each default Arc is its own allocation
+    EXPECT_FALSE(Arc<Tracked>::ptr_eq(t, u));
+  }
+  EXPECT_EQ(Tracked::live.load(), before);
+  std::vector<Arc<int>> v(3);
+  EXPECT_EQ(*v[2], 0);
+  EXPECT_FALSE(Arc<int>::ptr_eq(v[0], v[1]));
+}
+
+struct OnlyLess {
+  int v;
+  friend bool operator<(const OnlyLess& a, const OnlyLess& b) { return a.v < b.v; }
+};
+struct Unordered {};
+static_assert(std::is_same_v<std::compare_three_way_result_t<Arc<int>>, std::strong_ordering>);
+static_assert(std::is_same_v<std::compare_three_way_result_t<Arc<double>>, std::partial_ordering>);
+static_assert(std::is_same_v<decltype(std::declval<const Arc<OnlyLess>&>() <=> std::declval<const Arc<OnlyLess>&>()), std::weak_ordering>);
+static_assert(!std::three_way_comparable<Arc<Unordered>>);
+static_assert(!std::three_way_comparable<Arc<Mutex<int>>>);
+
+TEST_F(ArcTest, OrderingComparesValues) {
+  auto five = Arc<int>::make(5);
+  EXPECT_TRUE(five < Arc<int>::make(6));  // Rust's docs: assert!(five < Arc::new(6))
+  EXPECT_TRUE(five <= Arc<int>::make(5));
+  EXPECT_TRUE(five > Arc<int>::make(4));
+  EXPECT_FALSE(five > Arc<int>::make(5));
+  EXPECT_EQ(five <=> Arc<int>::make(5), std::strong_ordering::equal);  // equal values, distinct allocations
+  EXPECT_EQ(five <=> Arc<int>::make(6), std::strong_ordering::less);
+  EXPECT_EQ(five <=> five.clone(), std::strong_ordering::equal);
+  EXPECT_EQ(five, Arc<int>::make(5));  // == still compares values
+  EXPECT_NE(five, Arc<int>::make(6));
+  EXPECT_TRUE(Arc<std::string>::make("abc") < Arc<std::string>::make("abd"));
+  EXPECT_EQ(Arc<OnlyLess>::make(OnlyLess{1}) <=> Arc<OnlyLess>::make(OnlyLess{2}), std::weak_ordering::less);
+  EXPECT_EQ(Arc<OnlyLess>::make(OnlyLess{3}) <=> Arc<OnlyLess>::make(OnlyLess{3}), std::weak_ordering::equivalent);
+  EXPECT_EQ(Arc<double>::make(1.0) <=> Arc<double>::make(std::numeric_limits<double>::quiet_NaN()), std::partial_ordering::unordered);
+  auto moved = Arc<int>::make(1);
+  auto keep = std::move(moved);
+  EXPECT_THROW((void)(moved < keep), fearless::Panic);  // NOLINT(bugprone-use-after-move)
+}
+
+struct NoHash {};
+static_assert(!std::is_default_constructible_v<std::hash<Arc<NoHash>>>);
+static_assert(std::is_default_constructible_v<std::hash<Arc<int>>>);
+
+TEST_F(ArcTest, HashIsTheValuesHash) {
+  const std::hash<Arc<int>> h;
+  EXPECT_EQ(h(Arc<int>::make(5)), std::hash<int>{}(5));
+  EXPECT_EQ(h(Arc<int>::make(5)), h(Arc<int>::make(5)));  // equal values, distinct allocations
+  const std::hash<Arc<std::string>> hs;
+  EXPECT_EQ(hs(Arc<std::string>::make("key")), std::hash<std::string>{}("key"));
+  std::unordered_set<Arc<std::string>> set;
+  set.insert(Arc<std::string>::make("a"));
+  set.insert(Arc<std::string>::make("a"));  // equal value: not inserted again
+  set.insert(Arc<std::string>::make("b"));
+  EXPECT_EQ(set.size(), 2u);
+  EXPECT_EQ(set.count(Arc<std::string>::make("b")), 1u);
+}
+
+struct NoStream {};
+template <class T>
+concept streamable = requires(std::ostream& os, const T& v) { os << v; };
+static_assert(streamable<Arc<int>>);
+static_assert(!streamable<Arc<NoStream>>);
+
+TEST_F(ArcTest, StreamsTheValue) {
+  std::ostringstream os;
+  os << Arc<int>::make(42) << ' ' << Arc<std::string>::make("hi") << ' ' << Arc<double>::make(1.5);
+  EXPECT_EQ(os.str(), "42 hi 1.5");
+  std::wostringstream wos;
+  wos << Arc<int>::make(7);
+  EXPECT_EQ(wos.str(), L"7");
+}
+
+// ---- into_raw / from_raw and the strong count through a raw pointer ----
+
+// Counts destructions, to show each value is destroyed exactly once. Not
+// standard-layout (virtual destructor), so ArcInner<Counted> is not either.
+struct Counted {
+  static inline std::atomic<int> destroyed{0};
+  int v;
+  explicit Counted(int x) : v(x) {}
+  Counted(const Counted&) = delete;
+  Counted& operator=(const Counted&) = delete;
+  virtual ~Counted() { destroyed.fetch_add(1); }
+};
+static_assert(!std::is_standard_layout_v<Counted>);
+static_assert(std::is_standard_layout_v<Tracked>);
+
+TEST_F(ArcTest, IntoRawFromRawRoundTrip) {
+  const int destroyed = Counted::destroyed.load();
+  auto a = Arc<Counted>::make(9);
+  auto b = a;
+  const Counted* p = Arc<Counted>::into_raw(std::move(a));
+  EXPECT_EQ(p, b.as_ptr());
+  EXPECT_EQ(p->v, 9);
+  EXPECT_EQ(a.as_ptr(), nullptr);  // NOLINT(bugprone-use-after-move): a is empty
+  EXPECT_EQ(a.strong_count(), 0u);
+  EXPECT_EQ(b.strong_count(), 2u);  // into_raw kept a's reference
+  Arc<Counted> back = Arc<Counted>::from_raw(p);
+  EXPECT_EQ(b.strong_count(), 2u);  // from_raw took it back: no change
+  EXPECT_TRUE(Arc<Counted>::ptr_eq(back, b));
+  EXPECT_EQ(back->v, 9);
+  b = Arc<Counted>::make(1);
+  EXPECT_EQ(back.strong_count(), 1u);
+  EXPECT_EQ(Counted::destroyed.load(), destroyed);
+  { Arc<Counted> last = std::move(back); }
+  EXPECT_EQ(Counted::destroyed.load(), destroyed + 1);  // exactly once
+  b = Arc<Counted>::make(2);
+  EXPECT_EQ(Counted::destroyed.load(), destroyed + 2);
+
+  // A standard-layout payload takes the exactly-defined path.
+  const long live = Tracked::live.load();
+  const Tracked* t = Arc<Tracked>::into_raw(Arc<Tracked>::make(4));
+  EXPECT_EQ(Tracked::live.load(), live + 1);
+  {
+    auto owner = Arc<Tracked>::from_raw(t);
+    EXPECT_EQ(owner.strong_count(), 1u);
+    EXPECT_EQ(owner->value, 4);
+  }
+  EXPECT_EQ(Tracked::live.load(), live);
+
+  // An empty Arc round-trips as nullptr.
+  auto x = Arc<int>::make(1);
+  auto y = std::move(x);
+  EXPECT_EQ(Arc<int>::into_raw(std::move(x)), nullptr);  // NOLINT(bugprone-use-after-move)
+  EXPECT_EQ(Arc<int>::from_raw(nullptr).strong_count(), 0u);
+  EXPECT_EQ(*y, 1);
+}
+
+TEST_F(ArcTest, IncrementAndDecrementStrongCount) {
+  const int destroyed = Counted::destroyed.load();
+  // Rust's doc example for increment_strong_count / decrement_strong_count.
+  const Counted* p = Arc<Counted>::into_raw(Arc<Counted>::make(5));
+  Arc<Counted>::increment_strong_count(p);
+  {
+    auto five = Arc<Counted>::from_raw(p);
+    EXPECT_EQ(five.strong_count(), 2u);
+    Arc<Counted>::decrement_strong_count(p);
+    EXPECT_EQ(five.strong_count(), 1u);
+    Arc<Counted>::increment_strong_count(Arc<Counted>::as_ptr(five));
+    Arc<Counted>::increment_strong_count(p);
+    EXPECT_EQ(five.strong_count(), 3u);
+    Arc<Counted>::decrement_strong_count(p);
+    Arc<Counted>::decrement_strong_count(p);
+    EXPECT_EQ(five.strong_count(), 1u);
+    EXPECT_EQ(Counted::destroyed.load(), destroyed);
+  }
+  EXPECT_EQ(Counted::destroyed.load(), destroyed + 1);
+
+  // decrement_strong_count releasing the last reference destroys the value;
+  // with a Weak left the block stays until the Weak goes.
+  auto a = Arc<Counted>::make(6);
+  auto w = a.downgrade();
+  const Counted* q = Arc<Counted>::into_raw(std::move(a));
+  EXPECT_EQ(w.strong_count(), 1u);
+  Arc<Counted>::decrement_strong_count(q);
+  EXPECT_EQ(Counted::destroyed.load(), destroyed + 2);
+  EXPECT_EQ(w.strong_count(), 0u);
+  EXPECT_FALSE(w.upgrade().has_value());
+}
+
+TEST_F(ArcTest, WeakAsPtr) {
+  Weak<int> none;  // Weak::new()
+  EXPECT_EQ(none.as_ptr(), nullptr);
+  const int* addr = nullptr;
+  Weak<int> w;
+  {
+    auto a = Arc<int>::make(3);
+    w = a.downgrade();
+    addr = a.as_ptr();
+    EXPECT_EQ(w.as_ptr(), Arc<int>::as_ptr(a));
+    EXPECT_EQ(*w.as_ptr(), 3);
+    EXPECT_EQ(w.clone().as_ptr(), addr);
+  }
+  EXPECT_EQ(w.as_ptr(), addr);  // the same address; the value there is gone
+  EXPECT_FALSE(w.upgrade().has_value());
+}
+
+TEST_F(ArcTest, WeakIntoRawFromRaw) {
+  auto a = Arc<Tracked>::make(11);
+  auto w = a.downgrade();
+  EXPECT_EQ(a.weak_count(), 1u);
+  const Tracked* p = std::move(w).into_raw();
+  EXPECT_EQ(p, a.as_ptr());
+  EXPECT_EQ(w.as_ptr(), nullptr);    // NOLINT(bugprone-use-after-move): w is empty
+  EXPECT_EQ(a.weak_count(), 1u);     // the weak reference is kept
+  Weak<Tracked> back = Weak<Tracked>::from_raw(p);
+  EXPECT_EQ(a.weak_count(), 1u);     // and taken back, not added
+  auto up = back.upgrade();
+  ASSERT_TRUE(up.has_value());
+  EXPECT_TRUE(Arc<Tracked>::ptr_eq(*up, a));
+  EXPECT_EQ((*up)->value, 11);
+  up.reset();
+
+  // The raw weak reference keeps the block after the last Arc: from_raw then
+  // gives a Weak that no longer upgrades, and dropping it frees the block.
+  const Tracked* q = Weak<Tracked>::into_raw(std::move(back));
+  a = Arc<Tracked>::make(0);
+  Weak<Tracked> dangling = Weak<Tracked>::from_raw(q);
+  EXPECT_EQ(dangling.as_ptr(), q);
+  EXPECT_FALSE(dangling.upgrade().has_value());
+  EXPECT_EQ(dangling.strong_count(), 0u);
+
+  // A default Weak round-trips as nullptr.
+  EXPECT_EQ(Weak<int>().into_raw(), nullptr);
+  EXPECT_FALSE(Weak<int>::from_raw(nullptr).upgrade().has_value());
 }
 
 }  // namespace

@@ -1,14 +1,19 @@
 // LazyLock<T, F>: initialised on first access, exactly once under racing
 // threads; get/force/into_inner; a throwing initializer poisons it; the
-// initializer is destroyed exactly once whether or not it ran.
+// initializer is destroyed exactly once whether or not it ran; the default
+// constructor (T{}); mutable access (operator* / -> on a non-const LazyLock,
+// force_mut, get_mut).
 #include "fearless/sync/lazy_lock.hpp"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <concepts>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fearless/thread.hpp"
@@ -41,7 +46,8 @@ TEST(LazyLock, StaticWithFunctionPointer) {
 TEST(LazyLock, CapturingLambdaDeducesTypes) {
   std::string prefix = "id-";
   LazyLock lazy([&] { return prefix + "7"; });
-  static_assert(std::is_same_v<decltype(*lazy), const std::string&>);
+  static_assert(std::is_same_v<decltype(*std::as_const(lazy)), const std::string&>);
+  static_assert(std::is_same_v<decltype(*lazy), std::string&>);  // non-const: Rust's DerefMut
   EXPECT_EQ(*lazy, "id-7");
 }
 
@@ -144,6 +150,129 @@ TEST(LazyLock, ConstinitGlobal) {
   EXPECT_EQ(LazyLock<int>::get(g_lazy), nullptr);
   EXPECT_EQ(*g_lazy, 42);
   EXPECT_EQ(LazyLock<int>::force(g_lazy), 42);
+}
+
+// Rust: `impl<T: Default> Default for LazyLock<T>` (only for the default F).
+struct NoDefault {
+  explicit NoDefault(int) {}
+};
+static_assert(std::default_initializable<LazyLock<int>>);
+static_assert(std::default_initializable<LazyLock<std::string>>);
+static_assert(!std::default_initializable<LazyLock<NoDefault>>);
+static_assert(!std::default_initializable<LazyLock<int, std::function<int()>>>);
+
+struct CountsDefaults {
+  static inline int made = 0;
+  int v;
+  CountsDefaults() : v(17) { ++made; }
+};
+
+TEST(LazyLock, DefaultConstructedInitialisesToTheDefaultOnce) {
+  LazyLock<int> zero;
+  EXPECT_EQ(LazyLock<int>::get(zero), nullptr);  // nothing runs before the first access
+  EXPECT_EQ(*zero, 0);
+  EXPECT_EQ(LazyLock<int>::force(zero), 0);
+  ASSERT_NE(zero.get(), nullptr);
+  EXPECT_EQ(*zero.get(), 0);
+
+  const int before = CountsDefaults::made;
+  {
+    const LazyLock<CountsDefaults> lazy;
+    EXPECT_EQ(CountsDefaults::made, before);
+    EXPECT_EQ(lazy->v, 17);
+    EXPECT_EQ((*lazy).v, 17);
+    EXPECT_EQ(LazyLock<CountsDefaults>::force(lazy).v, 17);
+    EXPECT_EQ(CountsDefaults::made, before + 1);  // initialised exactly once
+  }
+
+  LazyLock<std::string> s;
+  EXPECT_EQ(*s, "");
+  auto r = LazyLock<std::string>::into_inner(std::move(s));
+  ASSERT_TRUE(r.is_ok());
+  EXPECT_EQ(r.unwrap(), "");
+
+  LazyLock<int> unforced;
+  auto init = LazyLock<int>::into_inner(std::move(unforced));
+  ASSERT_TRUE(init.is_err());
+  EXPECT_EQ(init.unwrap_err()(), 0);  // the initializer is a function returning T{}
+}
+
+constinit LazyLock<int> g_default_lazy;  // the default constructor is constexpr too
+
+TEST(LazyLock, DefaultConstructedConstinitGlobal) {
+  EXPECT_EQ(*std::as_const(g_default_lazy), 0);
+  EXPECT_NE(g_default_lazy.get(), nullptr);
+}
+
+// Rust's `impl DerefMut for LazyLock` and LazyLock::force_mut / get_mut.
+TEST(LazyLock, MutableAccessForcesAndWrites) {
+  int calls = 0;
+  LazyLock<int, std::function<int()>> lazy([&] {
+    ++calls;
+    return 43;
+  });
+  using L = LazyLock<int, std::function<int()>>;
+  static_assert(std::is_same_v<decltype(L::force_mut(lazy)), int&>);
+  static_assert(std::is_same_v<decltype(L::get_mut(lazy)), int*>);
+  static_assert(std::is_same_v<decltype(lazy.operator->()), int*>);
+  EXPECT_EQ(L::get_mut(lazy), nullptr);  // never initialises
+  EXPECT_EQ(calls, 0);
+  EXPECT_EQ(lazy.get(), nullptr);
+  *lazy = 44;  // forces first (runs the initializer), then writes
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(*std::as_const(lazy), 44);
+  EXPECT_EQ(L::force(lazy), 44);
+  L::force_mut(lazy) += 1;
+  EXPECT_EQ(*std::as_const(lazy), 45);
+  int* p = L::get_mut(lazy);
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p, lazy.get());
+  EXPECT_EQ(p, &L::force_mut(lazy));
+  *p = 46;
+  EXPECT_EQ(*lazy, 46);
+  EXPECT_EQ(calls, 1);  // initialised once in all
+  EXPECT_EQ(L::into_inner(std::move(lazy)).unwrap(), 46);
+}
+
+TEST(LazyLock, ForceMutInitialisesOnceAndArrowWrites) {
+  int calls = 0;
+  LazyLock lazy([&] {
+    ++calls;
+    return std::vector<int>{1, 2};
+  });
+  using L = decltype(lazy);
+  lazy->push_back(3);  // non-const operator-> forces, then gives a mutable pointer
+  EXPECT_EQ(calls, 1);
+  L::force_mut(lazy).push_back(4);
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(*std::as_const(lazy), (std::vector<int>{1, 2, 3, 4}));
+  ASSERT_NE(L::get_mut(lazy), nullptr);
+  L::get_mut(lazy)->clear();
+  EXPECT_EQ(lazy->size(), 0u);
+  EXPECT_EQ(calls, 1);
+
+  LazyLock<std::vector<int>> by_default;
+  EXPECT_EQ(LazyLock<std::vector<int>>::get_mut(by_default), nullptr);
+  LazyLock<std::vector<int>>::force_mut(by_default).push_back(7);
+  EXPECT_EQ(*std::as_const(by_default), (std::vector<int>{7}));
+}
+
+TEST(LazyLock, MutableAccessOnPoisonedPanics) {
+  int calls = 0;
+  using L = LazyLock<int, std::function<int()>>;
+  L lazy([&]() -> int {
+    ++calls;
+    throw std::runtime_error("init failed");
+  });
+  EXPECT_THROW((void)L::force_mut(lazy), std::runtime_error);  // the initializer's exception, then poisoned
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(L::get_mut(lazy), nullptr);  // poisoned: nullptr, as Rust's None
+  EXPECT_EQ(sync_test::panic_message([&] { (void)L::force_mut(lazy); }),
+            "LazyLock instance has previously been poisoned");
+  EXPECT_EQ(sync_test::panic_message([&] { *lazy = 1; }), "LazyLock instance has previously been poisoned");
+  EXPECT_EQ(sync_test::panic_message([&] { (void)lazy.operator->(); }),
+            "LazyLock instance has previously been poisoned");
+  EXPECT_EQ(calls, 1);
 }
 
 }  // namespace

@@ -13,13 +13,21 @@
 //
 // C++ difference: a moved-from Arc is empty (Rust's moves leave nothing
 // behind). Dereferencing an empty Arc panics; copying one gives another empty
-// one; its counts read 0.
+// one; its counts read 0. Nothing else makes an empty Arc: `Arc<T> a;`
+// allocates a T{} (Rust's Default).
+//
+// Like Rust's Arc: `==`, `<=>`, std::hash and `<<` act on the values (use
+// ptr_eq for identity); into_raw/from_raw and increment/decrement_strong_count
+// pass an owning reference through a `const T*`.
 #pragma once
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <compare>
 #include <concepts>
+#include <functional>
+#include <iosfwd>
 #include <memory>
 #include <new>
 #include <optional>
@@ -61,14 +69,16 @@ inline constexpr ArcNoValue arc_no_value{};
 
 template <class T>
 struct ArcInner {
+  // The value comes first, at offset 0, so that Arc::from_raw / Weak::from_raw
+  // get the block back from the value's address (see from_value).
+  union {
+    T value;
+  };
   // strong: the number of Arcs. weak: the number of Weaks, plus one shared by
   // all Arcs together (dropped when the last Arc goes), or SIZE_MAX while an
   // is_unique check holds it "locked".
   Atomic<std::size_t> strong{1};
   Atomic<std::size_t> weak{1};
-  union {
-    T value;
-  };
 
   template <class... A>
   explicit ArcInner(std::in_place_t, A&&... a) : value(std::forward<A>(a)...) {}
@@ -77,6 +87,18 @@ struct ArcInner {
   ArcInner(const ArcInner&) = delete;
   ArcInner& operator=(const ArcInner&) = delete;
   ~ArcInner() {}  // the value is destroyed by whoever drops the last Arc
+
+  // The block whose `value` is at `v` (a pointer that &value produced).
+  // `value` is the first member of the first member (the anonymous union):
+  // when ArcInner is standard-layout the three are pointer-interconvertible
+  // and the cast is exactly defined by the standard (checked below). For a T
+  // that is not standard-layout (ArcInner then is not either) it relies on
+  // the first member of a class with no base classes and no virtual
+  // functions being at offset 0, which every C++ ABI guarantees.
+  static ArcInner* from_value(const T* v) noexcept {
+    if constexpr (std::is_standard_layout_v<ArcInner>) static_assert(offsetof(ArcInner, value) == 0);
+    return reinterpret_cast<ArcInner*>(const_cast<std::remove_cv_t<T>*>(v));
+  }
 };
 
 }  // namespace fearless::detail
@@ -109,6 +131,11 @@ class Arc {
   explicit Arc(T value)
     requires std::move_constructible<T>
       : p_(new Inner(std::in_place, std::move(value))) {}
+  // An Arc owning a new T{} (Rust's `impl<T: Default> Default for Arc<T>`).
+  // Allocates like make(): a default-constructed Arc is never empty.
+  Arc()
+    requires std::default_initializable<T>
+      : p_(new Inner(std::in_place)) {}
 
   Arc(const Arc& o) noexcept : p_(o.p_) {
     if (p_) increment_strong();
@@ -138,6 +165,42 @@ class Arc {
   // The value's address (nullptr for a moved-from Arc). Rust's Arc::as_ptr.
   [[nodiscard]] const T* as_ptr() const noexcept { return p_ ? &p_->value : nullptr; }
   [[nodiscard]] static const T* as_ptr(const Arc& a) noexcept { return a.as_ptr(); }
+
+  // Consumes `a` and returns the value's address (Rust's Arc::into_raw): the
+  // strong reference `a` held is kept, not released, so the value stays alive
+  // until the pointer is given back to from_raw or decrement_strong_count
+  // (otherwise it leaks). `a` is left empty. An empty `a` gives nullptr.
+  // O(1), touches no count.
+  [[nodiscard]] static const T* into_raw(Arc&& a) noexcept {
+    Inner* p = std::exchange(a.p_, nullptr);
+    return p ? &p->value : nullptr;
+  }
+  // Takes back the strong reference that into_raw kept (Rust's
+  // Arc::from_raw). Precondition: `p` came from Arc<T>::into_raw (same T, not
+  // a base or derived type) and that reference has not been taken back yet:
+  // each into_raw pointer is given to from_raw (or decrement_strong_count) at
+  // most once per reference it stands for, or the value is destroyed twice.
+  // A pointer from as_ptr or Weak::into_raw owns no strong reference and must
+  // not be passed. Anything else is undefined behaviour (not checked). nullptr
+  // gives an empty Arc (the round trip of an empty one). O(1), touches no count.
+  [[nodiscard]] static Arc from_raw(const T* p) noexcept { return Arc(p ? Inner::from_value(p) : nullptr); }
+  // Adds one strong reference to the value at `p` (Rust's
+  // Arc::increment_strong_count), to be taken back later by one more from_raw
+  // or decrement_strong_count. Precondition: `p` came from Arc<T>::into_raw
+  // (or as_ptr) and the value is alive (strong count >= 1) for the whole call,
+  // e.g. because the caller still holds the reference into_raw kept.
+  // Undefined behaviour otherwise (not checked). O(1): one relaxed increment;
+  // aborts on count overflow, as copying does.
+  static void increment_strong_count(const T* p) noexcept { Arc(Inner::from_value(p)).increment_strong_forget(); }
+  // Releases one strong reference to the value at `p` (Rust's
+  // Arc::decrement_strong_count), as destroying an Arc does: the last one
+  // destroys the value, and frees the block when no Weak remains.
+  // Precondition: `p` came from Arc<T>::into_raw and the caller owns one
+  // strong reference to it (from into_raw or increment_strong_count) that it
+  // gives up here; the strong count is >= 1. Undefined behaviour otherwise,
+  // e.g. calling it after the last reference is gone. O(1) plus T's
+  // destructor when it is the last.
+  static void decrement_strong_count(const T* p) noexcept { Arc dropped(Inner::from_value(p)); }
 
   // Number of Arcs sharing the value (a snapshot; 0 for a moved-from Arc).
   [[nodiscard]] std::size_t strong_count() const noexcept {
@@ -301,10 +364,34 @@ class Arc {
   {
     return *a == *b;
   }
+  // Orders by the values, as Rust's PartialOrd/Ord for Arc: `<=>` where T has
+  // it, otherwise a std::weak_ordering built from T's `<` (synth-three-way,
+  // as std::pair compares). Panics on a moved-from Arc, as `*` does.
+  friend auto operator<=>(const Arc& a, const Arc& b)
+    requires fearless::detail::synth_three_way_comparable<T>
+  {
+    return fearless::detail::synth_three_way(*a, *b);
+  }
+
+  // Writes the value (Rust's Display for Arc forwards to T's). Panics on a
+  // moved-from Arc.
+  template <class CharT, class Traits>
+  friend std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os, const Arc& a)
+    requires requires(std::basic_ostream<CharT, Traits>& o, const T& v) { o << v; }
+  {
+    os << *a;
+    return os;
+  }
 
  private:
   friend class Weak<T>;
   explicit Arc(Inner* p) noexcept : p_(p) {}
+
+  // increment_strong_count: counts one more owner than there are Arc objects.
+  void increment_strong_forget() noexcept {
+    increment_strong();
+    p_ = nullptr;
+  }
 
   Inner& inner() const {
     if (FEARLESS_UNLIKELY(p_ == nullptr)) panic("Arc: used after being moved from");
@@ -419,6 +506,29 @@ class Weak {
   [[nodiscard]] static bool ptr_eq(const Weak& a, const Weak& b) noexcept { return a.p_ == b.p_; }
   [[nodiscard]] bool ptr_eq(const Weak& b) const noexcept { return p_ == b.p_; }
 
+  // The value's address (Rust's Weak::as_ptr): equal to Arc::as_ptr of the
+  // Arcs it was made from, and nullptr for a default-constructed Weak (Rust:
+  // a dangling pointer). Dereferencing it is valid only while an Arc keeps
+  // the value alive; once the last Arc is gone it points at destroyed
+  // storage (still allocated while this Weak lives). O(1).
+  [[nodiscard]] const T* as_ptr() const noexcept { return p_ ? &p_->value : nullptr; }
+  // Consumes this Weak and returns as_ptr(), keeping the weak reference it
+  // held (Rust's Weak::into_raw): the block stays allocated until the
+  // pointer is given back to Weak::from_raw (otherwise it leaks). The Weak
+  // is left empty. O(1), touches no count.
+  [[nodiscard]] const T* into_raw() && noexcept {
+    Inner* p = std::exchange(p_, nullptr);
+    return p ? &p->value : nullptr;
+  }
+  [[nodiscard]] static const T* into_raw(Weak&& w) noexcept { return std::move(w).into_raw(); }
+  // Takes back the weak reference that into_raw kept (Rust's Weak::from_raw);
+  // upgrade() on the result works as on the original. nullptr (what a
+  // default Weak gives) returns a default Weak. Precondition: `p` came from
+  // Weak<T>::into_raw (same T) and is given back once; a pointer from
+  // Arc::into_raw or as_ptr owns no weak reference and must not be passed.
+  // Undefined behaviour otherwise (not checked). O(1), touches no count.
+  [[nodiscard]] static Weak from_raw(const T* p) noexcept { return Weak(p ? Inner::from_value(p) : nullptr); }
+
  private:
   friend class Arc<T>;
   explicit Weak(Inner* p) noexcept : p_(p) {}
@@ -426,3 +536,14 @@ class Weak {
 };
 
 }  // namespace fearless::sync
+
+// Hashes the value (Rust's Hash for Arc hashes the inner value), so Arcs with
+// equal values hash equal, and equal to std::hash<T> of the value. Enabled
+// when std::hash<T> is. Panics on a moved-from Arc. O(1) plus T's hash.
+namespace std {
+template <class T>
+  requires fearless::detail::hashable<T>
+struct hash<fearless::sync::Arc<T>> {
+  [[nodiscard]] std::size_t operator()(const fearless::sync::Arc<T>& a) const { return std::hash<T>{}(*a); }
+};
+}  // namespace std

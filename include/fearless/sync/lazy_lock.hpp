@@ -5,7 +5,16 @@
 //   use(primes->size());   // the first access runs the lambda; racing threads wait for it
 //
 // F defaults to a function pointer (so a captureless lambda works, as in Rust);
-// `LazyLock lazy([&] { ... })` deduces both T and F.
+// `LazyLock lazy([&] { ... })` deduces both T and F. `LazyLock<T> lazy;`
+// builds T{} on first use (Rust's `impl<T: Default> Default for LazyLock<T>`).
+//
+// Access through a const LazyLock is shared and read-only (Rust's Deref).
+// Access through a non-const one (`*lazy = v`, `lazy->push_back(x)`,
+// force_mut, get_mut) gives T& (Rust's DerefMut, stable since 1.89): Rust
+// grants it only with `&mut LazyLock`, i.e. when nobody else can reach the
+// value, and C++ cannot check that, so a LazyLock that threads share is best
+// declared const (`static const LazyLock<T> x(...)`), which keeps the
+// compiler refusing writes to it.
 //
 // Poisoning, as in Rust: if the initializer throws, the exception reaches the
 // thread that triggered it and the LazyLock is poisoned; every later access
@@ -28,7 +37,8 @@ namespace fearless::sync {
 
 // A T built by F on first access, exactly once across threads, then shared
 // read-only. Holds F until then and T afterwards in the same storage. Not
-// copyable or movable; all const members are thread-safe.
+// copyable or movable; all const members are thread-safe; the non-const
+// accessors (operator*, operator->, force_mut, get_mut) assume exclusive use.
 template <class T, class F = T (*)()>
 class LazyLock {
  public:
@@ -37,6 +47,14 @@ class LazyLock {
   // Holds `f` until the first access. constexpr, like Rust's `const fn new`:
   // `constinit LazyLock<T> lazy(fn);` needs no dynamic initialisation.
   constexpr explicit LazyLock(F f) noexcept(std::is_nothrow_move_constructible_v<F>) : s_(std::move(f)) {}
+  // A lazy T{}: the initializer is a function returning T{} (Rust's
+  // `impl<T: Default> Default for LazyLock<T>`, "using Default as the
+  // initializing function"). Only for the default F = T(*)(), as in Rust.
+  // constexpr: `constinit LazyLock<int> zero;` works. Nothing runs until the
+  // first access, which then behaves exactly as with any other initializer.
+  constexpr LazyLock() noexcept
+    requires std::same_as<F, T (*)()> && std::default_initializable<T>
+      : s_(&default_value) {}
   LazyLock(const LazyLock&) = delete;
   LazyLock& operator=(const LazyLock&) = delete;
   ~LazyLock() {
@@ -61,9 +79,30 @@ class LazyLock {
   const T& operator*() const { return force(); }
   const T* operator->() const { return &force(); }
 
+  // Mutable access (Rust's DerefMut and LazyLock::force_mut): the value,
+  // initialising it first exactly as force() does (same blocking, same panics
+  // when poisoned or forced reentrantly; a throwing initializer poisons it).
+  // The caller holds a non-const reference, which in Rust's terms is
+  // exclusive (`&mut LazyLock`): no other thread may use this LazyLock while
+  // the returned reference is in use, so writing through it needs no
+  // synchronisation beyond what force() already does. C++ does not enforce
+  // that; sharing the LazyLock as const does (see the header comment).
+  // Complexity: one acquire load once initialised.
+  T& operator*() { return force_mut(*this); }
+  T* operator->() { return &force_mut(*this); }
+  static T& force_mut(LazyLock& l) {
+    if (FEARLESS_LIKELY(l.once_.is_completed())) return l.s_.value;
+    l.force_slow();
+    return l.s_.value;
+  }
+
   // The value if already initialised, else nullptr; never initialises or blocks.
   [[nodiscard]] const T* get() const noexcept { return once_.is_completed() ? &s_.value : nullptr; }
   [[nodiscard]] static const T* get(const LazyLock& l) noexcept { return l.get(); }
+  // Mutable access to the value if already initialised, else nullptr (also
+  // when poisoned); never initialises or blocks (Rust's LazyLock::get_mut).
+  // Exclusive use of `l` is the caller's duty, as for force_mut.
+  [[nodiscard]] static T* get_mut(LazyLock& l) noexcept { return l.once_.is_completed() ? &l.s_.value : nullptr; }
 
   // Consumes the LazyLock: Ok(value) if initialised, else Err(the initializer).
   // Panics if poisoned.
@@ -75,6 +114,7 @@ class LazyLock {
 
  private:
   bool poisoned() const noexcept { return once_.is_poisoned_state(); }
+  static T default_value() { return T{}; }
 
   FEARLESS_NOINLINE void force_slow() const {
     once_.call_inner(

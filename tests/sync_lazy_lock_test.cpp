@@ -47,7 +47,9 @@ TEST(LazyLock, CapturingLambdaDeducesTypes) {
   std::string prefix = "id-";
   LazyLock lazy([&] { return prefix + "7"; });
   static_assert(std::is_same_v<decltype(*std::as_const(lazy)), const std::string&>);
-  static_assert(std::is_same_v<decltype(*lazy), std::string&>);  // non-const: Rust's DerefMut
+  // Read-only even when not const: writing takes an explicit force_mut.
+  static_assert(std::is_same_v<decltype(*lazy), const std::string&>);
+  static_assert(std::is_same_v<decltype(lazy.operator->()), const std::string*>);
   EXPECT_EQ(*lazy, "id-7");
 }
 
@@ -204,7 +206,7 @@ TEST(LazyLock, DefaultConstructedConstinitGlobal) {
   EXPECT_NE(g_default_lazy.get(), nullptr);
 }
 
-// Rust's `impl DerefMut for LazyLock` and LazyLock::force_mut / get_mut.
+// Rust's LazyLock::force_mut / get_mut (what its DerefMut does), explicit here.
 TEST(LazyLock, MutableAccessForcesAndWrites) {
   int calls = 0;
   LazyLock<int, std::function<int()>> lazy([&] {
@@ -214,11 +216,10 @@ TEST(LazyLock, MutableAccessForcesAndWrites) {
   using L = LazyLock<int, std::function<int()>>;
   static_assert(std::is_same_v<decltype(L::force_mut(lazy)), int&>);
   static_assert(std::is_same_v<decltype(L::get_mut(lazy)), int*>);
-  static_assert(std::is_same_v<decltype(lazy.operator->()), int*>);
   EXPECT_EQ(L::get_mut(lazy), nullptr);  // never initialises
   EXPECT_EQ(calls, 0);
   EXPECT_EQ(lazy.get(), nullptr);
-  *lazy = 44;  // forces first (runs the initializer), then writes
+  L::force_mut(lazy) = 44;  // forces first (runs the initializer), then writes
   EXPECT_EQ(calls, 1);
   EXPECT_EQ(*std::as_const(lazy), 44);
   EXPECT_EQ(L::force(lazy), 44);
@@ -234,14 +235,14 @@ TEST(LazyLock, MutableAccessForcesAndWrites) {
   EXPECT_EQ(L::into_inner(std::move(lazy)).unwrap(), 46);
 }
 
-TEST(LazyLock, ForceMutInitialisesOnceAndArrowWrites) {
+TEST(LazyLock, ForceMutInitialisesOnceAndGetMutWrites) {
   int calls = 0;
   LazyLock lazy([&] {
     ++calls;
     return std::vector<int>{1, 2};
   });
   using L = decltype(lazy);
-  lazy->push_back(3);  // non-const operator-> forces, then gives a mutable pointer
+  L::force_mut(lazy).push_back(3);  // forces, then gives a mutable reference
   EXPECT_EQ(calls, 1);
   L::force_mut(lazy).push_back(4);
   EXPECT_EQ(calls, 1);
@@ -269,9 +270,7 @@ TEST(LazyLock, MutableAccessOnPoisonedPanics) {
   EXPECT_EQ(L::get_mut(lazy), nullptr);  // poisoned: nullptr, as Rust's None
   EXPECT_EQ(sync_test::panic_message([&] { (void)L::force_mut(lazy); }),
             "LazyLock instance has previously been poisoned");
-  EXPECT_EQ(sync_test::panic_message([&] { *lazy = 1; }), "LazyLock instance has previously been poisoned");
-  EXPECT_EQ(sync_test::panic_message([&] { (void)lazy.operator->(); }),
-            "LazyLock instance has previously been poisoned");
+  EXPECT_EQ(sync_test::panic_message([&] { (void)*lazy; }), "LazyLock instance has previously been poisoned");
   EXPECT_EQ(calls, 1);
 }
 

@@ -8,13 +8,13 @@
 // `LazyLock lazy([&] { ... })` deduces both T and F. `LazyLock<T> lazy;`
 // builds T{} on first use (Rust's `impl<T: Default> Default for LazyLock<T>`).
 //
-// Access through a const LazyLock is shared and read-only (Rust's Deref).
-// Access through a non-const one (`*lazy = v`, `lazy->push_back(x)`,
-// force_mut, get_mut) gives T& (Rust's DerefMut, stable since 1.89): Rust
-// grants it only with `&mut LazyLock`, i.e. when nobody else can reach the
-// value, and C++ cannot check that, so a LazyLock that threads share is best
-// declared const (`static const LazyLock<T> x(...)`), which keeps the
-// compiler refusing writes to it.
+// `*lazy` and `lazy->` are read-only, const or not (Rust's Deref). Writing
+// takes an explicit `LazyLock::force_mut(lazy)` or `LazyLock::get_mut(lazy)`
+// (Rust's force_mut/get_mut; its DerefMut). Rust grants those only with
+// `&mut LazyLock`, i.e. when nobody else can reach the value; C++ cannot check
+// that, so the mutable path is never implicit: a LazyLock that threads share
+// cannot be written by a stray `*lazy = v` or `lazy->push_back(x)` (a compile
+// error), and declaring it const rules out force_mut/get_mut as well.
 //
 // Poisoning, as in Rust: if the initializer throws, the exception reaches the
 // thread that triggered it and the LazyLock is poisoned; every later access
@@ -37,8 +37,8 @@ namespace fearless::sync {
 
 // A T built by F on first access, exactly once across threads, then shared
 // read-only. Holds F until then and T afterwards in the same storage. Not
-// copyable or movable; all const members are thread-safe; the non-const
-// accessors (operator*, operator->, force_mut, get_mut) assume exclusive use.
+// copyable or movable; all const members are thread-safe; force_mut and
+// get_mut assume exclusive use.
 template <class T, class F = T (*)()>
 class LazyLock {
  public:
@@ -79,17 +79,14 @@ class LazyLock {
   const T& operator*() const { return force(); }
   const T* operator->() const { return &force(); }
 
-  // Mutable access (Rust's DerefMut and LazyLock::force_mut): the value,
-  // initialising it first exactly as force() does (same blocking, same panics
-  // when poisoned or forced reentrantly; a throwing initializer poisons it).
-  // The caller holds a non-const reference, which in Rust's terms is
-  // exclusive (`&mut LazyLock`): no other thread may use this LazyLock while
-  // the returned reference is in use, so writing through it needs no
-  // synchronisation beyond what force() already does. C++ does not enforce
-  // that; sharing the LazyLock as const does (see the header comment).
+  // Mutable access (Rust's LazyLock::force_mut, what its DerefMut does): the
+  // value, initialising it first exactly as force() does (same blocking, same
+  // panics when poisoned or forced reentrantly; a throwing initializer
+  // poisons it). In Rust's terms the caller has `&mut LazyLock`, exclusive:
+  // no other thread may use this LazyLock while the returned reference is in
+  // use, so writing through it needs no synchronisation beyond what force()
+  // already does. C++ does not enforce that (see the header comment).
   // Complexity: one acquire load once initialised.
-  T& operator*() { return force_mut(*this); }
-  T* operator->() { return &force_mut(*this); }
   static T& force_mut(LazyLock& l) {
     if (FEARLESS_LIKELY(l.once_.is_completed())) return l.s_.value;
     l.force_slow();

@@ -133,8 +133,8 @@ class Builder {
 
   // Names the thread. The full name is what Thread::name() returns and what
   // panic messages show; the OS (top -H, gdb, /proc) sees its first 15 bytes,
-  // cut at a UTF-8 character boundary. A name containing '\0' makes spawn fail
-  // with std::errc::invalid_argument.
+  // cut at a UTF-8 character boundary. A name containing '\0' makes spawn
+  // panic, as Rust's Builder::spawn does.
   Builder&& name(std::string n) && {
     opts_.name = std::move(n);
     opts_.named = true;
@@ -161,7 +161,7 @@ class Builder {
   // to its defaults (Rust's Builder::spawn consumes it); `f` and `args` are
   // decay-copied into the thread and destroyed there as soon as it returns.
   // Errors: the OS refusing the thread (EAGAIN, ENOMEM, EINVAL for an absurd
-  // stack size), invalid_argument for a name containing '\0'.
+  // stack size). Panics (fearless::Panic) for a name containing '\0'.
   // O(1) plus the cost of creating an OS thread.
   template <class F, class... Args>
     requires std::invocable<std::decay_t<F>, std::decay_t<Args>...>

@@ -241,17 +241,19 @@ TEST_F(ThreadScope, UnjoinedThreadsValuesAreDestroyedBeforeScopeReturns) {
   for (int round = 0; round < 20; ++round) {
     std::atomic<int> drops{0};
     thread::scope([&](thread::Scope& s) {
+      // Handle dropped after the thread finished: dropping it destroys the value, then and there.
+      auto kept = s.spawn([&] { return NotesDrop(&drops); });
+      while (!kept.is_finished()) thread::yield_now();
+      EXPECT_EQ(drops.load(), 0);  // the handle still holds it
+      { auto drop = std::move(kept); }
+      EXPECT_EQ(drops.load(), 1);
       // Handle dropped at once, thread still running: the thread destroys its value.
       (void)s.spawn([&] {
         thread::sleep(1ms);
         return NotesDrop(&drops);
       });
-      // Handle dropped after the thread finished: dropping it destroys the value.
-      auto kept = s.spawn([&] { return NotesDrop(&drops); });
-      while (!kept.is_finished()) thread::yield_now();
       // Handle alive until the scope function returns, thread maybe not finished.
       auto late = s.spawn([&] { return NotesDrop(&drops); });
-      EXPECT_EQ(drops.load(), 0);
     });
     EXPECT_EQ(drops.load(), 3) << "round " << round;
   }

@@ -243,6 +243,25 @@ TEST_P(Flavours, BlockedReceiverWithTimeoutWokenByDisconnect) {
   EXPECT_EQ(h.join().unwrap(), RecvTimeoutError::Disconnected);
 }
 
+namespace {
+// Another thread writes `before` and drops `leaving`, the last handle of one
+// side; `disconnected()` is called until it reports that, and the write must
+// then be visible (and ordered: ThreadSanitizer checks).
+template <class End, class Op>
+void expect_leaver_ordered_before(End leaving, int round, Op disconnected, int op) {
+  int before = 0;
+  auto h = fearless::thread::spawn([&before, leaving = std::move(leaving)]() mutable {
+    before = 1;
+    auto last = std::move(leaving);
+  });
+  if (round % 2) fearless::thread::sleep(1ms);
+  while (!disconnected()) {
+  }
+  EXPECT_EQ(before, 1) << "operation " << op;
+  h.join().unwrap();
+}
+}  // namespace
+
 // A channel is a synchronisation object: what the leaving side did before its
 // last handle went happens before the other side sees Disconnected, whichever
 // operation sees it (the data race crossbeam-channel #838 describes; the
@@ -250,73 +269,53 @@ TEST_P(Flavours, BlockedReceiverWithTimeoutWokenByDisconnect) {
 TEST_P(Flavours, DisconnectionOrdersWhatTheLeavingSideDidBefore) {
   for (int op = 0; op < 5; ++op) {
     for (int round = 0; round < 20; ++round) {
-      auto [tx, rx] = make<int>();
-      int before = 0;
-      auto h = fearless::thread::spawn([&before, tx = std::move(tx)]() mutable {
-        before = 1;
-        auto last = std::move(tx);
-      });
-      if (round % 2) fearless::thread::sleep(1ms);
-      bool disconnected = false;
-      while (!disconnected) {
+      auto ends = make<int>();
+      auto& rx = ends.second;
+      expect_leaver_ordered_before(std::move(ends.first), round, [&, op]() -> bool {
         switch (op) {
-          case 0: disconnected = rx.recv().is_err(); break;
+          case 0: return rx.recv().is_err();
           case 1: {
             auto r = rx.try_recv();
-            disconnected = r.is_err() && r.unwrap_err() == TryRecvError::Disconnected;
-            break;
+            return r.is_err() && r.unwrap_err() == TryRecvError::Disconnected;
           }
           case 2: {
             auto r = rx.recv_timeout(0ms);
-            disconnected = r.is_err() && r.unwrap_err() == RecvTimeoutError::Disconnected;
-            break;
+            return r.is_err() && r.unwrap_err() == RecvTimeoutError::Disconnected;
           }
-          case 3: for (int v : rx.iter()) (void)v; disconnected = true; break;
+          case 3: for (int v : rx.iter()) (void)v; return true;
           default: {
             mpmc::Select sel;
             (void)sel.recv(rx);
             auto oper = sel.select();
-            disconnected = oper.recv(rx).is_err();
+            return oper.recv(rx).is_err();
           }
         }
-      }
-      EXPECT_EQ(before, 1) << "operation " << op;
-      h.join().unwrap();
+      }, op);
     }
   }
   for (int op = 0; op < 4; ++op) {
     for (int round = 0; round < 20; ++round) {
-      auto [tx, rx] = make<int>();
-      int before = 0;
-      auto h = fearless::thread::spawn([&before, rx = std::move(rx)]() mutable {
-        before = 1;
-        auto last = std::move(rx);
-      });
-      if (round % 2) fearless::thread::sleep(1ms);
-      bool disconnected = false;
-      while (!disconnected) {
+      auto ends = make<int>();
+      auto& tx = ends.first;
+      expect_leaver_ordered_before(std::move(ends.second), round, [&, op]() -> bool {
         switch (op) {
-          case 0: disconnected = tx.send(7).is_err(); break;
+          case 0: return tx.send(7).is_err();
           case 1: {
             auto r = tx.try_send(7);
-            disconnected = r.is_err() && r.unwrap_err().is_disconnected();
-            break;
+            return r.is_err() && r.unwrap_err().is_disconnected();
           }
           case 2: {
             auto r = tx.send_timeout(7, 0ms);
-            disconnected = r.is_err() && r.unwrap_err().is_disconnected();
-            break;
+            return r.is_err() && r.unwrap_err().is_disconnected();
           }
           default: {
             mpmc::Select sel;
             (void)sel.send(tx);
             auto oper = sel.select();
-            disconnected = oper.send(tx, 7).is_err();
+            return oper.send(tx, 7).is_err();
           }
         }
-      }
-      EXPECT_EQ(before, 1) << "operation " << op;
-      h.join().unwrap();
+      }, op);
     }
   }
 }

@@ -1,6 +1,7 @@
 // Condvar: wait / wait_while / wait_timeout / wait_timeout_while, notify_one /
 // notify_all, producer/consumer with exact counts, no lost wake-ups,
-// poisoning seen on wake-up, timeouts of every size.
+// poisoning seen on wake-up, timeouts of every size, and moving a Condvar
+// (fresh when nobody waits, a panic when somebody does).
 #include "fearless/sync/condvar.hpp"
 
 #include <gtest/gtest.h>
@@ -9,6 +10,7 @@
 #include <chrono>
 #include <deque>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "fearless/sync/arc.hpp"
@@ -24,6 +26,12 @@ using fearless::sync::Condvar;
 using fearless::sync::Mutex;
 
 static_assert(sizeof(Condvar) == 8);
+static_assert(!std::is_copy_constructible_v<Condvar>);
+// Movable while nobody waits on it; never noexcept (a move of one that a
+// thread waits on panics).
+static_assert(std::is_move_constructible_v<Condvar>);
+static_assert(std::is_move_assignable_v<Condvar>);
+static_assert(!std::is_nothrow_move_constructible_v<Condvar>);
 
 TEST(Condvar, SeedStyleWaitWhile) {
   // Rust docs: a pair (Mutex<bool>, Condvar); a spawned thread sets the flag.
@@ -310,6 +318,74 @@ TEST(Condvar, WhileFormsCheckPoisonOnlyAfterWaiting) {
                                   [](int& v) { return v == 0; });  // false at once: no wait, no overflow
   ASSERT_TRUE(r4.is_ok());
   EXPECT_FALSE(r4.unwrap().second.timed_out());
+}
+
+// --- Moving a Condvar ------------------------------------------------------
+
+constexpr const char* kMovedWhileWaitedOn = "cannot move a Condvar while threads wait on it";
+
+TEST(Condvar, MovedCondvarsStartFreshAndWork) {
+  Condvar a;
+  a.notify_all();  // not remembered by anything, moved or not
+  Condvar b(std::move(a));
+  Condvar c;
+  c = std::move(b);
+  std::vector<Condvar> v;
+  for (int i = 0; i < 100; ++i) v.emplace_back();  // reallocates: every element is moved
+  v.push_back(std::move(c));
+  Mutex<int> m(0);
+  fearless::thread::scope([&](auto& s) {
+    s.spawn([&] {
+      *m.lock().unwrap() = 1;
+      v.back().notify_one();
+    });
+    auto g = v.back().wait_while(m.lock().unwrap(), [](int& x) { return x == 0; }).unwrap();
+    EXPECT_EQ(*g, 1);
+  });
+  // The moved-from ones are ordinary Condvars with no waiters.
+  auto r = a.wait_timeout(m.lock().unwrap(), 0ms).unwrap();  // NOLINT(bugprone-use-after-move)
+  EXPECT_TRUE(r.second.timed_out());
+  Condvar d(std::move(a));
+}
+
+TEST(Condvar, MovingOneThatAThreadWaitsOnPanics) {
+  struct State {
+    bool waiting = false;
+    bool go = false;
+  };
+  Mutex<State> m;
+  Condvar cv;
+  fearless::thread::scope([&](auto& s) {
+    s.spawn([&] {
+      auto g = m.lock().unwrap();
+      g->waiting = true;
+      auto done = cv.wait_while(std::move(g), [](State& st) { return !st.go; }).unwrap();
+    });
+    // Once this thread holds the mutex and sees `waiting`, the waiter has
+    // registered on cv and released the mutex inside wait(); it stays
+    // registered until notified, unless a spurious wake-up takes it out for a
+    // moment (then it cannot get back in while we hold the mutex): retry.
+    for (;;) {
+      auto g = m.lock().unwrap();
+      if (!g->waiting) {
+        { auto unlocked = std::move(g); }
+        fearless::thread::yield_now();
+        continue;
+      }
+      Condvar other;
+      const std::string moved = sync_test::panic_message([&] { Condvar c(std::move(cv)); });
+      const std::string from = sync_test::panic_message([&] { other = std::move(cv); });
+      const std::string into = sync_test::panic_message([&] { cv = std::move(other); });
+      if (moved == "<no panic>" || from == "<no panic>" || into == "<no panic>") continue;
+      EXPECT_EQ(moved, kMovedWhileWaitedOn);
+      EXPECT_EQ(from, kMovedWhileWaitedOn);
+      EXPECT_EQ(into, kMovedWhileWaitedOn);
+      g->go = true;
+      cv.notify_all();  // the panics left cv working: this reaches the waiter
+      break;
+    }
+  });
+  Condvar after(std::move(cv));  // nobody waits any more
 }
 
 }  // namespace

@@ -1,10 +1,12 @@
 // Mutex<T>: locking, guards, try_lock, poisoning (exceptions and thread
-// panics), get_mut / into_inner, contention with exact totals, sizes, and the
-// raw lock under Clang's thread-safety annotations.
+// panics), get_mut / into_inner, contention with exact totals, sizes, the
+// raw lock under Clang's thread-safety annotations, and moving a Mutex (value
+// and poison flag carried, a locked source panics, std::vector, Arc).
 #include "fearless/sync/mutex.hpp"
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -26,7 +28,15 @@ using fearless::sync::TryLockError;
 static_assert(sizeof(Mutex<int>) <= 8);
 static_assert(sizeof(Mutex<char>) <= 8);
 static_assert(!std::is_copy_constructible_v<Mutex<int>>);
-static_assert(!std::is_move_constructible_v<Mutex<int>>);
+static_assert(!std::is_copy_assignable_v<Mutex<int>>);
+// Movable like Rust's Mutex (`let m2 = m;`, `Vec<Mutex<T>>`), but a move may
+// panic (the source is locked), so it is never noexcept.
+static_assert(std::is_move_constructible_v<Mutex<int>>);
+static_assert(std::is_move_assignable_v<Mutex<int>>);
+static_assert(!std::is_nothrow_move_constructible_v<Mutex<int>>);
+static_assert(std::is_move_constructible_v<Mutex<std::unique_ptr<int>>>);
+static_assert(!std::is_move_constructible_v<Mutex<std::atomic<int>>>);
+static_assert(!std::is_move_assignable_v<Mutex<std::atomic<int>>>);
 static_assert(!std::is_copy_constructible_v<MutexGuard<int>>);
 static_assert(std::is_nothrow_move_constructible_v<MutexGuard<int>>);
 static_assert(std::is_same_v<decltype(std::declval<const Mutex<int>&>().lock()), LockResult<MutexGuard<int>>>);
@@ -349,6 +359,205 @@ TEST(Mutex, RawMutexWithThreadSafetyAnnotations) {
   });
   EXPECT_EQ(acct.balance(), 2000);
   static_assert(sizeof(fearless::detail::RawMutex) == 4);
+}
+
+// --- Moving a Mutex --------------------------------------------------------
+
+constexpr const char* kMovedWhileLocked =
+    "cannot move a Mutex while it is locked (a guard on it is alive, or another thread holds it)";
+constexpr const char* kAssignedWhileLocked =
+    "cannot move-assign to a Mutex while it is locked (a guard on it is alive, or another thread holds it)";
+
+// A value whose move constructor and move assignment throw on request.
+struct ThrowingMove {
+  int value;
+  bool throw_on_move;
+  ThrowingMove(int v, bool t) : value(v), throw_on_move(t) {}
+  ThrowingMove(ThrowingMove&& o) : value(o.value), throw_on_move(o.throw_on_move) {
+    if (throw_on_move) throw std::runtime_error("move failed");
+  }
+  ThrowingMove& operator=(ThrowingMove&& o) {
+    if (o.throw_on_move) throw std::runtime_error("move failed");
+    value = o.value;
+    return *this;
+  }
+};
+
+TEST(Mutex, MoveConstructionCarriesTheValueAndLeavesAnUnlockedMovedFromSource) {
+  Mutex<std::unique_ptr<int>> a(std::make_unique<int>(42));
+  Mutex<std::unique_ptr<int>> b(std::move(a));
+  EXPECT_EQ(**b.lock().unwrap(), 42);
+  EXPECT_FALSE(b.is_poisoned());
+  // The moved-from Mutex is an ordinary unlocked Mutex holding a moved-from value.
+  auto g = a.try_lock();  // NOLINT(bugprone-use-after-move): moved-from stays valid
+  ASSERT_TRUE(g.is_ok());
+  EXPECT_EQ(*std::move(g).unwrap(), nullptr);
+  *a.lock().unwrap() = std::make_unique<int>(7);
+  EXPECT_EQ(**a.lock().unwrap(), 7);
+  Mutex deduced = std::move(b);
+  static_assert(std::is_same_v<decltype(deduced), Mutex<std::unique_ptr<int>>>);
+  EXPECT_EQ(**deduced.lock().unwrap(), 42);
+}
+
+TEST(Mutex, MoveConstructionCarriesThePoisonFlag) {
+  Mutex<int> a(0);
+  poison(a);  // leaves 99 behind
+  Mutex<int> b(std::move(a));
+  EXPECT_TRUE(b.is_poisoned());
+  EXPECT_TRUE(a.is_poisoned());  // NOLINT(bugprone-use-after-move): the source keeps its flag
+  auto r = b.lock();
+  ASSERT_TRUE(r.is_err());
+  EXPECT_EQ(*std::move(r).unwrap_err().into_inner(), 99);
+  b.clear_poison();
+  EXPECT_FALSE(b.is_poisoned());
+  EXPECT_TRUE(a.is_poisoned());  // the two flags are independent now
+  Mutex<int> c(std::move(b));
+  EXPECT_FALSE(c.is_poisoned());
+}
+
+TEST(Mutex, VectorOfMutexesKeepsEveryValueAcrossReallocations) {
+  std::vector<Mutex<int>> v;
+  int reallocations = 0;
+  for (int i = 0; i < 1000; ++i) {
+    const auto* before = v.data();
+    v.emplace_back(i * 3);
+    if (v.data() != before) ++reallocations;
+  }
+  EXPECT_GT(reallocations, 5);
+  for (int i = 0; i < 1000; ++i) {
+    auto g = v[static_cast<std::size_t>(i)].try_lock();  // every moved-to Mutex is unlocked
+    ASSERT_TRUE(g.is_ok()) << i;
+    EXPECT_EQ(*std::move(g).unwrap(), i * 3);
+  }
+  v.erase(v.begin());  // shifts every element down by move assignment
+  EXPECT_EQ(*v.front().lock().unwrap(), 3);
+  EXPECT_EQ(*v.back().lock().unwrap(), 2997);
+}
+
+TEST(Mutex, MovingWhileAGuardIsAlivePanicsAndLeavesTheMutexIntact) {
+  Mutex<std::string> m("keep");
+  auto g = m.lock().unwrap();
+  EXPECT_EQ(sync_test::panic_message([&] { Mutex<std::string> other(std::move(m)); }), kMovedWhileLocked);
+  EXPECT_EQ(*g, "keep");  // nothing was moved
+  auto r = m.try_lock();  // still held by g
+  ASSERT_TRUE(r.is_err());
+  EXPECT_TRUE(r.unwrap_err().is_would_block());
+  *g += "!";
+  { auto dropped = std::move(g); }
+  EXPECT_FALSE(m.is_poisoned());  // the panic was not an unwind past a guard of m
+  EXPECT_EQ(*m.try_lock().unwrap(), "keep!");
+}
+
+TEST(Mutex, MovingWhileAnotherThreadHoldsItPanics) {
+  Mutex<int> m(5);
+  std::atomic<bool> locked{false};
+  std::atomic<bool> release{false};
+  fearless::thread::scope([&](auto& s) {
+    s.spawn([&] {
+      auto g = m.lock().unwrap();
+      locked.store(true);
+      while (!release.load()) fearless::thread::yield_now();
+    });
+    while (!locked.load()) fearless::thread::yield_now();
+    EXPECT_EQ(sync_test::panic_message([&] { Mutex<int> other(std::move(m)); }), kMovedWhileLocked);
+    release.store(true);
+  });
+  Mutex<int> moved(std::move(m));  // free again
+  EXPECT_EQ(*moved.lock().unwrap(), 5);
+}
+
+TEST(Mutex, ThrowingValueMoveLeavesTheSourceUnlockedAndUsable) {
+  Mutex<ThrowingMove> m(7, true);  // built in place: no move yet
+  EXPECT_THROW({ Mutex<ThrowingMove> other(std::move(m)); }, std::runtime_error);
+  EXPECT_FALSE(m.is_poisoned());
+  auto g = m.try_lock();  // NOLINT(bugprone-use-after-move): the move failed
+  ASSERT_TRUE(g.is_ok());
+  EXPECT_EQ(std::move(g).unwrap()->value, 7);
+  {
+    auto held = m.lock().unwrap();  // lock() succeeds, no deadlock
+    held->throw_on_move = false;
+  }
+  Mutex<ThrowingMove> other(std::move(m));
+  EXPECT_EQ(other.lock().unwrap()->value, 7);
+}
+
+TEST(Mutex, ThrowingValueMoveAssignmentLeavesBothUnlocked) {
+  Mutex<ThrowingMove> a(ThrowingMove(1, false));
+  Mutex<ThrowingMove> b(2, true);  // built in place: no move yet
+  EXPECT_THROW(a = std::move(b), std::runtime_error);
+  EXPECT_TRUE(a.try_lock().is_ok());
+  EXPECT_TRUE(b.try_lock().is_ok());  // NOLINT(bugprone-use-after-move): the move failed
+  EXPECT_EQ(a.lock().unwrap()->value, 1);
+  EXPECT_FALSE(a.is_poisoned());
+  EXPECT_FALSE(b.is_poisoned());
+}
+
+TEST(Mutex, MoveAssignmentCarriesTheValueAndThePoisonFlag) {
+  Mutex<std::string> a("a");
+  Mutex<std::string> b("b");
+  a = std::move(b);
+  EXPECT_EQ(*a.lock().unwrap(), "b");
+  EXPECT_FALSE(a.is_poisoned());
+  EXPECT_TRUE(b.try_lock().is_ok());  // NOLINT(bugprone-use-after-move): unlocked, moved-from
+
+  Mutex<int> clean(1);
+  Mutex<int> poisoned(2);
+  poison(poisoned);  // now holds 99
+  clean = std::move(poisoned);
+  EXPECT_TRUE(clean.is_poisoned());
+  EXPECT_TRUE(poisoned.is_poisoned());  // NOLINT(bugprone-use-after-move): the source keeps its flag
+  EXPECT_EQ(*clean.lock().unwrap_err().get_ref(), 99);
+
+  Mutex<int> fresh(3);
+  clean = std::move(fresh);  // a clean source clears the target's flag
+  EXPECT_FALSE(clean.is_poisoned());
+  EXPECT_EQ(*clean.lock().unwrap(), 3);
+}
+
+TEST(Mutex, SelfMoveAssignmentDoesNothing) {
+  Mutex<std::string> m("same");
+  Mutex<std::string>& alias = m;
+  m = std::move(alias);
+  EXPECT_EQ(*m.try_lock().unwrap(), "same");
+  EXPECT_FALSE(m.is_poisoned());
+  Mutex<int> p(0);
+  poison(p);
+  Mutex<int>& palias = p;
+  p = std::move(palias);
+  EXPECT_TRUE(p.is_poisoned());
+  EXPECT_EQ(*p.lock().unwrap_err().get_ref(), 99);
+}
+
+TEST(Mutex, MoveAssignmentPanicsIfEitherSideIsLockedAndReleasesWhatItTook) {
+  Mutex<int> target(1);
+  Mutex<int> source(2);
+  {
+    auto g = source.lock().unwrap();
+    EXPECT_EQ(sync_test::panic_message([&] { target = std::move(source); }), kMovedWhileLocked);
+    EXPECT_TRUE(target.try_lock().is_ok());  // taken first, released again
+    EXPECT_EQ(*g, 2);
+  }
+  {
+    auto g = target.lock().unwrap();
+    EXPECT_EQ(sync_test::panic_message([&] { target = std::move(source); }), kAssignedWhileLocked);
+    EXPECT_TRUE(source.try_lock().is_ok());
+    EXPECT_EQ(*g, 1);
+  }
+  EXPECT_EQ(*target.lock().unwrap(), 1);
+  EXPECT_EQ(*source.lock().unwrap(), 2);
+  EXPECT_FALSE(target.is_poisoned());
+  EXPECT_FALSE(source.is_poisoned());
+}
+
+TEST(Mutex, ArcTakesAMutexByValue) {
+  Arc<Mutex<int>> a(Mutex<int>(5));  // Arc::new(Mutex::new(5))
+  *a->lock().unwrap() += 1;
+  auto b = Arc<Mutex<int>>::from(Mutex<int>(10));
+  EXPECT_EQ(*a->lock().unwrap(), 6);
+  EXPECT_EQ(*b->lock().unwrap(), 10);
+  // Rust's `Arc::try_unwrap(a).unwrap().into_inner().unwrap()`.
+  Mutex<int> m = Arc<Mutex<int>>::try_unwrap(std::move(a)).unwrap();
+  EXPECT_EQ(std::move(m).into_inner().unwrap(), 6);
 }
 
 // Rust's Mutex::new is a const fn (usable in a `static`); here the

@@ -1,13 +1,17 @@
 // nonpoison::{Mutex, RwLock, Condvar}: the guard comes back directly, an
 // exception unwinding past a guard unlocks without poisoning, try_* give
-// WouldBlock, the Condvar waits through a guard reference.
+// WouldBlock, the Condvar waits through a guard reference, and all three move
+// as the poisoning types do.
 #include "fearless/sync/nonpoison.hpp"
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
+#include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "fearless/thread.hpp"
 #include "sync_test_util.hpp"
@@ -20,6 +24,13 @@ namespace np = fearless::sync::nonpoison;
 static_assert(sizeof(np::Mutex<int>) <= 8);
 static_assert(sizeof(np::Condvar) == 8);
 static_assert(std::is_same_v<decltype(std::declval<const np::Mutex<int>&>().lock()), np::MutexGuard<int>>);
+// Movable as the poisoning types are; never noexcept (a move of a held lock panics).
+static_assert(std::is_move_constructible_v<np::Mutex<int>> && std::is_move_assignable_v<np::Mutex<int>>);
+static_assert(std::is_move_constructible_v<np::RwLock<int>> && std::is_move_assignable_v<np::RwLock<int>>);
+static_assert(std::is_move_constructible_v<np::Condvar> && std::is_move_assignable_v<np::Condvar>);
+static_assert(!std::is_nothrow_move_constructible_v<np::Mutex<int>>);
+static_assert(!std::is_copy_constructible_v<np::Mutex<int>> && !std::is_copy_constructible_v<np::RwLock<int>>);
+static_assert(!std::is_copy_constructible_v<np::Condvar>);
 static_assert(std::is_same_v<decltype(std::declval<const np::Mutex<int>&>().try_lock()),
                              fearless::Result<np::MutexGuard<int>, np::WouldBlock>>);
 
@@ -186,6 +197,132 @@ TEST(NonpoisonCondvar, PingPongNoLostWakeups) {
     }
   });
   EXPECT_EQ(*turn.lock(), 2 * rounds);
+}
+
+// --- Moving the nonpoison locks --------------------------------------------
+
+constexpr const char* kMutexMovedWhileLocked =
+    "cannot move a Mutex while it is locked (a guard on it is alive, or another thread holds it)";
+constexpr const char* kMutexAssignedWhileLocked =
+    "cannot move-assign to a Mutex while it is locked (a guard on it is alive, or another thread holds it)";
+constexpr const char* kRwLockMovedWhileLocked =
+    "cannot move an RwLock while it is locked (a guard on it is alive, or another thread holds it)";
+constexpr const char* kRwLockAssignedWhileLocked =
+    "cannot move-assign to an RwLock while it is locked (a guard on it is alive, or another thread holds it)";
+
+// A value whose move constructor and move assignment throw.
+struct ThrowingMove {
+  int value;
+  explicit ThrowingMove(int v) : value(v) {}
+  ThrowingMove(ThrowingMove&&) { throw std::runtime_error("move failed"); }  // NOLINT: throws on purpose
+  ThrowingMove& operator=(ThrowingMove&&) { throw std::runtime_error("move failed"); }
+};
+
+TEST(NonpoisonMutex, MoveCarriesTheValueAndLeavesAnUnlockedMovedFromSource) {
+  np::Mutex<std::unique_ptr<int>> a(std::make_unique<int>(42));
+  np::Mutex<std::unique_ptr<int>> b(std::move(a));
+  EXPECT_EQ(**b.lock(), 42);
+  EXPECT_EQ(*a.try_lock().unwrap(), nullptr);  // NOLINT(bugprone-use-after-move): unlocked, moved-from
+  np::Mutex<std::unique_ptr<int>> c(std::make_unique<int>(1));
+  c = std::move(b);
+  EXPECT_EQ(**c.lock(), 42);
+  EXPECT_EQ(*b.try_lock().unwrap(), nullptr);  // NOLINT(bugprone-use-after-move)
+  np::Mutex<std::unique_ptr<int>>& alias = c;
+  c = std::move(alias);  // self-assignment does nothing
+  EXPECT_EQ(**c.try_lock().unwrap(), 42);
+
+  std::vector<np::Mutex<int>> v;
+  for (int i = 0; i < 500; ++i) v.emplace_back(i);  // reallocates many times
+  for (int i = 0; i < 500; ++i) EXPECT_EQ(*v[static_cast<std::size_t>(i)].try_lock().unwrap(), i);
+}
+
+TEST(NonpoisonMutex, MovingWhileLockedPanicsAndLeavesItIntact) {
+  np::Mutex<std::string> m("keep");
+  np::Mutex<std::string> other("other");
+  {
+    auto g = m.lock();
+    EXPECT_EQ(sync_test::panic_message([&] { np::Mutex<std::string> n(std::move(m)); }), kMutexMovedWhileLocked);
+    EXPECT_EQ(sync_test::panic_message([&] { other = std::move(m); }), kMutexMovedWhileLocked);
+    EXPECT_EQ(sync_test::panic_message([&] { m = std::move(other); }), kMutexAssignedWhileLocked);
+    EXPECT_EQ(*g, "keep");
+    EXPECT_TRUE(m.try_lock().is_err());  // still held by g
+    EXPECT_EQ(*other.try_lock().unwrap(), "other");  // released after the failed assignment
+  }
+  np::Mutex<std::string> moved(std::move(m));
+  EXPECT_EQ(*moved.lock(), "keep");
+}
+
+TEST(NonpoisonMutex, ThrowingValueMoveLeavesTheSourceUnlocked) {
+  np::Mutex<ThrowingMove> m(7);
+  np::Mutex<ThrowingMove> target(1);
+  EXPECT_THROW({ np::Mutex<ThrowingMove> n(std::move(m)); }, std::runtime_error);
+  EXPECT_THROW(target = std::move(m), std::runtime_error);
+  EXPECT_EQ(m.lock()->value, 7);  // NOLINT(bugprone-use-after-move): both moves failed
+  EXPECT_EQ(target.lock()->value, 1);
+}
+
+TEST(NonpoisonRwLock, MoveCarriesTheValueAndPanicsWhileLocked) {
+  np::RwLock<std::string> a("value");
+  np::RwLock<std::string> b(std::move(a));
+  EXPECT_EQ(*b.read(), "value");
+  EXPECT_TRUE(a.try_write().is_ok());  // NOLINT(bugprone-use-after-move): unlocked, moved-from
+  a = std::move(b);
+  EXPECT_EQ(*a.read(), "value");
+  {
+    auto r = a.read();
+    EXPECT_EQ(sync_test::panic_message([&] { np::RwLock<std::string> n(std::move(a)); }), kRwLockMovedWhileLocked);
+    EXPECT_EQ(sync_test::panic_message([&] { a = std::move(b); }), kRwLockAssignedWhileLocked);
+    EXPECT_TRUE(b.try_write().is_ok());  // released after the failed assignment
+  }
+  {
+    auto w = a.write();
+    EXPECT_EQ(sync_test::panic_message([&] { np::RwLock<std::string> n(std::move(a)); }), kRwLockMovedWhileLocked);
+    EXPECT_EQ(sync_test::panic_message([&] { b = std::move(a); }), kRwLockMovedWhileLocked);
+    EXPECT_EQ(*w, "value");
+  }
+  np::RwLock<ThrowingMove> t(3);
+  EXPECT_THROW({ np::RwLock<ThrowingMove> n(std::move(t)); }, std::runtime_error);
+  EXPECT_EQ(t.write()->value, 3);  // NOLINT(bugprone-use-after-move): the move failed, t is unlocked
+
+  std::vector<np::RwLock<int>> v;
+  for (int i = 0; i < 300; ++i) v.emplace_back(i);
+  for (int i = 0; i < 300; ++i) EXPECT_EQ(*v[static_cast<std::size_t>(i)].try_read().unwrap(), i);
+}
+
+TEST(NonpoisonCondvar, MovedCondvarWorksAndMovingOneWithAWaiterPanics) {
+  np::Condvar a;
+  np::Condvar cv(std::move(a));
+  np::Mutex<std::pair<bool, bool>> m;  // (waiting, go)
+  fearless::thread::scope([&](auto& s) {
+    s.spawn([&] {
+      auto g = m.lock();
+      g->first = true;
+      cv.wait_while(g, [](std::pair<bool, bool>& st) { return !st.second; });
+    });
+    // Holding the mutex and seeing `waiting` means the waiter registered on cv
+    // and released the mutex inside wait(); a spurious wake-up could take it
+    // out for a moment (it cannot get back in while we hold the mutex): retry.
+    for (;;) {
+      auto g = m.lock();
+      if (!g->first) {
+        { auto unlocked = std::move(g); }
+        fearless::thread::yield_now();
+        continue;
+      }
+      np::Condvar other;
+      const std::string moved = sync_test::panic_message([&] { np::Condvar c(std::move(cv)); });
+      const std::string into = sync_test::panic_message([&] { cv = std::move(other); });
+      if (moved == "<no panic>" || into == "<no panic>") continue;
+      EXPECT_EQ(moved, "cannot move a Condvar while threads wait on it");
+      EXPECT_EQ(into, "cannot move a Condvar while threads wait on it");
+      g->second = true;
+      cv.notify_all();
+      break;
+    }
+  });
+  np::Condvar after(std::move(cv));  // nobody waits any more
+  auto g = m.lock();
+  EXPECT_TRUE(after.wait_timeout(g, 0ms).timed_out());
 }
 
 constinit fearless::sync::nonpoison::Mutex<int> g_np_mutex(1);

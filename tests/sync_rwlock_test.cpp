@@ -1,11 +1,13 @@
 // RwLock<T>: shared readers, exclusive writers, try_read/try_write, poisoning
 // by writers only, get_mut / into_inner, writer preference (no starvation),
-// exact totals under contention.
+// exact totals under contention, and moving an RwLock (a read- or
+// write-locked source panics).
 #include "fearless/sync/rwlock.hpp"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -24,6 +26,12 @@ static_assert(!std::is_copy_constructible_v<RwLockReadGuard<int>>);
 static_assert(std::is_same_v<decltype(*std::declval<RwLockReadGuard<int>&>()), const int&>);
 static_assert(std::is_same_v<decltype(*std::declval<RwLockWriteGuard<int>&>()), int&>);
 static_assert(sizeof(RwLock<int>) <= 16);
+// Movable like Rust's RwLock, never noexcept (a move of a locked one panics).
+static_assert(std::is_move_constructible_v<RwLock<int>>);
+static_assert(std::is_move_assignable_v<RwLock<int>>);
+static_assert(!std::is_nothrow_move_constructible_v<RwLock<int>>);
+static_assert(!std::is_copy_assignable_v<RwLock<int>>);
+static_assert(!std::is_move_constructible_v<RwLock<std::atomic<int>>>);
 
 void poison_by_writer(const RwLock<int>& l) {
   try {
@@ -251,6 +259,117 @@ TEST(RwLock, ContentionExactTotals) {
   EXPECT_EQ(bad.load(), 0);
   auto done = l.read().unwrap();  // named: a temporary guard would unlock before the loop body
   for (auto x : *done) EXPECT_EQ(x, static_cast<long>(2 * iters));
+}
+
+// --- Moving an RwLock ------------------------------------------------------
+
+constexpr const char* kMovedWhileLocked =
+    "cannot move an RwLock while it is locked (a guard on it is alive, or another thread holds it)";
+constexpr const char* kAssignedWhileLocked =
+    "cannot move-assign to an RwLock while it is locked (a guard on it is alive, or another thread holds it)";
+
+TEST(RwLock, MoveConstructionCarriesTheValueAndThePoisonFlag) {
+  RwLock<std::unique_ptr<int>> a(std::make_unique<int>(42));
+  RwLock<std::unique_ptr<int>> b(std::move(a));
+  EXPECT_EQ(**b.read().unwrap(), 42);
+  EXPECT_FALSE(b.is_poisoned());
+  auto w = a.try_write();  // NOLINT(bugprone-use-after-move): unlocked, moved-from
+  ASSERT_TRUE(w.is_ok());
+  EXPECT_EQ(*std::move(w).unwrap(), nullptr);
+
+  RwLock<int> p(0);
+  poison_by_writer(p);  // leaves 7 behind
+  RwLock<int> q(std::move(p));
+  EXPECT_TRUE(q.is_poisoned());
+  EXPECT_TRUE(p.is_poisoned());  // NOLINT(bugprone-use-after-move): the source keeps its flag
+  EXPECT_EQ(*q.read().unwrap_err().get_ref(), 7);
+  q.clear_poison();
+  EXPECT_TRUE(p.is_poisoned());
+}
+
+TEST(RwLock, VectorOfRwLocksKeepsEveryValueAcrossReallocations) {
+  std::vector<RwLock<std::string>> v;
+  for (int i = 0; i < 300; ++i) v.emplace_back(std::to_string(i));
+  for (int i = 0; i < 300; ++i) {
+    auto w = v[static_cast<std::size_t>(i)].try_write();
+    ASSERT_TRUE(w.is_ok()) << i;
+    EXPECT_EQ(*std::move(w).unwrap(), std::to_string(i));
+  }
+}
+
+TEST(RwLock, MovingWhileReadOrWriteLockedPanicsAndLeavesItIntact) {
+  RwLock<std::string> l("keep");
+  {
+    auto r = l.read().unwrap();
+    EXPECT_EQ(sync_test::panic_message([&] { RwLock<std::string> other(std::move(l)); }), kMovedWhileLocked);
+    EXPECT_EQ(*r, "keep");
+    EXPECT_TRUE(l.try_write().unwrap_err().is_would_block());  // still read-locked by r
+    EXPECT_TRUE(l.try_read().is_ok());
+  }
+  {
+    auto w = l.write().unwrap();
+    EXPECT_EQ(sync_test::panic_message([&] { RwLock<std::string> other(std::move(l)); }), kMovedWhileLocked);
+    EXPECT_TRUE(l.try_read().unwrap_err().is_would_block());  // still write-locked by w
+    w->append("!");
+  }
+  EXPECT_FALSE(l.is_poisoned());
+  RwLock<std::string> moved(std::move(l));
+  EXPECT_EQ(*moved.read().unwrap(), "keep!");
+}
+
+TEST(RwLock, ThrowingValueMoveLeavesTheSourceUnlockedAndUsable) {
+  struct ThrowingMove {
+    int value;
+    explicit ThrowingMove(int v) : value(v) {}
+    ThrowingMove(ThrowingMove&&) { throw std::runtime_error("move failed"); }  // NOLINT: throws on purpose
+    ThrowingMove& operator=(ThrowingMove&&) { throw std::runtime_error("move failed"); }
+  };
+  RwLock<ThrowingMove> l(7);
+  EXPECT_THROW({ RwLock<ThrowingMove> other(std::move(l)); }, std::runtime_error);
+  RwLock<ThrowingMove> target(1);
+  EXPECT_THROW(target = std::move(l), std::runtime_error);
+  EXPECT_EQ(l.write().unwrap()->value, 7);  // NOLINT(bugprone-use-after-move): both moves failed
+  EXPECT_EQ(target.write().unwrap()->value, 1);
+  EXPECT_FALSE(l.is_poisoned());
+  EXPECT_FALSE(target.is_poisoned());
+}
+
+TEST(RwLock, MoveAssignmentCarriesTheValueAndThePoisonFlag) {
+  RwLock<int> clean(1);
+  RwLock<int> poisoned(2);
+  poison_by_writer(poisoned);  // now holds 7
+  clean = std::move(poisoned);
+  EXPECT_TRUE(clean.is_poisoned());
+  EXPECT_TRUE(poisoned.is_poisoned());  // NOLINT(bugprone-use-after-move): the source keeps its flag
+  EXPECT_EQ(*clean.read().unwrap_err().get_ref(), 7);
+  RwLock<int> fresh(3);
+  clean = std::move(fresh);
+  EXPECT_FALSE(clean.is_poisoned());
+  EXPECT_EQ(*clean.read().unwrap(), 3);
+  RwLock<int>& alias = clean;
+  clean = std::move(alias);  // self-assignment does nothing
+  EXPECT_EQ(*clean.try_write().unwrap(), 3);
+}
+
+TEST(RwLock, MoveAssignmentPanicsIfEitherSideIsLockedAndReleasesWhatItTook) {
+  RwLock<int> target(1);
+  RwLock<int> source(2);
+  {
+    auto r = source.read().unwrap();
+    EXPECT_EQ(sync_test::panic_message([&] { target = std::move(source); }), kMovedWhileLocked);
+    EXPECT_TRUE(target.try_write().is_ok());  // taken first, released again
+  }
+  {
+    auto r = target.read().unwrap();
+    EXPECT_EQ(sync_test::panic_message([&] { target = std::move(source); }), kAssignedWhileLocked);
+    EXPECT_TRUE(source.try_write().is_ok());
+  }
+  {
+    auto w = target.write().unwrap();
+    EXPECT_EQ(sync_test::panic_message([&] { target = std::move(source); }), kAssignedWhileLocked);
+  }
+  EXPECT_EQ(*target.read().unwrap(), 1);
+  EXPECT_EQ(*source.read().unwrap(), 2);
 }
 
 // Rust's RwLock::new is a const fn; the constructors here are constexpr.

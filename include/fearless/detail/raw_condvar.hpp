@@ -3,11 +3,13 @@
 #include <cstdint>
 
 #include "fearless/detail/atomic.hpp"
+#include "fearless/detail/config.hpp"
 #include "fearless/detail/futex.hpp"
 #include "fearless/detail/lock_order.hpp"
 #include "fearless/detail/raw_mutex.hpp"
 #include "fearless/detail/site.hpp"
 #include "fearless/detail/time.hpp"
+#include "fearless/panic.hpp"
 
 namespace fearless::detail {
 
@@ -40,9 +42,10 @@ class RawCondvar {
     } else {
       notified = futex_wait(seq_, seq, deadline);
     }
-    // relaxed: only makes later notifies skip the system call; a stale
-    // non-zero count costs one needless wake.
-    waiters_.fetch_sub(1, std::memory_order_relaxed);
+    // release: pairs with the acquire in panic_if_waited_on(), so a Condvar
+    // move that finds no waiter also finds this one done with the object.
+    // Apart from that the count only lets notifies skip the system call.
+    waiters_.fetch_sub(1, std::memory_order_release);
     lock_order::before_lock(&m, site);
     m.lock();
     lock_order::on_locked(&m, site);
@@ -61,7 +64,18 @@ class RawCondvar {
     if (waiters_.load(std::memory_order_seq_cst) != 0) futex_wake_all(seq_);
   }
 
+  // What moving a Condvar checks: panics (fearless::Panic) while a thread is
+  // inside wait() on this one. Such a thread stays asleep on the moved-from
+  // object, so notifies sent to the new one would never reach it, and the
+  // moved-from object is often destroyed next (a std::vector growing).
+  void panic_if_waited_on() const {
+    // acquire: pairs with the release decrement in wait().
+    if (waiters_.load(std::memory_order_acquire) != 0) waited_on();
+  }
+
  private:
+  [[noreturn]] FEARLESS_COLD static void waited_on() { panic("cannot move a Condvar while threads wait on it"); }
+
   Atomic<std::uint32_t> seq_{0};
   Atomic<std::uint32_t> waiters_{0};
 };

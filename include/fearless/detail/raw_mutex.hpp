@@ -12,8 +12,14 @@
 #include "fearless/detail/config.hpp"
 #include "fearless/detail/futex.hpp"
 #include "fearless/detail/single_threaded.hpp"
+#include "fearless/panic.hpp"
 
 namespace fearless::detail {
+
+// Tag for RawMutex's constructor that sets the poison flag from the start.
+struct InitialPoison {
+  bool poisoned;
+};
 
 // A 4-byte mutual-exclusion lock on one futex word, no heap, no std::mutex.
 //
@@ -34,6 +40,9 @@ class FEARLESS_CAPABILITY("mutex") RawMutex {
   static constexpr std::uint32_t kPoisoned = 4;
 
   constexpr RawMutex() noexcept = default;
+  // Internal: an unlocked mutex whose poison flag starts as `p.poisoned` (the
+  // Mutex<T> a move builds inherits its source's flag without an atomic RMW).
+  constexpr explicit RawMutex(InitialPoison p) noexcept : word_(p.poisoned ? kPoisoned : 0) {}
   RawMutex(const RawMutex&) = delete;
   RawMutex& operator=(const RawMutex&) = delete;
 
@@ -169,5 +178,29 @@ class FEARLESS_SCOPED_CAPABILITY RawMutexLock {
 };
 
 static_assert(sizeof(RawMutex) == 4);
+
+// Internal: holds the lock of a Mutex<T> or RwLock<T> (or a nonpoison twin)
+// for the length of a move out of or into it. Its acquire orders the move
+// after the last holder's writes, and a thread that wrongly locks the object
+// meanwhile waits instead of seeing a half-moved value. Taken with try_lock,
+// never waited for: a held lock means a guard is alive (waiting for it on
+// this thread would deadlock) or another thread can still reach the object,
+// a broken move contract either way, so a held lock panics. Not reported to
+// the lock-order checker: it never blocks, so it cannot close a deadlock cycle.
+template <class Raw>
+class [[nodiscard]] MoveLock {
+ public:
+  // Panics (fearless::Panic) with `message` if `r` is held.
+  MoveLock(Raw& r, const char* message) FEARLESS_NO_THREAD_SAFETY_ANALYSIS : r_(r) {
+    if (!r_.try_lock()) locked(message);
+  }
+  ~MoveLock() FEARLESS_NO_THREAD_SAFETY_ANALYSIS { r_.unlock(); }
+  MoveLock(const MoveLock&) = delete;
+  MoveLock& operator=(const MoveLock&) = delete;
+
+ private:
+  [[noreturn]] FEARLESS_COLD static void locked(const char* message) { panic(message); }
+  Raw& r_;
+};
 
 }  // namespace fearless::detail

@@ -32,13 +32,30 @@ namespace fearless::sync {
 // nobody waits. No lost wake-ups: a notify after a waiter has released the
 // mutex always reaches it. wait/wait_timeout may wake spuriously (as in
 // Rust); the *_while forms recheck and never return early on a spurious
-// wake-up. Use one Condvar with one Mutex at a time. Not copyable or movable.
+// wake-up. Use one Condvar with one Mutex at a time. Not copyable. Movable
+// only while no thread waits on it and no other thread can still reach it
+// (Rust's borrow checker allows a move only then): moving one that a thread
+// is waiting on panics; one racing with a thread about to wait is not
+// detected. The new Condvar starts with no waiters; the moved-from one stays
+// a valid Condvar with none.
 class Condvar {
  public:
   // A condvar nobody waits on. constexpr (Rust: const fn new).
   constexpr Condvar() noexcept = default;
   Condvar(const Condvar&) = delete;
   Condvar& operator=(const Condvar&) = delete;
+  // A fresh Condvar; nothing is carried over, as no thread waits on o.
+  // Panics (fearless::Panic) if one does. Never blocks.
+  Condvar(Condvar&& o) { o.raw_.panic_if_waited_on(); }
+  // Panics if a thread waits on either Condvar, else does nothing: neither
+  // has state worth carrying over. Never blocks.
+  Condvar& operator=(Condvar&& o) {
+    if (this != &o) {
+      raw_.panic_if_waited_on();
+      o.raw_.panic_if_waited_on();
+    }
+    return *this;
+  }
 
   // Releases the guard's mutex, blocks until notified (or spuriously woken),
   // relocks and returns the guard: Err(PoisonError(guard)) if the mutex is

@@ -93,10 +93,16 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY MutexGuard {
   fearless::detail::PoisonOnUnwind unwind_;
 };
 
-// A mutual-exclusion lock owning a T. Not copyable or movable (threads may be
-// blocked on it); `into_inner` moves the value out of an rvalue Mutex.
-// All members are thread-safe; lock() and friends are callable through a
-// const Mutex& (so through an Arc).
+// A mutual-exclusion lock owning a T. Not copyable. Movable (when T is) only
+// while no thread holds it, waits for it or can still reach it — the only
+// time Rust's borrow checker lets `let m2 = m;` through; so a Mutex can live
+// in a std::vector or be handed to Arc by value. A move that finds the lock
+// held (a guard alive, or another thread inside) panics instead of waiting;
+// one racing with a thread that is about to lock it is not detected. The
+// moved-from Mutex stays a valid, unlocked Mutex holding a moved-from T, its
+// poison flag unchanged. `into_inner` moves the value out of an rvalue Mutex.
+// All other members are thread-safe; lock() and friends are callable through
+// a const Mutex& (so through an Arc).
 template <class T>
 class FEARLESS_CAPABILITY("mutex") Mutex {
  public:
@@ -115,6 +121,33 @@ class FEARLESS_CAPABILITY("mutex") Mutex {
 
   Mutex(const Mutex&) = delete;
   Mutex& operator=(const Mutex&) = delete;
+
+  // Moves o's value into a new, unlocked Mutex that is poisoned if o is. o
+  // keeps its poison flag and a moved-from T. Never blocks: panics
+  // (fearless::Panic) if o is locked. Not noexcept, since it may panic; if
+  // T's move throws, that propagates and o is left unlocked.
+  Mutex(Mutex&& o)
+    requires std::move_constructible<T>
+      : Mutex(MoveLock(o.raw_, kMovedWhileLocked), o) {}
+  // Move-assigns o's value into this Mutex and copies o's poison flag; o keeps
+  // its flag and a moved-from T. Self-assignment does nothing. Never blocks:
+  // panics if either Mutex is locked. If T's move assignment throws, both are
+  // left unlocked with their flags unchanged.
+  Mutex& operator=(Mutex&& o)
+    requires std::is_move_assignable_v<T>
+  {
+    if (this == &o) return *this;
+    const MoveLock mine(raw_, kAssignedWhileLocked);
+    const MoveLock theirs(o.raw_, kMovedWhileLocked);
+    data_ = std::move(o.data_);
+    if (o.raw_.is_poisoned()) {
+      raw_.set_poisoned();
+    } else {
+      raw_.clear_poison();
+    }
+    return *this;
+  }
+
   // Destroys the value. No thread may hold or wait for the lock (no guard may outlive it).
   ~Mutex() { fearless::detail::lock_order::on_destroy(&raw_); }
 
@@ -163,6 +196,17 @@ class FEARLESS_CAPABILITY("mutex") Mutex {
 
  private:
   friend class MutexGuard<T>;
+  using MoveLock = fearless::detail::MoveLock<fearless::detail::RawMutex>;
+  static constexpr const char* kMovedWhileLocked =
+      "cannot move a Mutex while it is locked (a guard on it is alive, or another thread holds it)";
+  static constexpr const char* kAssignedWhileLocked =
+      "cannot move-assign to a Mutex while it is locked (a guard on it is alive, or another thread holds it)";
+
+  // The move constructor's body. The MoveLock keeps o locked until this
+  // constructor has finished, also when T's move throws: it is a temporary of
+  // the delegating call, destroyed only after this returns or unwinds.
+  Mutex(const MoveLock& /*held*/, Mutex& o) noexcept(std::is_nothrow_move_constructible_v<T>)
+      : raw_(fearless::detail::InitialPoison{o.raw_.is_poisoned()}), data_(std::move(o.data_)) {}
 
   // try_lock's Err(Poisoned), out of line and cold to keep try_lock small.
   FEARLESS_COLD TryLockResult<MutexGuard<T>> poisoned_result() const noexcept {

@@ -91,7 +91,11 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY MutexGuard {
 };
 
 // A mutual-exclusion lock owning a T that never poisons. sizeof(Mutex<int>) == 8.
-// Not copyable or movable; all members thread-safe, locking callable through const&.
+// Not copyable. Movable (when T is) only while no thread holds it, waits for
+// it or can still reach it, as sync::Mutex: a move that finds the lock held
+// panics instead of waiting; the moved-from Mutex stays a valid, unlocked
+// Mutex holding a moved-from T. All other members thread-safe, locking
+// callable through const&.
 template <class T>
 class FEARLESS_CAPABILITY("mutex") Mutex {
  public:
@@ -108,6 +112,24 @@ class FEARLESS_CAPABILITY("mutex") Mutex {
   constexpr explicit Mutex(A&&... a) noexcept(std::is_nothrow_constructible_v<T, A&&...>) : data_(std::forward<A>(a)...) {}
   Mutex(const Mutex&) = delete;
   Mutex& operator=(const Mutex&) = delete;
+  // Moves o's value into a new, unlocked Mutex; o keeps a moved-from T. Never
+  // blocks: panics (fearless::Panic) if o is locked. Not noexcept, since it
+  // may panic; if T's move throws, that propagates and o is left unlocked.
+  Mutex(Mutex&& o)
+    requires std::move_constructible<T>
+      : Mutex(MoveLock(o.raw_, kMovedWhileLocked), o) {}
+  // Move-assigns o's value into this Mutex; o keeps a moved-from T.
+  // Self-assignment does nothing. Never blocks: panics if either is locked.
+  // If T's move assignment throws, both are left unlocked.
+  Mutex& operator=(Mutex&& o)
+    requires std::is_move_assignable_v<T>
+  {
+    if (this == &o) return *this;
+    const MoveLock mine(raw_, kAssignedWhileLocked);
+    const MoveLock theirs(o.raw_, kMovedWhileLocked);
+    data_ = std::move(o.data_);
+    return *this;
+  }
   // Destroys the value. No thread may hold or wait for the lock.
   ~Mutex() { fearless::detail::lock_order::on_destroy(&raw_); }
 
@@ -136,6 +158,17 @@ class FEARLESS_CAPABILITY("mutex") Mutex {
 
  private:
   friend class MutexGuard<T>;
+  using MoveLock = fearless::detail::MoveLock<fearless::detail::RawMutex>;
+  static constexpr const char* kMovedWhileLocked =
+      "cannot move a Mutex while it is locked (a guard on it is alive, or another thread holds it)";
+  static constexpr const char* kAssignedWhileLocked =
+      "cannot move-assign to a Mutex while it is locked (a guard on it is alive, or another thread holds it)";
+
+  // The move constructor's body; the MoveLock temporary keeps o locked until
+  // it has finished or unwound (see sync::Mutex).
+  Mutex(const MoveLock& /*held*/, Mutex& o) noexcept(std::is_nothrow_move_constructible_v<T>)
+      : data_(std::move(o.data_)) {}
+
   mutable fearless::detail::RawMutex raw_;
   mutable T data_;
 };
@@ -231,7 +264,10 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY RwLockWriteGuard {
 };
 
 // A reader-writer lock owning a T that never poisons; writer-preferring like
-// sync::RwLock. Not copyable or movable.
+// sync::RwLock. Not copyable. Movable (when T is) only while no thread holds
+// it, waits for it or can still reach it, as sync::RwLock: a move that finds
+// it read- or write-locked panics instead of waiting; the moved-from RwLock
+// stays a valid, unlocked RwLock holding a moved-from T.
 template <class T>
 class FEARLESS_CAPABILITY("mutex") RwLock {
  public:
@@ -247,6 +283,24 @@ class FEARLESS_CAPABILITY("mutex") RwLock {
   constexpr explicit RwLock(A&&... a) noexcept(std::is_nothrow_constructible_v<T, A&&...>) : data_(std::forward<A>(a)...) {}
   RwLock(const RwLock&) = delete;
   RwLock& operator=(const RwLock&) = delete;
+  // Moves o's value into a new, unlocked RwLock; o keeps a moved-from T.
+  // Never blocks: panics (fearless::Panic) if o is read- or write-locked. Not
+  // noexcept, since it may panic; if T's move throws, o is left unlocked.
+  RwLock(RwLock&& o)
+    requires std::move_constructible<T>
+      : RwLock(MoveLock(o.raw_, kMovedWhileLocked), o) {}
+  // Move-assigns o's value into this RwLock; o keeps a moved-from T.
+  // Self-assignment does nothing. Never blocks: panics if either is locked.
+  // If T's move assignment throws, both are left unlocked.
+  RwLock& operator=(RwLock&& o)
+    requires std::is_move_assignable_v<T>
+  {
+    if (this == &o) return *this;
+    const MoveLock mine(raw_, kAssignedWhileLocked);
+    const MoveLock theirs(o.raw_, kMovedWhileLocked);
+    data_ = std::move(o.data_);
+    return *this;
+  }
   // Destroys the value. No thread may hold or wait for the lock.
   ~RwLock() { fearless::detail::lock_order::on_destroy(&raw_); }
 
@@ -289,6 +343,17 @@ class FEARLESS_CAPABILITY("mutex") RwLock {
  private:
   friend class RwLockReadGuard<T>;
   friend class RwLockWriteGuard<T>;
+  using MoveLock = fearless::detail::MoveLock<fearless::detail::RawRwLock>;
+  static constexpr const char* kMovedWhileLocked =
+      "cannot move an RwLock while it is locked (a guard on it is alive, or another thread holds it)";
+  static constexpr const char* kAssignedWhileLocked =
+      "cannot move-assign to an RwLock while it is locked (a guard on it is alive, or another thread holds it)";
+
+  // The move constructor's body; the MoveLock temporary keeps o write-locked
+  // until it has finished or unwound (see sync::Mutex).
+  RwLock(const MoveLock& /*held*/, RwLock& o) noexcept(std::is_nothrow_move_constructible_v<T>)
+      : data_(std::move(o.data_)) {}
+
   mutable fearless::detail::RawRwLock raw_;
   mutable T data_;
 };
@@ -300,12 +365,26 @@ RwLock(T) -> RwLock<T>;
 // the guard is passed by reference and stays locked on return). 8 bytes.
 // Every wait releases the mutex while asleep and holds it again on return.
 // wait/wait_timeout may return spuriously; the *_while forms never do.
-// Use one Condvar with one Mutex at a time.
+// Use one Condvar with one Mutex at a time. Not copyable. Movable only while
+// no thread waits on it and no other thread can still reach it, as
+// sync::Condvar: moving one that a thread is waiting on panics; the new
+// Condvar starts with no waiters and the moved-from one stays a valid
+// Condvar with none.
 class Condvar {
  public:
   constexpr Condvar() noexcept = default;
   Condvar(const Condvar&) = delete;
   Condvar& operator=(const Condvar&) = delete;
+  // A fresh Condvar. Panics (fearless::Panic) if a thread waits on o. Never blocks.
+  Condvar(Condvar&& o) { o.raw_.panic_if_waited_on(); }
+  // Panics if a thread waits on either Condvar, else does nothing. Never blocks.
+  Condvar& operator=(Condvar&& o) {
+    if (this != &o) {
+      raw_.panic_if_waited_on();
+      o.raw_.panic_if_waited_on();
+    }
+    return *this;
+  }
 
   // Blocks until notified (or spuriously woken). Panics on a moved-from guard.
   template <class T>

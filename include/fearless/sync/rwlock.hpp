@@ -17,6 +17,7 @@
 #include "fearless/detail/config.hpp"
 #include "fearless/detail/guard_access.hpp"
 #include "fearless/detail/lock_order.hpp"
+#include "fearless/detail/raw_mutex.hpp"
 #include "fearless/detail/raw_rwlock.hpp"
 #include "fearless/detail/site.hpp"
 #include "fearless/detail/unwinding.hpp"
@@ -132,9 +133,15 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY RwLockWriteGuard {
   fearless::detail::PoisonOnUnwind unwind_;
 };
 
-// A reader-writer lock owning a T. Not copyable or movable; `into_inner`
-// moves the value out of an rvalue RwLock. All members are thread-safe and
-// the locking ones are callable through a const RwLock&.
+// A reader-writer lock owning a T. Not copyable. Movable (when T is) only
+// while no thread holds it (reading or writing), waits for it or can still
+// reach it, as Rust's borrow checker allows a move only then. A move that
+// finds the lock held (a guard alive, or another thread inside) panics
+// instead of waiting; one racing with a thread that is about to lock it is
+// not detected. The moved-from RwLock stays a valid, unlocked RwLock holding
+// a moved-from T, its poison flag unchanged. `into_inner` moves the value out
+// of an rvalue RwLock. All other members are thread-safe and the locking ones
+// are callable through a const RwLock&.
 // Size: 8 bytes of lock state + 1 poison byte + T (padded).
 template <class T>
 class FEARLESS_CAPABILITY("mutex") RwLock {
@@ -152,6 +159,30 @@ class FEARLESS_CAPABILITY("mutex") RwLock {
   constexpr explicit RwLock(A&&... a) noexcept(std::is_nothrow_constructible_v<T, A&&...>) : data_(std::forward<A>(a)...) {}
   RwLock(const RwLock&) = delete;
   RwLock& operator=(const RwLock&) = delete;
+
+  // Moves o's value into a new, unlocked RwLock that is poisoned if o is. o
+  // keeps its poison flag and a moved-from T. Never blocks: panics
+  // (fearless::Panic) if o is read- or write-locked. Not noexcept, since it
+  // may panic; if T's move throws, that propagates and o is left unlocked.
+  RwLock(RwLock&& o)
+    requires std::move_constructible<T>
+      : RwLock(MoveLock(o.raw_, kMovedWhileLocked), o) {}
+  // Move-assigns o's value into this RwLock and copies o's poison flag; o
+  // keeps its flag and a moved-from T. Self-assignment does nothing. Never
+  // blocks: panics if either RwLock is locked. If T's move assignment throws,
+  // both are left unlocked with their flags unchanged.
+  RwLock& operator=(RwLock&& o)
+    requires std::is_move_assignable_v<T>
+  {
+    if (this == &o) return *this;
+    const MoveLock mine(raw_, kAssignedWhileLocked);
+    const MoveLock theirs(o.raw_, kMovedWhileLocked);
+    data_ = std::move(o.data_);
+    // relaxed: written under the write lock; its unlock's release publishes it.
+    poisoned_.store(o.is_poisoned(), std::memory_order_relaxed);
+    return *this;
+  }
+
   // Destroys the value. No thread may hold or wait for the lock.
   ~RwLock() { fearless::detail::lock_order::on_destroy(&raw_); }
 
@@ -225,6 +256,17 @@ class FEARLESS_CAPABILITY("mutex") RwLock {
  private:
   friend class RwLockReadGuard<T>;
   friend class RwLockWriteGuard<T>;
+  using MoveLock = fearless::detail::MoveLock<fearless::detail::RawRwLock>;
+  static constexpr const char* kMovedWhileLocked =
+      "cannot move an RwLock while it is locked (a guard on it is alive, or another thread holds it)";
+  static constexpr const char* kAssignedWhileLocked =
+      "cannot move-assign to an RwLock while it is locked (a guard on it is alive, or another thread holds it)";
+
+  // The move constructor's body. The MoveLock (write-locking o) keeps o locked
+  // until this constructor has finished, also when T's move throws: it is a
+  // temporary of the delegating call, destroyed only after this returns or unwinds.
+  RwLock(const MoveLock& /*held*/, RwLock& o) noexcept(std::is_nothrow_move_constructible_v<T>)
+      : poisoned_(o.is_poisoned()), data_(std::move(o.data_)) {}
 
   template <class G, class R>
   R wrap() const noexcept {

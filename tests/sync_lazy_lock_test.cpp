@@ -2,7 +2,9 @@
 // threads; get/force/into_inner; a throwing initializer poisons it; the
 // initializer is destroyed exactly once whether or not it ran; the default
 // constructor (T{}); mutable access (operator* / -> on a non-const LazyLock,
-// force_mut, get_mut).
+// force_mut, get_mut); moves carry the value, the initializer or the poison,
+// the moved-from LazyLock panics when forced, and moving during
+// initialisation panics.
 #include "fearless/sync/lazy_lock.hpp"
 
 #include <gtest/gtest.h>
@@ -23,6 +25,11 @@ namespace {
 
 using fearless::sync::LazyLock;
 using sync_test::Tracked;
+
+static_assert(std::movable<LazyLock<int>>);
+static_assert(std::movable<LazyLock<std::unique_ptr<int>, std::function<std::unique_ptr<int>()>>>);
+static_assert(!std::copy_constructible<LazyLock<int>>);
+static_assert(!std::is_copy_assignable_v<LazyLock<int>>);
 
 int global_calls = 0;
 const LazyLock<std::vector<int>> kSquares([] {
@@ -272,6 +279,219 @@ TEST(LazyLock, MutableAccessOnPoisonedPanics) {
             "LazyLock instance has previously been poisoned");
   EXPECT_EQ(sync_test::panic_message([&] { (void)*lazy; }), "LazyLock instance has previously been poisoned");
   EXPECT_EQ(calls, 1);
+}
+
+// --- moves --------------------------------------------------------------
+
+using CountingLazy = LazyLock<Tracked, std::function<Tracked()>>;
+
+// Sets `flag` however the scope is left, so a failed check cannot leave a
+// blocked initializer (and the test) hanging.
+struct SetOnExit {
+  std::atomic<bool>& flag;
+  ~SetOnExit() { flag = true; }
+};
+
+TEST(LazyLock, MovingAnUnforcedLazyLockMovesTheInitializerWhichRunsOnce) {
+  const long base = Tracked::live.load();
+  {
+    std::atomic<int> calls{0};
+    CountingLazy source([&, c = Tracked(3)] {
+      calls.fetch_add(1);
+      return Tracked(c.value * 2);
+    });
+    CountingLazy moved(std::move(source));
+    EXPECT_EQ(calls.load(), 0);  // moving runs nothing
+    EXPECT_EQ(moved.get(), nullptr);
+    CountingLazy again(std::move(moved));
+    std::atomic<int> bad{0};
+    fearless::thread::scope([&](auto& s) {
+      for (int t = 0; t < 4; ++t) {
+        s.spawn([&] {
+          if (again->value != 6) bad.fetch_add(1);
+        });
+      }
+    });
+    EXPECT_EQ(bad.load(), 0);
+    EXPECT_EQ(CountingLazy::force(again).value, 6);
+    EXPECT_EQ(calls.load(), 1);  // exactly once, on the final owner
+    EXPECT_EQ(Tracked::live.load(), base + 1);  // the value; the closure (and its Tracked) is gone
+  }
+  EXPECT_EQ(Tracked::live.load(), base);  // nothing left behind in the moved-from ones
+}
+
+TEST(LazyLock, MovingAForcedLazyLockMovesTheValue) {
+  const long base = Tracked::live.load();
+  {
+    int calls = 0;
+    CountingLazy source([&] {
+      ++calls;
+      return Tracked(11);
+    });
+    EXPECT_EQ(source->value, 11);
+    CountingLazy moved(std::move(source));
+    ASSERT_NE(moved.get(), nullptr);
+    EXPECT_EQ(moved->value, 11);
+    EXPECT_EQ(CountingLazy::force_mut(moved).value, 11);
+    EXPECT_EQ(calls, 1);
+    EXPECT_EQ(source.get(), nullptr);
+    EXPECT_EQ(Tracked::live.load(), base + 1);  // one value, not two
+    EXPECT_EQ(CountingLazy::into_inner(std::move(moved)).unwrap().value, 11);
+  }
+  EXPECT_EQ(Tracked::live.load(), base);
+}
+
+TEST(LazyLock, MovingAPoisonedLazyLockKeepsItPoisoned) {
+  int calls = 0;
+  CountingLazy source([&]() -> Tracked {
+    ++calls;
+    throw std::runtime_error("init failed");
+  });
+  EXPECT_THROW((void)*source, std::runtime_error);
+  CountingLazy moved(std::move(source));
+  EXPECT_EQ(moved.get(), nullptr);
+  EXPECT_EQ(sync_test::panic_message([&] { (void)*moved; }), "LazyLock instance has previously been poisoned");
+  EXPECT_EQ(sync_test::panic_message([&] { (void)CountingLazy::into_inner(std::move(moved)); }),
+            "LazyLock instance has previously been poisoned");
+  EXPECT_EQ(sync_test::panic_message([&] { (void)*source; }), "use of a moved-from LazyLock");
+  EXPECT_EQ(calls, 1);
+}
+
+TEST(LazyLock, ForcingAMovedFromLazyLockPanics) {
+  using L = LazyLock<int, std::function<int()>>;
+  L unforced([] { return 1; });
+  L forced([] { return 2; });
+  EXPECT_EQ(*forced, 2);
+  L a(std::move(unforced));
+  L b(std::move(forced));
+  for (L* from : {&unforced, &forced}) {
+    EXPECT_EQ(from->get(), nullptr);
+    EXPECT_EQ(L::get_mut(*from), nullptr);
+    EXPECT_EQ(sync_test::panic_message([&] { (void)**from; }), "use of a moved-from LazyLock");
+    EXPECT_EQ(sync_test::panic_message([&] { (void)from->operator->(); }), "use of a moved-from LazyLock");
+    EXPECT_EQ(sync_test::panic_message([&] { (void)L::force(*from); }), "use of a moved-from LazyLock");
+    EXPECT_EQ(sync_test::panic_message([&] { (void)L::force_mut(*from); }), "use of a moved-from LazyLock");
+    EXPECT_EQ(sync_test::panic_message([&] { (void)L::into_inner(std::move(*from)); }),
+              "use of a moved-from LazyLock");
+  }
+  // A moved-from one passes that on, and is usable again once assigned to.
+  L c(std::move(unforced));
+  EXPECT_EQ(sync_test::panic_message([&] { (void)*c; }), "use of a moved-from LazyLock");
+  unforced = L([] { return 3; });
+  EXPECT_EQ(*unforced, 3);
+  EXPECT_EQ(*a, 1);
+  EXPECT_EQ(*b, 2);
+}
+
+TEST(LazyLock, MoveAssignmentReplacesWhatTheTargetHeld) {
+  const long base = Tracked::live.load();
+  {
+    int calls = 0;
+    CountingLazy target([&, c = Tracked(0)] {
+      ++calls;
+      return Tracked(100);
+    });
+    EXPECT_EQ(Tracked::live.load(), base + 1);  // the closure's Tracked
+    CountingLazy unforced([&] {
+      ++calls;
+      return Tracked(1);
+    });
+    target = std::move(unforced);
+    EXPECT_EQ(Tracked::live.load(), base);  // the old initializer was destroyed
+    EXPECT_EQ(target->value, 1);
+    CountingLazy forced([] { return Tracked(2); });
+    EXPECT_EQ(forced->value, 2);
+    target = std::move(forced);  // destroys the old value, takes the new one
+    EXPECT_EQ(target->value, 2);
+    EXPECT_EQ(Tracked::live.load(), base + 1);
+    CountingLazy& self = target;
+    target = std::move(self);  // self-assignment keeps the value
+    EXPECT_EQ(target->value, 2);
+    EXPECT_EQ(calls, 1);
+  }
+  EXPECT_EQ(Tracked::live.load(), base);
+}
+
+TEST(LazyLock, VectorReallocationKeepsEachState) {
+  const int n = 120;  // many emplace_backs: several reallocations
+  std::vector<int> calls(static_cast<std::size_t>(n), 0);
+  using L = LazyLock<int, std::function<int()>>;
+  std::vector<L> lazies;
+  for (int i = 0; i < n; ++i) {
+    const auto k = static_cast<std::size_t>(i);
+    L& l = lazies.emplace_back([&calls, i, k]() -> int {
+      ++calls[k];
+      if (i % 3 == 2) throw std::runtime_error("init failed");
+      return i * 10;
+    });
+    if (i % 3 == 1) {
+      EXPECT_EQ(*l, i * 10);
+    } else if (i % 3 == 2) {
+      EXPECT_THROW((void)*l, std::runtime_error);
+    }
+  }
+  for (int i = 0; i < n; ++i) {
+    const auto k = static_cast<std::size_t>(i);
+    L& l = lazies[k];
+    switch (i % 3) {
+      case 0:  // not yet forced: the initializer came along
+        EXPECT_EQ(l.get(), nullptr) << i;
+        EXPECT_EQ(calls[k], 0) << i;
+        EXPECT_EQ(*l, i * 10) << i;
+        break;
+      case 1:  // forced: the value came along
+        ASSERT_NE(l.get(), nullptr) << i;
+        EXPECT_EQ(*l.get(), i * 10) << i;
+        break;
+      default:  // poisoned: so is the moved one
+        EXPECT_EQ(sync_test::panic_message([&] { (void)*l; }), "LazyLock instance has previously been poisoned")
+            << i;
+        break;
+    }
+    EXPECT_EQ(calls[k], 1) << i;
+  }
+}
+
+TEST(LazyLock, MovingDuringInitialisationPanics) {
+  std::atomic<int> calls{0};
+  std::atomic<bool> running{false};
+  std::atomic<bool> release{false};
+  CountingLazy lazy([&] {
+    calls.fetch_add(1);
+    running = true;
+    while (!release.load()) fearless::thread::yield_now();
+    return Tracked(5);
+  });
+  fearless::thread::scope([&](auto& s) {
+    s.spawn([&] { EXPECT_EQ(lazy->value, 5); });
+    SetOnExit on_exit{release};
+    while (!running.load()) fearless::thread::yield_now();
+    // The initializer runs until on_exit sets `release`, after these checks.
+    EXPECT_EQ(sync_test::panic_message([&] { CountingLazy moved(std::move(lazy)); }),
+              "cannot move a LazyLock while it is being initialized");
+    CountingLazy target([] { return Tracked(6); });
+    EXPECT_EQ(sync_test::panic_message([&] { target = std::move(lazy); }),
+              "cannot move a LazyLock while it is being initialized");
+    EXPECT_EQ(sync_test::panic_message([&] { lazy = std::move(target); }),
+              "cannot assign to a LazyLock while it is being initialized");
+    EXPECT_EQ(target->value, 6);  // untouched
+  });
+  EXPECT_EQ(lazy->value, 5);  // the initialisation was not disturbed
+  CountingLazy moved(std::move(lazy));
+  EXPECT_EQ(moved->value, 5);
+  EXPECT_EQ(calls.load(), 1);
+}
+
+TEST(LazyLock, MovingFromInsideItsOwnInitializerPanicsAndPoisons) {
+  std::function<int()> init;
+  using L = LazyLock<int, std::function<int()>>;
+  L lazy([&] { return init(); });
+  init = [&] {
+    L moved(std::move(lazy));
+    return 1;
+  };
+  EXPECT_EQ(sync_test::panic_message([&] { (void)*lazy; }), "cannot move a LazyLock while it is being initialized");
+  EXPECT_EQ(sync_test::panic_message([&] { (void)*lazy; }), "LazyLock instance has previously been poisoned");
 }
 
 }  // namespace

@@ -1,13 +1,18 @@
 // OnceLock<T>: get/set/get_or_init/get_or_try_init/wait/take/into_inner,
 // initialised once by racing threads, a throwing initializer leaves it empty,
-// every value destroyed exactly once.
+// every value destroyed exactly once; copies (Rust's Clone), From<T>, and
+// moves, which take the value and refuse (panic) during initialisation.
 #include "fearless/sync/once_lock.hpp"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <concepts>
+#include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "fearless/thread.hpp"
 #include "sync_test_util.hpp"
@@ -16,6 +21,13 @@ namespace {
 
 using fearless::sync::OnceLock;
 using sync_test::Tracked;
+
+static_assert(std::movable<OnceLock<int>>);
+static_assert(std::copyable<OnceLock<int>>);
+static_assert(std::movable<OnceLock<std::unique_ptr<int>>>);
+static_assert(!std::copy_constructible<OnceLock<std::unique_ptr<int>>>);
+static_assert(!std::is_copy_assignable_v<OnceLock<std::unique_ptr<int>>>);
+static_assert(std::constructible_from<OnceLock<std::string>, std::string>);  // Rust's From<T>
 
 class OnceLockTest : public ::testing::Test {
  protected:
@@ -151,6 +163,193 @@ TEST_F(OnceLockTest, ConstinitGlobal) {
   EXPECT_EQ(g_cell.get_or_init([] { return 11; }), 11);
   EXPECT_EQ(g_cell.set(12).unwrap_err(), 12);
   EXPECT_EQ(*g_cell.get(), 11);
+}
+
+// --- copies and moves ---------------------------------------------------
+
+// Sets `flag` however the scope is left, so a failed check cannot leave a
+// blocked initializer (and the test) hanging.
+struct SetOnExit {
+  std::atomic<bool>& flag;
+  ~SetOnExit() { flag = true; }
+};
+
+TEST_F(OnceLockTest, FromValueIsInitialised) {
+  OnceLock<std::string> c(std::string("from"));
+  ASSERT_NE(c.get(), nullptr);
+  EXPECT_EQ(*c.get(), "from");
+  EXPECT_EQ(c.set("other").unwrap_err(), "other");
+  OnceLock<Tracked> t(Tracked(5));
+  EXPECT_EQ(t.get_or_init([] { return Tracked(6); }).value, 5);
+}
+
+TEST_F(OnceLockTest, MoveConstructionTakesTheValueAndEmptiesTheSource) {
+  OnceLock<Tracked> full(Tracked(7));
+  const long live = Tracked::live.load();
+  OnceLock<Tracked> moved(std::move(full));
+  ASSERT_NE(moved.get(), nullptr);
+  EXPECT_EQ(moved.get()->value, 7);
+  EXPECT_EQ(full.get(), nullptr);  // empty, as after take()
+  EXPECT_EQ(Tracked::live.load(), live);  // one value still, not two
+  EXPECT_EQ(full.get_or_init([] { return Tracked(8); }).value, 8);  // and usable again
+  EXPECT_EQ(moved.get()->value, 7);
+
+  OnceLock<Tracked> empty;
+  OnceLock<Tracked> moved_empty(std::move(empty));
+  EXPECT_EQ(moved_empty.get(), nullptr);
+  EXPECT_EQ(empty.get(), nullptr);
+  EXPECT_EQ(moved_empty.get_or_init([] { return Tracked(9); }).value, 9);
+
+  OnceLock<std::unique_ptr<int>> unique(std::make_unique<int>(10));
+  OnceLock<std::unique_ptr<int>> moved_unique(std::move(unique));
+  ASSERT_NE(moved_unique.get(), nullptr);
+  EXPECT_EQ(**moved_unique.get(), 10);
+  EXPECT_EQ(unique.get(), nullptr);
+}
+
+TEST_F(OnceLockTest, MovingAfterAFailedTryInitGivesAnEmptyCell) {
+  OnceLock<int> c;
+  auto e = c.get_or_try_init([]() -> fearless::Result<int, std::string> { return fearless::Err(std::string("no")); });
+  ASSERT_TRUE(e.is_err());
+  OnceLock<int> moved(std::move(c));
+  EXPECT_EQ(moved.get(), nullptr);
+  EXPECT_TRUE(moved.set(3).is_ok());
+  EXPECT_EQ(*moved.get(), 3);
+}
+
+TEST_F(OnceLockTest, MoveAssignmentReplacesTheValue) {
+  OnceLock<Tracked> target(Tracked(1));
+  OnceLock<Tracked> source(Tracked(2));
+  target = std::move(source);
+  ASSERT_NE(target.get(), nullptr);
+  EXPECT_EQ(target.get()->value, 2);
+  EXPECT_EQ(source.get(), nullptr);
+  OnceLock<Tracked> empty;
+  target = std::move(empty);  // an empty source empties the target
+  EXPECT_EQ(target.get(), nullptr);
+  EXPECT_TRUE(target.set(Tracked(3)).is_ok());
+  OnceLock<Tracked>& self = target;
+  target = std::move(self);  // self-assignment keeps the value
+  ASSERT_NE(target.get(), nullptr);
+  EXPECT_EQ(target.get()->value, 3);
+}
+
+TEST_F(OnceLockTest, CopyConstructionAndAssignmentCopyTheValue) {
+  OnceLock<std::string> full(std::string("value"));
+  OnceLock<std::string> copy(full);
+  ASSERT_NE(copy.get(), nullptr);
+  EXPECT_EQ(*copy.get(), "value");
+  EXPECT_EQ(*full.get(), "value");  // the source keeps its value
+  EXPECT_NE(copy.get(), full.get());  // a separate copy
+  *copy.get_mut() = "changed";
+  EXPECT_EQ(*full.get(), "value");
+
+  OnceLock<std::string> empty;
+  OnceLock<std::string> empty_copy(empty);
+  EXPECT_EQ(empty_copy.get(), nullptr);
+
+  OnceLock<std::string> target(std::string("old"));
+  target = full;
+  EXPECT_EQ(*target.get(), "value");
+  target = empty;
+  EXPECT_EQ(target.get(), nullptr);
+  EXPECT_TRUE(target == empty);
+  const OnceLock<std::string>& self = full;
+  full = self;
+  EXPECT_EQ(*full.get(), "value");
+}
+
+TEST_F(OnceLockTest, VectorReallocationKeepsEachValue) {
+  const int n = 200;  // many emplace_backs: several reallocations
+  std::vector<OnceLock<Tracked>> copyable;  // moves may throw, so the vector copies
+  std::vector<OnceLock<std::unique_ptr<int>>> move_only;
+  for (int i = 0; i < n; ++i) {
+    if (i % 2 == 0) {
+      copyable.emplace_back(Tracked(i));
+      move_only.emplace_back(std::make_unique<int>(i));
+    } else {
+      copyable.emplace_back();
+      move_only.emplace_back();
+    }
+  }
+  for (int i = 0; i < n; ++i) {
+    const auto k = static_cast<std::size_t>(i);
+    if (i % 2 == 0) {
+      ASSERT_NE(copyable[k].get(), nullptr) << i;
+      EXPECT_EQ(copyable[k].get()->value, i);
+      ASSERT_NE(move_only[k].get(), nullptr) << i;
+      EXPECT_EQ(**move_only[k].get(), i);
+    } else {
+      EXPECT_EQ(copyable[k].get(), nullptr) << i;
+      EXPECT_EQ(move_only[k].get(), nullptr) << i;
+      EXPECT_EQ(copyable[k].get_or_init([&] { return Tracked(-i); }).value, -i);
+    }
+  }
+}
+
+TEST_F(OnceLockTest, MovingDuringInitialisationPanics) {
+  OnceLock<Tracked> c;
+  std::atomic<bool> running{false};
+  std::atomic<bool> release{false};
+  fearless::thread::scope([&](auto& s) {
+    s.spawn([&] {
+      EXPECT_EQ(c.get_or_init([&] {
+                   running = true;
+                   while (!release.load()) fearless::thread::yield_now();
+                   return Tracked(1);
+                 }).value,
+                1);
+    });
+    SetOnExit on_exit{release};
+    while (!running.load()) fearless::thread::yield_now();
+    // The initializer runs until on_exit sets `release`, after these checks.
+    EXPECT_EQ(sync_test::panic_message([&] { OnceLock<Tracked> moved(std::move(c)); }),
+              "cannot move a OnceLock while it is being initialized");
+    OnceLock<Tracked> target(Tracked(2));
+    EXPECT_EQ(sync_test::panic_message([&] { target = std::move(c); }),
+              "cannot move a OnceLock while it is being initialized");
+    EXPECT_EQ(target.get()->value, 2);  // untouched
+    EXPECT_EQ(sync_test::panic_message([&] { c = std::move(target); }),
+              "cannot assign to a OnceLock while it is being initialized");
+    EXPECT_EQ(sync_test::panic_message([&] { c = target; }),
+              "cannot assign to a OnceLock while it is being initialized");
+    EXPECT_EQ(target.get()->value, 2);
+    // Copying only reads, like Rust's Clone (`self.get()`): a cell still
+    // being initialised copies as empty, no panic.
+    OnceLock<Tracked> copy(c);
+    EXPECT_EQ(copy.get(), nullptr);
+  });
+  ASSERT_NE(c.get(), nullptr);
+  EXPECT_EQ(c.get()->value, 1);  // the initialisation was not disturbed
+  OnceLock<Tracked> moved(std::move(c));
+  EXPECT_EQ(moved.get()->value, 1);
+}
+
+TEST_F(OnceLockTest, MovingFromInsideItsOwnInitializerPanicsAndLeavesItEmpty) {
+  OnceLock<int> c;
+  EXPECT_EQ(sync_test::panic_message([&] {
+              (void)c.get_or_init([&] {
+                OnceLock<int> moved(std::move(c));
+                return 1;
+              });
+            }),
+            "cannot move a OnceLock while it is being initialized");
+  EXPECT_EQ(c.get(), nullptr);
+  EXPECT_EQ(c.get_or_init([] { return 2; }), 2);
+}
+
+TEST_F(OnceLockTest, MovingWhileAThreadWaitsPanics) {
+  OnceLock<int> c;
+  fearless::thread::scope([&](auto& s) {
+    s.spawn([&] { EXPECT_EQ(c.wait(), 4); });
+    // Until the waiter has gone to sleep a move of the empty cell succeeds
+    // (and leaves it empty); keep trying until it is refused.
+    std::string message;
+    while ((message = sync_test::panic_message([&] { OnceLock<int> moved(std::move(c)); })) == "<no panic>")
+      fearless::thread::yield_now();
+    EXPECT_EQ(message, "cannot move a OnceLock while a thread is waiting for it");
+    EXPECT_TRUE(c.set(4).is_ok());  // releases the waiter
+  });
 }
 
 }  // namespace

@@ -1,12 +1,16 @@
 // Once: runs exactly once under contention, waiters see the effects,
-// is_completed, wait, and Rust's poisoning when the function throws.
+// is_completed, wait, and Rust's poisoning when the function throws; moves
+// carry the state and refuse (panic) while a run or a waiter is in progress.
 #include "fearless/sync/once.hpp"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <concepts>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "fearless/thread.hpp"
 #include "sync_test_util.hpp"
@@ -17,6 +21,9 @@ using fearless::sync::Once;
 using fearless::sync::OnceState;
 
 static_assert(sizeof(Once) == 4);
+static_assert(std::movable<Once>);
+static_assert(!std::copy_constructible<Once>);
+static_assert(!std::is_copy_assignable_v<Once>);
 
 TEST(Once, RunsOnce) {
   Once o;
@@ -184,6 +191,180 @@ TEST(Once, NestedDifferentOncesAreNotReentrant) {
     again.call_once_force([](const OnceState&) { FAIL() << "already run by the other thread"; });
   });
   EXPECT_TRUE(again.is_completed());
+}
+
+// --- moves --------------------------------------------------------------
+
+// Sets `flag` however the scope is left, so a failed check cannot leave a
+// blocked initializer (and the test) hanging.
+struct SetOnExit {
+  std::atomic<bool>& flag;
+  ~SetOnExit() { flag = true; }
+};
+
+void poison(Once& o) {
+  EXPECT_THROW(o.call_once([] { throw std::runtime_error("init failed"); }), std::runtime_error);
+}
+
+// Which of the three states `o` is in, found through the public interface
+// only (a call that finds the Once incomplete completes it).
+enum class Seen { incomplete, complete, poisoned };
+Seen observe_and_complete(Once& o) {
+  if (o.is_completed()) return Seen::complete;
+  Seen seen = Seen::incomplete;
+  o.call_once_force([&](const OnceState& st) {
+    if (st.is_poisoned()) seen = Seen::poisoned;
+  });
+  EXPECT_TRUE(o.is_completed());
+  return seen;
+}
+
+TEST(Once, MoveConstructionCarriesEachState) {
+  Once incomplete;
+  Once moved_incomplete(std::move(incomplete));
+  EXPECT_FALSE(moved_incomplete.is_completed());
+  int calls = 0;
+  moved_incomplete.call_once([&] { ++calls; });
+  EXPECT_EQ(calls, 1);
+  EXPECT_TRUE(moved_incomplete.is_completed());
+  // The moved-from Once keeps its own (incomplete) state and is independent.
+  EXPECT_FALSE(incomplete.is_completed());
+  incomplete.call_once([&] { ++calls; });
+  EXPECT_EQ(calls, 2);
+
+  Once complete;
+  complete.call_once([] {});
+  Once moved_complete(std::move(complete));
+  EXPECT_TRUE(moved_complete.is_completed());
+  moved_complete.call_once([] { FAIL() << "already complete"; });
+  moved_complete.wait();
+  EXPECT_TRUE(complete.is_completed());
+
+  Once poisoned;
+  poison(poisoned);
+  Once moved_poisoned(std::move(poisoned));
+  EXPECT_FALSE(moved_poisoned.is_completed());
+  EXPECT_EQ(sync_test::panic_message([&] { moved_poisoned.call_once([] {}); }),
+            "Once instance has previously been poisoned");
+  EXPECT_EQ(sync_test::panic_message([&] { moved_poisoned.wait(); }), "Once instance has previously been poisoned");
+  EXPECT_EQ(observe_and_complete(moved_poisoned), Seen::poisoned);
+  EXPECT_EQ(observe_and_complete(poisoned), Seen::poisoned);  // the source stayed poisoned too
+}
+
+TEST(Once, MoveAssignmentCarriesEachState) {
+  Once complete;
+  complete.call_once([] {});
+  Once poisoned;
+  poison(poisoned);
+
+  Once target;
+  target = std::move(complete);
+  EXPECT_TRUE(target.is_completed());
+  target = std::move(poisoned);
+  EXPECT_FALSE(target.is_completed());
+  EXPECT_EQ(sync_test::panic_message([&] { target.call_once([] {}); }), "Once instance has previously been poisoned");
+  Once incomplete;
+  target = std::move(incomplete);
+  EXPECT_EQ(observe_and_complete(target), Seen::incomplete);
+  Once& self = target;
+  target = std::move(self);  // self-assignment changes nothing
+  EXPECT_TRUE(target.is_completed());
+}
+
+TEST(Once, VectorReallocationKeepsEachState) {
+  const int n = 200;  // many emplace_backs: several reallocations
+  std::vector<Once> onces;
+  std::vector<Seen> expected;
+  for (int i = 0; i < n; ++i) {
+    Once& o = onces.emplace_back();
+    switch (i % 3) {
+      case 0:
+        expected.push_back(Seen::incomplete);
+        break;
+      case 1:
+        o.call_once([] {});
+        expected.push_back(Seen::complete);
+        break;
+      default:
+        poison(o);
+        expected.push_back(Seen::poisoned);
+        break;
+    }
+  }
+  ASSERT_GT(onces.capacity(), 0u);
+  for (int i = 0; i < n; ++i) {
+    const auto k = static_cast<std::size_t>(i);
+    ASSERT_EQ(observe_and_complete(onces[k]), expected[k]) << "index " << i;
+  }
+}
+
+TEST(Once, MovingWhileTheFunctionRunsPanics) {
+  Once o;
+  std::atomic<bool> running{false};
+  std::atomic<bool> release{false};
+  fearless::thread::scope([&](auto& s) {
+    s.spawn([&] {
+      o.call_once([&] {
+        running = true;
+        while (!release.load()) fearless::thread::yield_now();
+      });
+    });
+    SetOnExit on_exit{release};
+    while (!running.load()) fearless::thread::yield_now();
+    // The function runs until on_exit sets `release`, after these checks.
+    EXPECT_EQ(sync_test::panic_message([&] { Once moved(std::move(o)); }),
+              "cannot move a Once while it is being initialized");
+    Once target;
+    EXPECT_EQ(sync_test::panic_message([&] { target = std::move(o); }),
+              "cannot move a Once while it is being initialized");
+    EXPECT_FALSE(target.is_completed());
+  });
+  EXPECT_TRUE(o.is_completed());  // the run was not disturbed
+  Once moved(std::move(o));
+  EXPECT_TRUE(moved.is_completed());
+}
+
+TEST(Once, AssigningToAOnceWhileItsFunctionRunsPanics) {
+  Once o;
+  std::atomic<bool> running{false};
+  std::atomic<bool> release{false};
+  fearless::thread::scope([&](auto& s) {
+    s.spawn([&] {
+      o.call_once([&] {
+        running = true;
+        while (!release.load()) fearless::thread::yield_now();
+      });
+    });
+    SetOnExit on_exit{release};
+    while (!running.load()) fearless::thread::yield_now();
+    Once poisoned;
+    poison(poisoned);
+    EXPECT_EQ(sync_test::panic_message([&] { o = std::move(poisoned); }),
+              "cannot assign to a Once while it is being initialized");
+  });
+  EXPECT_TRUE(o.is_completed());  // the run finished into the object it started on
+}
+
+TEST(Once, MovingFromInsideItsOwnFunctionPanicsAndPoisons) {
+  Once o;
+  EXPECT_EQ(sync_test::panic_message([&] { o.call_once([&] { Once moved(std::move(o)); }); }),
+            "cannot move a Once while it is being initialized");
+  EXPECT_EQ(sync_test::panic_message([&] { o.call_once([] {}); }), "Once instance has previously been poisoned");
+}
+
+TEST(Once, MovingWhileAThreadWaitsPanics) {
+  Once o;
+  fearless::thread::scope([&](auto& s) {
+    s.spawn([&] { o.wait(); });
+    // Until the waiter has gone to sleep a move succeeds (and changes nothing
+    // in `o`); keep trying until it is refused. No timing assumption.
+    std::string message;
+    while ((message = sync_test::panic_message([&] { Once moved(std::move(o)); })) == "<no panic>")
+      fearless::thread::yield_now();
+    EXPECT_EQ(message, "cannot move a Once while a thread is waiting for it");
+    o.call_once([] {});  // releases the waiter
+  });
+  EXPECT_TRUE(o.is_completed());
 }
 
 }  // namespace

@@ -21,6 +21,10 @@
 // (and every thread waiting for that initialization) panics with
 // "LazyLock instance has previously been poisoned". The initializer is
 // consumed (destroyed) by the attempt either way.
+//
+// Movable (Rust moves a LazyLock like any value), not copyable: the new
+// LazyLock takes the value, or the initializer not yet run, or the poison;
+// forcing the moved-from one panics with "use of a moved-from LazyLock".
 #pragma once
 #include <concepts>
 #include <functional>
@@ -37,8 +41,22 @@ namespace fearless::sync {
 
 // A T built by F on first access, exactly once across threads, then shared
 // read-only. Holds F until then and T afterwards in the same storage. Not
-// copyable or movable; all const members are thread-safe; force_mut and
-// get_mut assume exclusive use.
+// copyable; all const members are thread-safe; force_mut and get_mut assume
+// exclusive use.
+//
+// Move contract (exclusive use of the source, as for moving any C++ object):
+// an initialised source's value is moved into the new LazyLock; an
+// uninitialised one's initializer is moved instead (it still runs exactly
+// once, on the new LazyLock's first access); a poisoned one's new LazyLock is
+// poisoned too. The source holds nothing afterwards: forcing it (*, ->,
+// force, force_mut) or into_inner panics with "use of a moved-from LazyLock",
+// get/get_mut return nullptr, and assigning a LazyLock to it makes it usable
+// again. A source whose initializer is running (in another thread, or in this
+// one when moved from inside it) panics with "cannot move a LazyLock while it
+// is being initialized" and is left as it was. If moving T or F throws, the
+// source is left as it was. Move assignment needs exclusive use of the target
+// as well ("cannot assign to a LazyLock while ..."): its value or initializer
+// is destroyed first, and if moving T or F then throws it is left poisoned.
 template <class T, class F = T (*)()>
 class LazyLock {
  public:
@@ -57,6 +75,26 @@ class LazyLock {
       : s_(&default_value) {}
   LazyLock(const LazyLock&) = delete;
   LazyLock& operator=(const LazyLock&) = delete;
+  // Takes `o`'s value, initializer or poison; see the class comment.
+  LazyLock(LazyLock&& o) requires std::move_constructible<T> && std::move_constructible<F> {
+    take_from(o, o.once_.outcome_for_move(kMove));
+  }
+  // As the move constructor, into this unused LazyLock. Self-assignment does nothing.
+  LazyLock& operator=(LazyLock&& o) requires std::move_constructible<T> && std::move_constructible<F> {
+    if (this != &o) {
+      const Once::Outcome from = o.once_.outcome_for_move(kMove);
+      const Once::Outcome old = once_.outcome_for_move(kAssign);
+      if (old == Once::Outcome::complete) {
+        s_.value.~T();
+      } else if (old == Once::Outcome::incomplete) {
+        s_.f.~F();
+      }
+      // Nothing lives in s_ now: if the move below throws, this stays poisoned.
+      once_.set_unshared(Once::Outcome::poisoned);
+      take_from(o, from);
+    }
+    return *this;
+  }
   ~LazyLock() {
     if (once_.is_completed()) {
       s_.value.~T();
@@ -105,13 +143,42 @@ class LazyLock {
   // Panics if poisoned.
   [[nodiscard]] static Result<T, F> into_inner(LazyLock&& l) {
     if (l.once_.is_completed()) return Result<T, F>(std::in_place_index<0>, std::move(l.s_.value));
-    if (l.poisoned()) panic("LazyLock instance has previously been poisoned");
+    if (l.poisoned()) panic(l.poisoned_message());
     return Result<T, F>(std::in_place_index<1>, std::move(l.s_.f));
   }
 
  private:
   bool poisoned() const noexcept { return once_.is_poisoned_state(); }
+  // A moved-from LazyLock is poisoned underneath (nothing lives in s_); only
+  // the message tells the two apart.
+  const char* poisoned_message() const noexcept { return once_.is_moved_from_state() ? kMovedFrom : kPoisoned; }
   static T default_value() { return T{}; }
+
+  static constexpr const char* kPoisoned = "LazyLock instance has previously been poisoned";
+  static constexpr const char* kMovedFrom = "use of a moved-from LazyLock";
+  static constexpr const char* kMove = "cannot move a LazyLock";
+  static constexpr const char* kAssign = "cannot assign to a LazyLock";
+
+  // Moves what the unused `o` holds (`from` says which) into this LazyLock,
+  // whose storage is empty, and leaves `o` moved-from. If T's or F's move
+  // throws, `o` is unchanged and this LazyLock's state is not touched.
+  void take_from(LazyLock& o, Once::Outcome from) {
+    switch (from) {
+      case Once::Outcome::complete:
+        ::new (static_cast<void*>(&s_.value)) T(std::move(o.s_.value));
+        o.s_.value.~T();
+        break;
+      case Once::Outcome::incomplete:
+        ::new (static_cast<void*>(&s_.f)) F(std::move(o.s_.f));
+        o.s_.f.~F();
+        break;
+      case Once::Outcome::poisoned:
+      case Once::Outcome::moved_from:
+        break;
+    }
+    once_.set_unshared(from);
+    o.once_.set_unshared(Once::Outcome::moved_from);
+  }
 
   FEARLESS_NOINLINE void force_slow() const {
     once_.call_inner(
@@ -128,13 +195,14 @@ class LazyLock {
         ::new (static_cast<void*>(&s_.value)) T(std::invoke(std::move(f)));
         return true;
         },
-        "LazyLock instance has previously been poisoned", "LazyLock instance is being initialized reentrantly");
+        poisoned_message(), "LazyLock instance is being initialized reentrantly");
   }
 
   union Storage {
     F f;
     T value;
     constexpr explicit Storage(F&& init) noexcept(std::is_nothrow_move_constructible_v<F>) : f(std::move(init)) {}
+    Storage() noexcept {}  // neither member alive (a move constructs one in place)
     ~Storage() {}
   };
   mutable Once once_;

@@ -9,8 +9,13 @@
 // later call_once calls (and threads already waiting) panic with
 // "Once instance has previously been poisoned", while call_once_force runs its
 // function again, telling it through OnceState::is_poisoned().
+//
+// Movable, as Rust's Once is: a move carries the state over (incomplete,
+// complete or poisoned). Like any C++ move it needs exclusive use; a run or a
+// waiter still in progress is detected and panics instead of being lost.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <type_traits>
 #include <utility>
 
@@ -53,13 +58,33 @@ class OnceState {
   bool poisoned_;
 };
 
-// 4 bytes; completed-state check is one acquire load. Not copyable or movable.
+// 4 bytes; completed-state check is one acquire load. Movable, not copyable.
 class Once {
  public:
   // An incomplete Once. constexpr (Rust: const fn new).
   constexpr Once() noexcept = default;
   Once(const Once&) = delete;
   Once& operator=(const Once&) = delete;
+
+  // Move contract (Rust moves a Once freely; C++ needs the same exclusive use
+  // as for moving any object): the new Once is incomplete, complete or
+  // poisoned exactly as `o` was, and `o` keeps that state too, still usable.
+  // A function that another thread (or this one, from inside it) is running
+  // for `o` would finish the old object and the move would miss its outcome,
+  // so that panics with "cannot move a Once while it is being initialized";
+  // a thread asleep in o.wait()/wait_force() panics the move with "cannot
+  // move a Once while a thread is waiting for it". Never blocks.
+  Once(Once&& o) : state_(static_cast<std::uint32_t>(o.outcome_for_move("cannot move a Once"))) {}
+  // As the move constructor; this Once must be unused as well ("cannot assign
+  // to a Once while ..." otherwise). Self-assignment does nothing.
+  Once& operator=(Once&& o) {
+    if (this != &o) {
+      const Outcome from = o.outcome_for_move("cannot move a Once");
+      (void)outcome_for_move("cannot assign to a Once");
+      set_unshared(from);
+    }
+    return *this;
+  }
 
   // Runs `f()` if no call has completed yet; exactly one caller runs it, the
   // others block until it has finished. When it returns, its effects are
@@ -160,6 +185,7 @@ class Once {
   static constexpr std::uint32_t kPoisoned = 3;
   static constexpr std::uint32_t kStateMask = 3;
   static constexpr std::uint32_t kQueued = 4;
+  static constexpr std::uint32_t kMovedFrom = 8;  // only ever with kPoisoned: Outcome::moved_from
   static constexpr const char* kPoisonedMessage = "Once instance has previously been poisoned";
   static constexpr const char* kReentrantMessage = "Once instance is being initialized reentrantly";
 
@@ -200,7 +226,48 @@ class Once {
     state_.store(completed ? kComplete : kIncomplete, std::memory_order_relaxed);
   }
 
+  // Internal (moves of Once, OnceLock, LazyLock): where an unused Once stands.
+  enum class Outcome : std::uint32_t {
+    incomplete = kIncomplete,
+    complete = kComplete,
+    poisoned = kPoisoned,
+    // A LazyLock whose contents were moved out: poisoned in every respect
+    // here, marked only so that LazyLock can say so in its panic message.
+    moved_from = kPoisoned | kMovedFrom,
+  };
+
+  // Internal: this Once's outcome, for a move that needs exclusive use.
+  // Panics with "<action> while it is being initialized" if a function is
+  // running, and "<action> while a thread is waiting for it" if a thread
+  // sleeps in wait()/wait_force(): neither would ever learn of the move.
+  [[nodiscard]] Outcome outcome_for_move(const char* action) const {
+    // acquire: pairs with the release in finish(), so the mover sees what the
+    // completed run wrote (OnceLock/LazyLock move that value next).
+    const std::uint32_t s = state_.load(std::memory_order_acquire);
+    if ((s & kStateMask) == kRunning) busy_panic(action, " while it is being initialized");
+    if (s & kQueued) busy_panic(action, " while a thread is waiting for it");
+    return static_cast<Outcome>(s);
+  }
+
+  // Internal (LazyLock): true if the state is Outcome::moved_from.
+  [[nodiscard]] bool is_moved_from_state() const noexcept {
+    // relaxed: only picks a panic message; the mark is stored by a move, which
+    // (having exclusive use) is ordered before every later use of the LazyLock.
+    return (state_.load(std::memory_order_relaxed) & ~kQueued) == (kPoisoned | kMovedFrom);
+  }
+
+  // Internal: gives an unshared Once the outcome `o` (from outcome_for_move).
+  void set_unshared(Outcome o) noexcept {
+    // relaxed: the caller has exclusive access; whoever uses this Once next
+    // reaches it through whatever handed it over, which orders this store first.
+    state_.store(static_cast<std::uint32_t>(o), std::memory_order_relaxed);
+  }
+
  private:
+  [[noreturn]] FEARLESS_COLD static void busy_panic(const char* action, const char* why) {
+    panic(std::string(action) + why);
+  }
+
   mutable fearless::detail::Atomic<std::uint32_t> state_{kIncomplete};
 };
 

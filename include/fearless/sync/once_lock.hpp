@@ -6,6 +6,9 @@
 //
 // An initializer that throws leaves the cell empty: the exception reaches its
 // caller, and the next get_or_init runs its own initializer (no poisoning).
+//
+// Movable (Rust moves any OnceLock) and, when T is, copyable (Rust's Clone);
+// a move takes the value and leaves the source empty, as take() would.
 #pragma once
 #include <concepts>
 #include <functional>
@@ -22,6 +25,24 @@ namespace fearless::sync {
 
 // Empty or holding a T. sizeof: 4 bytes + T (padded). Reading an initialised
 // cell is one acquire load. All const members are thread-safe.
+//
+// Copies and moves:
+// - Copying (Rust's Clone) copies the value if the cell holds one when it is
+//   read, and is a const, thread-safe read like get(): a cell another thread
+//   is still initialising copies as empty, exactly as in Rust.
+// - Moving needs exclusive use of the source, as for any C++ object. It moves
+//   the value, if any, into the new cell and leaves the source empty (usable,
+//   as after take()). A source that is being initialised (by another thread,
+//   or by this one from inside its initializer) panics with "cannot move a
+//   OnceLock while it is being initialized"; one with a thread blocked in
+//   wait() panics with "cannot move a OnceLock while a thread is waiting for it".
+// - Assigning (copy or move) needs exclusive use of the target too ("cannot
+//   assign to a OnceLock while ..." otherwise): its old value is destroyed,
+//   then it receives the copy or the moved value. If T's constructor throws,
+//   the exception propagates, the target is left empty and the source keeps
+//   its value.
+// - The moves may throw (those panics), so std::vector<OnceLock<T>> copies
+//   the cells on reallocation when T is copyable; move-only T moves.
 template <class T>
 class OnceLock {
  public:
@@ -35,22 +56,41 @@ class OnceLock {
     ::new (static_cast<void*>(&value_)) T(std::move(value));
     once_.reset_unshared(true);
   }
-  // Copies the value if `o` holds one (Rust's Clone).
+  // Copies the value if `o` holds one (Rust's Clone); see the class comment.
   OnceLock(const OnceLock& o) requires std::copy_constructible<T> {
     if (const T* v = o.get()) {
       ::new (static_cast<void*>(&value_)) T(*v);
       once_.reset_unshared(true);
     }
   }
-  // Moves the value out of `o` (which keeps a moved-from value) if it holds one.
-  OnceLock(OnceLock&& o) noexcept(std::is_nothrow_move_constructible_v<T>) requires std::move_constructible<T> {
-    if (T* v = o.get_mut()) {
-      ::new (static_cast<void*>(&value_)) T(std::move(*v));
-      once_.reset_unshared(true);
-    }
+  // Moves the value out of `o`, which is left empty; see the class comment.
+  OnceLock(OnceLock&& o) requires std::move_constructible<T> {
+    if (o.once_.outcome_for_move(kMove) == Once::Outcome::complete) take_from(o);
   }
-  OnceLock& operator=(const OnceLock&) = delete;
-  OnceLock& operator=(OnceLock&&) = delete;
+  // Copies `o`'s value (if any) into this unused cell; see the class comment.
+  OnceLock& operator=(const OnceLock& o) requires std::copy_constructible<T> {
+    if (this != &o) {
+      (void)once_.outcome_for_move(kAssign);
+      const T* v = o.get();  // one snapshot, as the copy constructor takes
+      clear_unshared();
+      if (v) {
+        ::new (static_cast<void*>(&value_)) T(*v);
+        once_.reset_unshared(true);
+      }
+    }
+    return *this;
+  }
+  // Moves `o`'s value (if any) into this unused cell, leaving `o` empty.
+  // Self-assignment does nothing.
+  OnceLock& operator=(OnceLock&& o) requires std::move_constructible<T> {
+    if (this != &o) {
+      const Once::Outcome from = o.once_.outcome_for_move(kMove);
+      (void)once_.outcome_for_move(kAssign);
+      clear_unshared();
+      if (from == Once::Outcome::complete) take_from(o);
+    }
+    return *this;
+  }
   ~OnceLock() {
     if (once_.is_completed()) value_.~T();
   }
@@ -146,6 +186,22 @@ class OnceLock {
     }, kPoisonedUnused, kReentrant);
   }
 
+  // Moves the value of the full, unused `o` into this empty cell; `o` ends
+  // empty. If T's move throws, both cells are as they were.
+  void take_from(OnceLock& o) {
+    ::new (static_cast<void*>(&value_)) T(std::move(o.value_));
+    once_.reset_unshared(true);
+    o.clear_unshared();
+  }
+
+  // Destroys the value of an unused cell, if any, leaving it empty.
+  void clear_unshared() noexcept {
+    if (once_.is_completed()) value_.~T();
+    once_.reset_unshared(false);
+  }
+
+  static constexpr const char* kMove = "cannot move a OnceLock";
+  static constexpr const char* kAssign = "cannot assign to a OnceLock";
   // A forced call never reports poison; the message is only a placeholder.
   static constexpr const char* kPoisonedUnused = "OnceLock instance has previously been poisoned";
   static constexpr const char* kReentrant = "OnceLock instance is being initialized reentrantly";

@@ -366,7 +366,7 @@ TEST(Mutex, RawMutexWithThreadSafetyAnnotations) {
 constexpr const char* kMovedWhileLocked =
     "cannot move a Mutex while it is locked (a guard on it is alive, or another thread holds it)";
 constexpr const char* kAssignedWhileLocked =
-    "cannot move-assign to a Mutex while it is locked (a guard on it is alive, or another thread holds it)";
+    "cannot assign to a Mutex while it is locked (a guard on it is alive, or another thread holds it)";
 
 // A value whose move constructor and move assignment throw on request.
 struct ThrowingMove {

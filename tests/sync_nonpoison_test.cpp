@@ -204,11 +204,11 @@ TEST(NonpoisonCondvar, PingPongNoLostWakeups) {
 constexpr const char* kMutexMovedWhileLocked =
     "cannot move a Mutex while it is locked (a guard on it is alive, or another thread holds it)";
 constexpr const char* kMutexAssignedWhileLocked =
-    "cannot move-assign to a Mutex while it is locked (a guard on it is alive, or another thread holds it)";
+    "cannot assign to a Mutex while it is locked (a guard on it is alive, or another thread holds it)";
 constexpr const char* kRwLockMovedWhileLocked =
     "cannot move an RwLock while it is locked (a guard on it is alive, or another thread holds it)";
 constexpr const char* kRwLockAssignedWhileLocked =
-    "cannot move-assign to an RwLock while it is locked (a guard on it is alive, or another thread holds it)";
+    "cannot assign to an RwLock while it is locked (a guard on it is alive, or another thread holds it)";
 
 // A value whose move constructor and move assignment throw.
 struct ThrowingMove {

@@ -266,7 +266,7 @@ TEST(RwLock, ContentionExactTotals) {
 constexpr const char* kMovedWhileLocked =
     "cannot move an RwLock while it is locked (a guard on it is alive, or another thread holds it)";
 constexpr const char* kAssignedWhileLocked =
-    "cannot move-assign to an RwLock while it is locked (a guard on it is alive, or another thread holds it)";
+    "cannot assign to an RwLock while it is locked (a guard on it is alive, or another thread holds it)";
 
 TEST(RwLock, MoveConstructionCarriesTheValueAndThePoisonFlag) {
   RwLock<std::unique_ptr<int>> a(std::make_unique<int>(42));

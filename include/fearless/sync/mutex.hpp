@@ -200,7 +200,7 @@ class FEARLESS_CAPABILITY("mutex") Mutex {
   static constexpr const char* kMovedWhileLocked =
       "cannot move a Mutex while it is locked (a guard on it is alive, or another thread holds it)";
   static constexpr const char* kAssignedWhileLocked =
-      "cannot move-assign to a Mutex while it is locked (a guard on it is alive, or another thread holds it)";
+      "cannot assign to a Mutex while it is locked (a guard on it is alive, or another thread holds it)";
 
   // The move constructor's body. The MoveLock keeps o locked until this
   // constructor has finished, also when T's move throws: it is a temporary of

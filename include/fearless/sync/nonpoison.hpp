@@ -162,7 +162,7 @@ class FEARLESS_CAPABILITY("mutex") Mutex {
   static constexpr const char* kMovedWhileLocked =
       "cannot move a Mutex while it is locked (a guard on it is alive, or another thread holds it)";
   static constexpr const char* kAssignedWhileLocked =
-      "cannot move-assign to a Mutex while it is locked (a guard on it is alive, or another thread holds it)";
+      "cannot assign to a Mutex while it is locked (a guard on it is alive, or another thread holds it)";
 
   // The move constructor's body; the MoveLock temporary keeps o locked until
   // it has finished or unwound (see sync::Mutex).
@@ -347,7 +347,7 @@ class FEARLESS_CAPABILITY("mutex") RwLock {
   static constexpr const char* kMovedWhileLocked =
       "cannot move an RwLock while it is locked (a guard on it is alive, or another thread holds it)";
   static constexpr const char* kAssignedWhileLocked =
-      "cannot move-assign to an RwLock while it is locked (a guard on it is alive, or another thread holds it)";
+      "cannot assign to an RwLock while it is locked (a guard on it is alive, or another thread holds it)";
 
   // The move constructor's body; the MoveLock temporary keeps o write-locked
   // until it has finished or unwound (see sync::Mutex).

@@ -260,7 +260,7 @@ class FEARLESS_CAPABILITY("mutex") RwLock {
   static constexpr const char* kMovedWhileLocked =
       "cannot move an RwLock while it is locked (a guard on it is alive, or another thread holds it)";
   static constexpr const char* kAssignedWhileLocked =
-      "cannot move-assign to an RwLock while it is locked (a guard on it is alive, or another thread holds it)";
+      "cannot assign to an RwLock while it is locked (a guard on it is alive, or another thread holds it)";
 
   // The move constructor's body. The MoveLock (write-locking o) keeps o locked
   // until this constructor has finished, also when T's move throws: it is a

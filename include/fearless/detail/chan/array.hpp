@@ -22,6 +22,7 @@
 #include "fearless/detail/chan/context.hpp"
 #include "fearless/detail/chan/handle.hpp"
 #include "fearless/detail/chan/waker.hpp"
+#include "fearless/detail/single_threaded.hpp"
 #include "fearless/panic.hpp"
 
 namespace fearless::detail::chan {
@@ -103,14 +104,14 @@ class Array {
       if (tail == stamp) {
         const std::size_t new_tail = index + 1 < cap_ ? tail + 1 : lap + one_lap_;
         // acquire on failure: the tail read back may carry the mark (as above).
-        if (tail_->compare_exchange_weak(tail, new_tail, std::memory_order_seq_cst, std::memory_order_acquire)) {
+        if (cas_weak_unless_alone(*tail_, tail, new_tail, std::memory_order_seq_cst, std::memory_order_acquire)) {
           token.array.slot = &slot;
           token.array.stamp = tail + 1;
           return true;
         }
         backoff.spin();
       } else if (stamp + one_lap_ == tail + 1) {
-        atomic_thread_fence(std::memory_order_seq_cst);
+        seq_cst_fence_unless_alone();
         const std::size_t head = head_->load(std::memory_order_relaxed);  // relaxed: after the fence
         if (head + one_lap_ == tail) return false;  // full
         if (try_mode) return false;                   // a reader holds the slot: do not wait on it
@@ -147,14 +148,14 @@ class Array {
       if (head + 1 == stamp) {
         const std::size_t new_head = index + 1 < cap_ ? head + 1 : lap + one_lap_;
         // relaxed on failure: the new head is revalidated by its slot's stamp.
-        if (head_->compare_exchange_weak(head, new_head, std::memory_order_seq_cst, std::memory_order_relaxed)) {
+        if (cas_weak_unless_alone(*head_, head, new_head, std::memory_order_seq_cst, std::memory_order_relaxed)) {
           token.array.slot = &slot;
           token.array.stamp = head + one_lap_;
           return true;
         }
         backoff.spin();
       } else if (stamp == head) {
-        atomic_thread_fence(std::memory_order_seq_cst);
+        seq_cst_fence_unless_alone();
         // acquire: when it carries the mark, pairs with the seq_cst fetch_or of
         // disconnect_senders, so what the last sender did before leaving
         // happens before our Disconnected.

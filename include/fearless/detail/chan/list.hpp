@@ -22,6 +22,7 @@
 #include "fearless/detail/chan/context.hpp"
 #include "fearless/detail/chan/handle.hpp"
 #include "fearless/detail/chan/waker.hpp"
+#include "fearless/detail/single_threaded.hpp"
 
 namespace fearless::detail::chan {
 
@@ -166,7 +167,7 @@ class List {
       }
       const std::size_t new_tail = tail + (std::size_t{1} << kShift);
       // acquire on failure: as the loads above.
-      if (tail_->index.compare_exchange_weak(tail, new_tail, std::memory_order_seq_cst, std::memory_order_acquire)) {
+      if (cas_weak_unless_alone(tail_->index, tail, new_tail, std::memory_order_seq_cst, std::memory_order_acquire)) {
         if (offset + 1 == kBlockCap) {
           Block* nb = std::exchange(next_block, nullptr);
           tail_->block.store(nb, std::memory_order_release);  // release: publishes nb
@@ -195,7 +196,7 @@ class List {
       // value comes back from one instruction instead of a CAS loop.
       // acq_rel: release publishes the message (pairs with wait_write's
       // acquire); acquire pairs with an abandoning reader's CAS.
-      const std::size_t old = slot.state.fetch_add(kWrite, std::memory_order_acq_rel);
+      const std::size_t old = fetch_add_unless_alone(slot.state, kWrite, std::memory_order_acq_rel);
       if (FEARLESS_LIKELY((old & kAbandoned) == 0)) {
         receivers_.notify();
         return true;
@@ -239,7 +240,7 @@ class List {
       }
       std::size_t new_head = head + (std::size_t{1} << kShift);
       if ((new_head & kMarkBit) == 0) {
-        atomic_thread_fence(std::memory_order_seq_cst);
+        seq_cst_fence_unless_alone();
         // acquire: when it carries the mark, pairs with the seq_cst fetch_or of
         // disconnect_senders, so what the last sender did before leaving
         // happens before our Disconnected.
@@ -262,7 +263,7 @@ class List {
         continue;
       }
       // acquire on failure: as the loads above.
-      if (head_->index.compare_exchange_weak(head, new_head, std::memory_order_seq_cst, std::memory_order_acquire)) {
+      if (cas_weak_unless_alone(head_->index, head, new_head, std::memory_order_seq_cst, std::memory_order_acquire)) {
         if (offset + 1 == kBlockCap) {
           Block* next = block->wait_next();
           std::size_t next_index = (new_head & ~kMarkBit) + (std::size_t{1} << kShift);
@@ -302,7 +303,7 @@ class List {
     }
     // fetch_add: kRead is set once per slot (one instruction, no CAS loop).
     // acq_rel: pairs with destroy()'s fetch_or(kDestroy).
-    if (block->slots[offset].state.fetch_add(kRead, std::memory_order_acq_rel) & kDestroy)
+    if (fetch_add_unless_alone(block->slots[offset].state, kRead, std::memory_order_acq_rel) & kDestroy)
       Block::destroy(block, offset + 1);
   }
 

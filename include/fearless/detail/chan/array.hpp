@@ -199,15 +199,19 @@ class Array {
   // inside start_send (try mode) but by the loop below, which watches the clock.
   Status send(S& msg, Deadline deadline) {
     Token token;
-    if (FEARLESS_LIKELY(start_send(token, deadline != kNoDeadline)))
+    if (FEARLESS_LIKELY(slot_free() && start_send(token, deadline != kNoDeadline)))
       return write(token, msg) ? Status::Ok : Status::Disconnected;
     return send_blocking(msg, token, deadline);
   }
   // The full channel's path, kept out of line so the fast path above stays small.
+  // While waiting it polls only the slot at the tail (see slot_free), then
+  // claims it with a full start_send.
   FEARLESS_NOINLINE Status send_blocking(S& msg, Token& token, Deadline deadline) {
+    const bool try_mode = deadline != kNoDeadline;
     for (;;) {
-      if (spin_then_yield([&] { return start_send(token, deadline != kNoDeadline); }, kSpinNs, kPreYieldNs, deadline))
+      if (spin_then_yield([&] { return slot_free() && start_send(token, try_mode); }, kSpinNs, kPreYieldNs, deadline))
         return write(token, msg) ? Status::Ok : Status::Disconnected;
+      if (start_send(token, try_mode)) return write(token, msg) ? Status::Ok : Status::Disconnected;
       if (deadline != kNoDeadline && Clock::now() >= deadline) return Status::Timeout;
       senders_.wait_for_peer(&token, deadline, [&] { return !is_full() || is_disconnected(); });
     }
@@ -222,15 +226,19 @@ class Array {
   // watches the clock.
   Status recv(std::optional<S>& out, Deadline deadline) {
     Token token;
-    if (FEARLESS_LIKELY(start_recv(token, deadline != kNoDeadline)))
+    if (FEARLESS_LIKELY(slot_written() && start_recv(token, deadline != kNoDeadline)))
       return read(token, out) ? Status::Ok : Status::Disconnected;
     return recv_blocking(out, token, deadline);
   }
   // The empty channel's path, kept out of line so the fast path above stays small.
+  // While waiting it polls only the slot at the head (see slot_written),
+  // then claims it with a full start_recv.
   FEARLESS_NOINLINE Status recv_blocking(std::optional<S>& out, Token& token, Deadline deadline) {
+    const bool try_mode = deadline != kNoDeadline;
     for (;;) {
-      if (spin_then_yield([&] { return start_recv(token, deadline != kNoDeadline); }, kSpinNs, kPreYieldNs, deadline))
+      if (spin_then_yield([&] { return slot_written() && start_recv(token, try_mode); }, kSpinNs, kPreYieldNs, deadline))
         return read(token, out) ? Status::Ok : Status::Disconnected;
+      if (start_recv(token, try_mode)) return read(token, out) ? Status::Ok : Status::Disconnected;
       if (deadline != kNoDeadline && Clock::now() >= deadline) return Status::Timeout;
       receivers_.wait_for_peer(&token, deadline, [&] { return !is_empty() || is_disconnected(); });
     }
@@ -306,6 +314,24 @@ class Array {
   };
 
  private:
+  // The waiting polls. A full start_send also reads the head (to tell "full"
+  // from "a reader is still taking the last lap's message"), a full
+  // start_recv the tail; each read pulls that line away from the peer that
+  // writes it for every message and so slows the very thread we wait for.
+  // These look only at the tail's (head's) own slot, whose stamp changes
+  // exactly when the peer is done with it, and at our own side's index. They
+  // see neither disconnection nor a peer that moved on, so the blocking loops
+  // run a full start_* after every polling phase.
+  bool slot_free() const noexcept {
+    // acquire: the tail's mark, as in start_send; the slot is revalidated there.
+    const std::size_t tail = tail_->load(std::memory_order_acquire);
+    return (tail & mark_bit_) != 0 || load_stamp(buffer_[tail & (mark_bit_ - 1)]) == tail;
+  }
+  bool slot_written() const noexcept {
+    const std::size_t head = head_->load(std::memory_order_relaxed);  // relaxed: revalidated by start_recv
+    return load_stamp(buffer_[head & (mark_bit_ - 1)]) == head + 1;
+  }
+
   static std::size_t load_stamp(const Slot& s) noexcept {
     // acquire: pairs with store_stamp's release, making the slot's message
     // (or its emptiness) visible.

@@ -319,9 +319,10 @@ class Array {
   // start_recv the tail; each read pulls that line away from the peer that
   // writes it for every message and so slows the very thread we wait for.
   // These look only at the tail's (head's) own slot, whose stamp changes
-  // exactly when the peer is done with it, and at our own side's index. They
-  // see neither disconnection nor a peer that moved on, so the blocking loops
-  // run a full start_* after every polling phase.
+  // exactly when the peer is done with it, and at our own side's index.
+  // slot_written cannot see disconnection (the mark lives on the tail), so
+  // the blocking loops run a full start_* after every polling phase before
+  // they register to sleep.
   bool slot_free() const noexcept {
     // acquire: the tail's mark, as in start_send; the slot is revalidated there.
     const std::size_t tail = tail_->load(std::memory_order_acquire);

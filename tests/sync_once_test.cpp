@@ -202,6 +202,25 @@ struct SetOnExit {
   ~SetOnExit() { flag = true; }
 };
 
+// Runs `check()` on this thread while another thread is inside `o`'s
+// call_once, which is held there until `check` has returned.
+template <class F>
+void while_function_runs(Once& o, F check) {
+  std::atomic<bool> running{false};
+  std::atomic<bool> release{false};
+  fearless::thread::scope([&](auto& s) {
+    s.spawn([&] {
+      o.call_once([&] {
+        running = true;
+        while (!release.load()) fearless::thread::yield_now();
+      });
+    });
+    SetOnExit on_exit{release};
+    while (!running.load()) fearless::thread::yield_now();
+    check();
+  });
+}
+
 void poison(Once& o) {
   EXPECT_THROW(o.call_once([] { throw std::runtime_error("init failed"); }), std::runtime_error);
 }
@@ -300,18 +319,7 @@ TEST(Once, VectorReallocationKeepsEachState) {
 
 TEST(Once, MovingWhileTheFunctionRunsPanics) {
   Once o;
-  std::atomic<bool> running{false};
-  std::atomic<bool> release{false};
-  fearless::thread::scope([&](auto& s) {
-    s.spawn([&] {
-      o.call_once([&] {
-        running = true;
-        while (!release.load()) fearless::thread::yield_now();
-      });
-    });
-    SetOnExit on_exit{release};
-    while (!running.load()) fearless::thread::yield_now();
-    // The function runs until on_exit sets `release`, after these checks.
+  while_function_runs(o, [&] {
     EXPECT_EQ(sync_test::panic_message([&] { Once moved(std::move(o)); }),
               "cannot move a Once while it is being initialized");
     Once target;
@@ -326,17 +334,7 @@ TEST(Once, MovingWhileTheFunctionRunsPanics) {
 
 TEST(Once, AssigningToAOnceWhileItsFunctionRunsPanics) {
   Once o;
-  std::atomic<bool> running{false};
-  std::atomic<bool> release{false};
-  fearless::thread::scope([&](auto& s) {
-    s.spawn([&] {
-      o.call_once([&] {
-        running = true;
-        while (!release.load()) fearless::thread::yield_now();
-      });
-    });
-    SetOnExit on_exit{release};
-    while (!running.load()) fearless::thread::yield_now();
+  while_function_runs(o, [&] {
     Once poisoned;
     poison(poisoned);
     EXPECT_EQ(sync_test::panic_message([&] { o = std::move(poisoned); }),

@@ -179,6 +179,19 @@ class FEARLESS_SCOPED_CAPABILITY RawMutexLock {
 
 static_assert(sizeof(RawMutex) == 4);
 
+// The panics of a move that finds a lock held, shared by the poisoning and
+// nonpoison flavours (the same contract, so the same words).
+struct MovePanics {
+  const char* moved;     // the source is held
+  const char* assigned;  // the target of a move assignment is held
+};
+inline constexpr MovePanics kMutexMovePanics{
+    "cannot move a Mutex while it is locked (a guard on it is alive, or another thread holds it)",
+    "cannot assign to a Mutex while it is locked (a guard on it is alive, or another thread holds it)"};
+inline constexpr MovePanics kRwLockMovePanics{
+    "cannot move an RwLock while it is locked (a guard on it is alive, or another thread holds it)",
+    "cannot assign to an RwLock while it is locked (a guard on it is alive, or another thread holds it)"};
+
 // Internal: holds the lock of a Mutex<T> or RwLock<T> (or a nonpoison twin)
 // for the length of a move out of or into it. Its acquire orders the move
 // after the last holder's writes, and a thread that wrongly locks the object

@@ -197,10 +197,8 @@ class FEARLESS_CAPABILITY("mutex") Mutex {
  private:
   friend class MutexGuard<T>;
   using MoveLock = fearless::detail::MoveLock<fearless::detail::RawMutex>;
-  static constexpr const char* kMovedWhileLocked =
-      "cannot move a Mutex while it is locked (a guard on it is alive, or another thread holds it)";
-  static constexpr const char* kAssignedWhileLocked =
-      "cannot assign to a Mutex while it is locked (a guard on it is alive, or another thread holds it)";
+  static constexpr const char* kMovedWhileLocked = fearless::detail::kMutexMovePanics.moved;
+  static constexpr const char* kAssignedWhileLocked = fearless::detail::kMutexMovePanics.assigned;
 
   // The move constructor's body. The MoveLock keeps o locked until this
   // constructor has finished, also when T's move throws: it is a temporary of

@@ -159,10 +159,8 @@ class FEARLESS_CAPABILITY("mutex") Mutex {
  private:
   friend class MutexGuard<T>;
   using MoveLock = fearless::detail::MoveLock<fearless::detail::RawMutex>;
-  static constexpr const char* kMovedWhileLocked =
-      "cannot move a Mutex while it is locked (a guard on it is alive, or another thread holds it)";
-  static constexpr const char* kAssignedWhileLocked =
-      "cannot assign to a Mutex while it is locked (a guard on it is alive, or another thread holds it)";
+  static constexpr const char* kMovedWhileLocked = fearless::detail::kMutexMovePanics.moved;
+  static constexpr const char* kAssignedWhileLocked = fearless::detail::kMutexMovePanics.assigned;
 
   // The move constructor's body; the MoveLock temporary keeps o locked until
   // it has finished or unwound (see sync::Mutex).
@@ -344,10 +342,8 @@ class FEARLESS_CAPABILITY("mutex") RwLock {
   friend class RwLockReadGuard<T>;
   friend class RwLockWriteGuard<T>;
   using MoveLock = fearless::detail::MoveLock<fearless::detail::RawRwLock>;
-  static constexpr const char* kMovedWhileLocked =
-      "cannot move an RwLock while it is locked (a guard on it is alive, or another thread holds it)";
-  static constexpr const char* kAssignedWhileLocked =
-      "cannot assign to an RwLock while it is locked (a guard on it is alive, or another thread holds it)";
+  static constexpr const char* kMovedWhileLocked = fearless::detail::kRwLockMovePanics.moved;
+  static constexpr const char* kAssignedWhileLocked = fearless::detail::kRwLockMovePanics.assigned;
 
   // The move constructor's body; the MoveLock temporary keeps o write-locked
   // until it has finished or unwound (see sync::Mutex).

@@ -257,10 +257,8 @@ class FEARLESS_CAPABILITY("mutex") RwLock {
   friend class RwLockReadGuard<T>;
   friend class RwLockWriteGuard<T>;
   using MoveLock = fearless::detail::MoveLock<fearless::detail::RawRwLock>;
-  static constexpr const char* kMovedWhileLocked =
-      "cannot move an RwLock while it is locked (a guard on it is alive, or another thread holds it)";
-  static constexpr const char* kAssignedWhileLocked =
-      "cannot assign to an RwLock while it is locked (a guard on it is alive, or another thread holds it)";
+  static constexpr const char* kMovedWhileLocked = fearless::detail::kRwLockMovePanics.moved;
+  static constexpr const char* kAssignedWhileLocked = fearless::detail::kRwLockMovePanics.assigned;
 
   // The move constructor's body. The MoveLock (write-locking o) keeps o locked
   // until this constructor has finished, also when T's move throws: it is a

@@ -47,15 +47,22 @@ class Backoff {
   std::uint32_t step_ = 0;
 };
 
-// The bounded wait of a contended lock before it sleeps (parking_lot's
-// schedule): rounds 0-2 pause 2, 4 and 8 times, later rounds sched_yield().
-// Callers poll the lock word after each round, try kLockWaitRounds rounds
-// and then sleep; they wait like this only while no thread sleeps on the
-// lock, so a waiter never overtakes sleepers for long. Why not sleep at once:
-// a futex wake makes the unlocking thread enter the kernel and, on a virtual
-// machine, costs tens of microseconds of inter-processor interrupt, while
-// the holder of a lock usually lets go within a few hundred nanoseconds; the
-// yields also hand the CPU to the holder when threads outnumber cores.
+// The bounded wait of a contended lock before it sleeps: rounds 0-2 pause
+// 16, 32 and 64 times, later rounds sched_yield(). Callers poll the lock word
+// after each round, try kLockWaitRounds rounds and then sleep; they wait like
+// this only while no thread sleeps on the lock, so a waiter never overtakes
+// sleepers for long. Why not sleep at once: a futex wake makes the unlocking
+// thread enter the kernel and, on a virtual machine, costs tens of
+// microseconds of inter-processor interrupt, while the holder of a lock
+// usually lets go within a few hundred nanoseconds; the yields also hand the
+// CPU to the holder when threads outnumber cores.
+// Why polls are this far apart (a few hundred ns to a microsecond and more on
+// a 2020s x86, where a pause takes 10-40 ns): every poll pulls the lock's
+// cache line to the waiter, and the holder's next lock or unlock must take
+// it back, a cross-core round trip (80-400 ns measured on the 2-vCPU
+// machine the suite runs on). parking_lot's 2, 4 and 8 pauses made the
+// waiters slow the holder down: 10M increments on 2-8 threads took 1.2-1.4x
+// parking_lot's time when the round trip was slow, 0.6-0.7x with these.
 // FEARLESS_LOCK_WAIT_ROUNDS overrides the count (0: sleep at once).
 #ifdef FEARLESS_LOCK_WAIT_ROUNDS
 inline constexpr int kLockWaitRounds = FEARLESS_LOCK_WAIT_ROUNDS;
@@ -65,7 +72,7 @@ inline constexpr int kLockWaitRounds = 10;
 
 inline void lock_wait_round(int round) noexcept {
   if (round < 3) {
-    for (int i = 0; i < (2 << round); ++i) cpu_relax();
+    for (int i = 0; i < (16 << round); ++i) cpu_relax();
   } else {
     ::sched_yield();
   }

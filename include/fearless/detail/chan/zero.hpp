@@ -20,6 +20,61 @@
 
 namespace fearless::detail::chan {
 
+// Recycles the heap packets of select operations on rendezvous channels. A
+// packet is allocated by the selecting thread and freed by whichever thread
+// completes the hand-off (or by the selector when it unregisters), so without
+// reuse every select over a rendezvous operand cost one allocation and one
+// free. Each thread keeps up to kCap free packets of each message type; a
+// packet freed by another thread joins that thread's cache. Packets outlive
+// no thread: the cache frees its own at thread exit, and a packet given back
+// after that (from another thread_local's destructor) is deleted at once.
+// Test hook: how many select packets this thread has allocated (not taken
+// from its cache).
+inline constinit thread_local std::size_t packets_allocated = 0;
+
+template <class P>
+class PacketCache {
+ public:
+  // A cached packet, or null when the cache is empty (the caller allocates).
+  static P* take() noexcept {
+    if (dead_) return nullptr;
+    Slots& s = slots();
+    return s.n > 0 ? s.items[--s.n] : nullptr;
+  }
+  // Keeps `p` (already reset by the caller) for this thread's next select,
+  // or deletes it when the cache is full or gone.
+  static void give(P* p) noexcept {
+    if (!dead_) {
+      Slots& s = slots();
+      if (s.n < kCap) {
+        s.items[s.n++] = p;
+        return;
+      }
+    }
+    delete p;
+  }
+
+ private:
+  static constexpr unsigned kCap = 8;
+  struct Slots {
+    P* items[kCap];
+    unsigned n = 0;
+    Slots() = default;
+    Slots(const Slots&) = delete;
+    Slots& operator=(const Slots&) = delete;
+    ~Slots() {
+      while (n > 0) delete items[--n];
+      dead_ = true;
+    }
+  };
+  static Slots& slots() noexcept {
+    static thread_local Slots s;
+    return s;
+  }
+  // Trivially destructible, so it stays readable after ~Slots has run.
+  static inline constinit thread_local bool dead_ = false;
+};
+
 template <class S>
 class Zero {
   // Where a message changes hands. On the stack of a blocked send/recv, or on
@@ -86,10 +141,10 @@ class Zero {
       p->msg.reset();
       p->ready.store(true, std::memory_order_release);  // release: pairs with wait_ready
     } else {
-      // A selecting sender: wait for it to write, then free its packet.
+      // A selecting sender: wait for it to write, then recycle its packet.
       p->wait_ready();
       out.emplace(std::move(*p->msg));
-      delete p;
+      recycle(p);
     }
     return true;
   }
@@ -222,7 +277,7 @@ class Zero {
     explicit RecvHandle(Zero& c) noexcept : c_(c) {}
     bool try_select(Token& t) override { return c_.start_recv(t, false); }
     bool register_op(Operation oper, Context& cx) override {
-      Packet* p = new Packet(false);
+      Packet* p = new_heap_packet();
       WaitGuard g(c_.lock_);
       register_owned(c_.receivers_, oper, p, cx);
       c_.senders_.notify();
@@ -230,7 +285,7 @@ class Zero {
     }
     void unregister(Operation oper) override {
       WaitGuard g(c_.lock_);
-      if (auto e = c_.receivers_.unregister(oper)) delete static_cast<Packet*>(e->packet);
+      if (auto e = c_.receivers_.unregister(oper)) recycle(static_cast<Packet*>(e->packet));
     }
     bool accept(Token& t, Context& cx) override {
       t.zero.packet = cx.wait_packet();
@@ -258,7 +313,7 @@ class Zero {
     explicit SendHandle(Zero& c) noexcept : c_(c) {}
     bool try_select(Token& t) override { return c_.start_send(t, false); }
     bool register_op(Operation oper, Context& cx) override {
-      Packet* p = new Packet(false);
+      Packet* p = new_heap_packet();
       WaitGuard g(c_.lock_);
       register_owned(c_.senders_, oper, p, cx);
       c_.receivers_.notify();
@@ -266,7 +321,7 @@ class Zero {
     }
     void unregister(Operation oper) override {
       WaitGuard g(c_.lock_);
-      if (auto e = c_.senders_.unregister(oper)) delete static_cast<Packet*>(e->packet);
+      if (auto e = c_.senders_.unregister(oper)) recycle(static_cast<Packet*>(e->packet));
     }
     bool accept(Token& t, Context& cx) override {
       t.zero.packet = cx.wait_packet();
@@ -291,12 +346,29 @@ class Zero {
   };
 
  private:
+  using Cache = PacketCache<Packet>;
+  // A select's packet: a recycled one if this thread has one, else a new one.
+  static Packet* new_heap_packet() {
+    if (Packet* p = Cache::take()) return p;
+    Packet* p = new Packet(false);
+    ++packets_allocated;
+    return p;
+  }
+  // Empties a heap packet (its message, if any, was moved out or never
+  // written) and hands it to this thread's cache.
+  static void recycle(Packet* p) noexcept {
+    p->msg.reset();
+    // relaxed: the packet is ours alone again; its next user publishes with release.
+    p->ready.store(false, std::memory_order_relaxed);
+    Cache::give(p);
+  }
+
   // Registration may allocate (the list grows): a heap packet must not leak.
   static void register_owned(Waker& w, Operation oper, Packet* p, Context& cx) {
     try {
       w.register_with_packet(oper, p, cx);
     } catch (...) {
-      delete p;
+      recycle(p);
       throw;
     }
   }

@@ -54,22 +54,29 @@ LOCK_IMPLS = ["fearless_Mutex", "fearless_nonpoison_Mutex", "fearless_RwLock_wri
               "std_shared_mutex_write", "absl_Mutex", "rust_Mutex", "rust_RwLock_write", "parking_lot_Mutex",
               "parking_lot_RwLock_write"]
 ARC_IMPLS = ["fearless_Arc", "std_shared_ptr", "rust_Arc"]
+# The "pinned" group: channel cells with the whole process confined to one CPU
+# (sched_setaffinity before exec), so every thread shares one core. Spinning
+# there only delays the peer; crossbeam-channel is known to collapse in this
+# setting (its issues #821 and #1031).
+PINNED_IMPLS = ["fearless", "fearless_mpsc", "crossbeam", "flume", "rust_mpsc", "go_chan", "mutex_deque"]
+PINNED_CASES = ["spsc", "mpmc"]
+PINNED_FLAVORS = ["unbounded", "bounded1", "rendezvous"]
 SPAWN_IMPLS = ["fearless_thread", "std_thread", "rust_thread"]
 
 PROFILES = {
     # messages, lock ops, arc ops, spawns, runs, per-run cap (s), probe divisor, threads
     "default": dict(msgs=5_000_000, lock_ops=10_000_000, arc_ops=10_000_000, spawns=20_000, runs=3, cap=2.0,
                     probe_div=250, chan_threads=4, lock_threads=[1, 2, 4, 8], arc_threads=[1, 4],
-                    probe_timeout=20.0, budget=None, groups="channels,floors,locks,arc,spawn"),
+                    probe_timeout=20.0, budget=None, groups="channels,pinned,floors,locks,arc,spawn"),
     # a 16-core machine with a few minutes: same shapes, lock scaling to 16 threads
     # (budget: no new cell starts after 290 s, so the whole run stays under 6 minutes)
     "device": dict(msgs=5_000_000, lock_ops=10_000_000, arc_ops=10_000_000, spawns=20_000, runs=3, cap=0.4,
                    probe_div=250, chan_threads=4, lock_threads=[1, 2, 4, 8, 16], arc_threads=[1, 16],
-                   probe_timeout=8.0, budget=290.0, groups="locks,arc,floors,spawn,channels"),
+                   probe_timeout=8.0, budget=290.0, groups="locks,arc,floors,spawn,channels,pinned"),
     # CI: tiny counts, fearless only; proves the suite builds, runs and checks sums
     "quick": dict(msgs=20_000, lock_ops=100_000, arc_ops=100_000, spawns=200, runs=1, cap=5.0,
                   probe_div=10, chan_threads=4, lock_threads=[1, 2, 4], arc_threads=[1, 4],
-                  probe_timeout=60.0, budget=None, groups="channels,floors,locks,arc,spawn"),
+                  probe_timeout=60.0, budget=None, groups="channels,pinned,floors,locks,arc,spawn"),
 }
 
 
@@ -93,11 +100,13 @@ class Runner:
     def have(self, impl):
         return os.access(os.path.join(self.bindir, BINARY[impl]), os.X_OK)
 
-    def once(self, impl, case, flavor, threads, n, timeout):
-        """Returns ('ok', secs) | ('na', reason) | ('fail', why) | ('hang', why)."""
+    def once(self, impl, case, flavor, threads, n, timeout, cpus=None):
+        """Returns ('ok', secs) | ('na', reason) | ('fail', why) | ('hang', why).
+        `cpus`: a set of CPUs to confine the run to (all of its threads)."""
         cmd = [os.path.join(self.bindir, BINARY[impl]), impl, case, flavor, str(threads), str(n)]
+        pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
         try:
-            p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, preexec_fn=pin)
         except subprocess.TimeoutExpired:
             res = ("hang", f"no result within {timeout:.0f} s at n={n}")
         else:
@@ -110,10 +119,11 @@ class Runner:
             else:
                 err = (p.stderr.strip().splitlines() or [last or f"exit {p.returncode}"])[-1]
                 res = ("fail", f"exit {p.returncode}: {err[:120]}")
-        self.raw.write(f"{impl},{case},{flavor},{threads},{n},{res[0]},{res[1]}\n")
+        label = f"pinned:{case}" if cpus else case
+        self.raw.write(f"{impl},{label},{flavor},{threads},{n},{res[0]},{res[1]}\n")
         self.raw.flush()
         if self.verbose:
-            print(f"    {impl:26s} {case:12s} {flavor:10s} t={threads:<2} n={n:<9} {res[0]} {res[1]}",
+            print(f"    {impl:26s} {label:12s} {flavor:10s} t={threads:<2} n={n:<9} {res[0]} {res[1]}",
                   file=sys.stderr, flush=True)
         return res
 
@@ -122,7 +132,7 @@ def round_to(n, t):
     return max(t, n - n % t)
 
 
-def run_cell(runner, prof, impls, case, flavor, threads, full_n, deadline):
+def run_cell(runner, prof, impls, case, flavor, threads, full_n, deadline, cpus=None):
     """Runs one cell for every implementation, interleaved. Returns impl -> row dict."""
     rows = {}
     plan = {}
@@ -134,7 +144,7 @@ def run_cell(runner, prof, impls, case, flavor, threads, full_n, deadline):
             rows[impl] = dict(status="skipped", note="time budget of this profile spent")
             continue
         probe_n = round_to(max(full_n // prof["probe_div"], threads), threads)
-        st, val = runner.once(impl, case, flavor, threads, probe_n, prof["probe_timeout"])
+        st, val = runner.once(impl, case, flavor, threads, probe_n, prof["probe_timeout"], cpus)
         if st != "ok":
             rows[impl] = dict(status=st, note=val)
             continue
@@ -150,7 +160,7 @@ def run_cell(runner, prof, impls, case, flavor, threads, full_n, deadline):
             if impl in rows:
                 continue
             est = prof["cap"] * 10 + 20
-            st, val = runner.once(impl, case, flavor, threads, n, est)
+            st, val = runner.once(impl, case, flavor, threads, n, est, cpus)
             if st != "ok":
                 rows[impl] = dict(status=st, note=val)
                 continue
@@ -204,10 +214,10 @@ def main():
 
     results = []  # (group, case, flavor, threads, impl, row)
 
-    def cell(group, impls, case, flavor, threads, n):
+    def cell(group, impls, case, flavor, threads, n, cpus=None):
         print(f"[{time.monotonic() - t_start:6.0f}s] {group}: {case} {flavor} threads={threads}",
               file=sys.stderr, flush=True)
-        rows = run_cell(runner, prof, impls, case, flavor, threads, n, deadline)
+        rows = run_cell(runner, prof, impls, case, flavor, threads, n, deadline, cpus)
         for impl in impls:
             results.append((group, case, flavor, threads, impl, rows[impl]))
 
@@ -218,6 +228,12 @@ def main():
                     continue
                 impls = pick(CHAN_IMPLS) + (["floor"] if case == "seq" and not args.fearless_only else [])
                 cell("channels", impls, case, flavor, 1 if case == "seq" else prof["chan_threads"], prof["msgs"])
+
+    def pinned():
+        one_cpu = {min(os.sched_getaffinity(0))}
+        for case in PINNED_CASES:
+            for flavor in PINNED_FLAVORS:
+                cell("pinned", pick(PINNED_IMPLS), case, flavor, prof["chan_threads"], prof["msgs"], one_cpu)
 
     def floors():
         if not args.fearless_only:
@@ -236,10 +252,10 @@ def main():
     def spawn():
         cell("spawn", pick(SPAWN_IMPLS), "spawn_join", "-", 1, prof["spawns"])
 
-    steps = dict(channels=channels, floors=floors, locks=locks, arc=arc, spawn=spawn)
+    steps = dict(channels=channels, pinned=pinned, floors=floors, locks=locks, arc=arc, spawn=spawn)
     for g in groups:  # in the order given: a time-budgeted profile runs what matters most first
         steps[g]()
-    order = {g: i for i, g in enumerate(["channels", "floors", "locks", "arc", "spawn"])}
+    order = {g: i for i, g in enumerate(["channels", "pinned", "floors", "locks", "arc", "spawn"])}
     results.sort(key=lambda r: order[r[0]])  # stable: keeps each group's own order
     elapsed = time.monotonic() - t_start
     raw.close()
@@ -281,7 +297,10 @@ def render(path):
             prof = dict(PROFILES[h.split("profile ", 1)[1].split(";")[0].strip()])
     prof = prof or dict(PROFILES["default"])
     for r in csv.DictReader(body):
-        group = GROUP_OF[r["case"]]
+        if r["case"].startswith("pinned:"):
+            group, r["case"] = "pinned", r["case"].split(":", 1)[1]
+        else:
+            group = GROUP_OF[r["case"]]
         if r["median_s"]:
             row = dict(status="ok", runs=int(r["runs"]), median=float(r["median_s"]), min=float(r["min_s"]),
                        max=float(r["max_s"]), ops=int(r["ops"]), note=r["note"])
@@ -302,6 +321,8 @@ def write_csv(path, header, results):
         w = csv.writer(f)
         w.writerow(["impl", "case", "flavor", "threads", "runs", "median_s", "min_s", "max_s", "ops", "note"])
         for group, case, flavor, threads, impl, row in results:
+            if group == "pinned":
+                case = f"pinned:{case}"
             if row["status"] == "ok":
                 w.writerow([impl, case, flavor, threads, row["runs"], f"{row['median']:.6g}", f"{row['min']:.6g}",
                             f"{row['max']:.6g}", row["ops"], row["note"]])
@@ -363,6 +384,15 @@ def write_md(path, header, results, prof):
                   "plain single-thread ring with no atomics.", ""]
         table(lines, results, "channels", CHAN_IMPLS + ["floor"], "crossbeam",
               lambda c, f, t: f"{c} {FLAVOR_LABEL[f]}", "case", "crossbeam (s)")
+    if any(r[0] == "pinned" for r in results):
+        lines += [f"## One CPU: channels with the whole process pinned to one core, {prof['msgs']:,} messages, "
+                  "ratio to crossbeam-channel", "",
+                  "The same shapes as above (spsc 1+1 threads, mpmc 4+4), with every thread confined to one "
+                  "CPU (`sched_setaffinity` before the benchmark starts, as `taskset -c 0` does). Threads then "
+                  "take turns on one core: a thread that spins while waiting only keeps its peer from running.",
+                  ""]
+        table(lines, results, "pinned", PINNED_IMPLS, "crossbeam",
+              lambda c, f, t: f"{c} {FLAVOR_LABEL[f]}", "case", "crossbeam (s)")
     if any(r[0] == "floors" for r in results):
         lines += ["## Floors of this machine", ""]
         for g, case, flavor, threads, impl, row in results:
@@ -386,10 +416,12 @@ def write_md(path, header, results, prof):
     if any(r[0] == "spawn" for r in results):
         lines += [f"## Thread spawn+join: {prof['spawns']:,} in sequence, ratio to std::thread", ""]
         table(lines, results, "spawn", SPAWN_IMPLS, "std_thread", lambda c, f, t: c, "case", "std::thread (s)")
-    notes = [(i, c, f, t, r) for g, c, f, t, i, r in results if r["status"] not in ("ok", "na")]
-    scaled = [(i, c, f, t, r) for g, c, f, t, i, r in results if r["status"] == "ok" and r["note"]]
+    # A pinned cell is named as such in the lists below.
+    named = [(g, ("pinned " + c) if g == "pinned" else c, f, t, i, r) for g, c, f, t, i, r in results]
+    notes = [(i, c, f, t, r) for g, c, f, t, i, r in named if r["status"] not in ("ok", "na")]
+    scaled = [(i, c, f, t, r) for g, c, f, t, i, r in named if r["status"] == "ok" and r["note"]]
     nas = {}
-    for g, c, f, t, i, r in results:
+    for g, c, f, t, i, r in named:
         if r["status"] == "na":
             nas.setdefault(i, {}).setdefault(r["note"], []).append(f"{c} {FLAVOR_LABEL.get(f, f)}".strip())
     if nas:

@@ -34,9 +34,11 @@ def summary(csv_path):
             if r["median_s"]:
                 rows[(r["impl"], r["case"], r["flavor"], r["threads"])] = float(r["median_s"])
     out = []
-    for ours, base, label in (("fearless", "crossbeam", "channel cells, fearless (mpmc) vs crossbeam-channel"),
-                              ("fearless_Mutex", "parking_lot_Mutex", "lock cells, fearless Mutex vs parking_lot")):
-        keys = [k for k in rows if k[0] == ours and (base,) + k[1:] in rows]
+    for ours, base, label, pinned in (
+            ("fearless", "crossbeam", "channel cells, fearless (mpmc) vs crossbeam-channel", False),
+            ("fearless", "crossbeam", "channel cells pinned to one CPU, fearless (mpmc) vs crossbeam-channel", True),
+            ("fearless_Mutex", "parking_lot_Mutex", "lock cells, fearless Mutex vs parking_lot", False)):
+        keys = [k for k in rows if k[0] == ours and (base,) + k[1:] in rows and k[1].startswith("pinned:") == pinned]
         if keys:
             at_or_below = sum(rows[k] <= rows[(base,) + k[1:]] for k in keys)
             out.append(f"- {label}: at or below in {at_or_below} of {len(keys)} "
@@ -65,7 +67,7 @@ def main():
              "A small virtual machine shared with other work moves absolute times between runs (a futex wake "
              "there costs tens of microseconds); compare the ratios within one run.",
              "", "- " + "\n- ".join(meta)] + summary(os.path.join(os.path.dirname(results), "results.csv")) + [""]
-    for title in ("Channels", "Locks"):
+    for title in ("Channels", "One CPU", "Locks"):
         heading, table = section(md, title)
         if table:
             parts += [f"**{heading}**", "", table, ""]

@@ -6,6 +6,7 @@
 // The waiting lists are guarded by a short spin-then-sleep lock, held for a
 // few instructions only (never while moving a message or waiting).
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <new>
 #include <optional>
@@ -20,6 +21,10 @@
 
 namespace fearless::detail::chan {
 
+// Test hook: how many select packets this thread has allocated (not taken
+// from its cache).
+inline constinit thread_local std::size_t packets_allocated = 0;
+
 // Recycles the heap packets of select operations on rendezvous channels. A
 // packet is allocated by the selecting thread and freed by whichever thread
 // completes the hand-off (or by the selector when it unregisters), so without
@@ -28,10 +33,6 @@ namespace fearless::detail::chan {
 // packet freed by another thread joins that thread's cache. Packets outlive
 // no thread: the cache frees its own at thread exit, and a packet given back
 // after that (from another thread_local's destructor) is deleted at once.
-// Test hook: how many select packets this thread has allocated (not taken
-// from its cache).
-inline constinit thread_local std::size_t packets_allocated = 0;
-
 template <class P>
 class PacketCache {
  public:

@@ -132,6 +132,17 @@ FEARLESS_NOINLINE bool spin_then_yield_slow(F& done, long spin_ns, long yield_ns
   }
 }
 
+// Waits, without sleeping, for a peer that has already committed to an
+// action and finishes it within moments once it runs (writing into a slot it
+// reserved, storing the packet of the operation it selected). Each round ends
+// with a sched_yield() even when the yield phase is configured away
+// (FEARLESS_CHAN_YIELD_NS=0): on a CPU it shares with us, the peer may be
+// the thread our spinning keeps off the core.
+template <class F>
+inline void wait_committed(F&& done) noexcept {
+  while (!spin_then_yield(done, kSpinNs, kYieldNs)) ::sched_yield();
+}
+
 class Context {
  public:
   // Runs f(Context&) with this thread's cached context, or with a fresh one
@@ -174,8 +185,7 @@ class Context {
   void* wait_packet() const noexcept {
     void* p = nullptr;
     // acquire: pairs with store_packet's release.
-    while (!spin_then_yield([&] { return (p = packet_.load(std::memory_order_acquire)) != nullptr; }, kSpinNs, kYieldNs)) {
-    }
+    wait_committed([&] { return (p = packet_.load(std::memory_order_acquire)) != nullptr; });
     return p;
   }
 

@@ -51,8 +51,7 @@ class List {
     S* get() noexcept { return std::launder(reinterpret_cast<S*>(msg)); }
     void wait_write() const noexcept {
       // acquire: pairs with the writer's release fetch_add(kWrite).
-      while (!spin_then_yield([&] { return (state.load(std::memory_order_acquire) & kWrite) != 0; }, kSpinNs, kYieldNs)) {
-      }
+      wait_committed([&] { return (state.load(std::memory_order_acquire) & kWrite) != 0; });
     }
   };
 
@@ -380,7 +379,10 @@ class List {
       const Slot& slot = static_cast<Block*>(token.list.block)->slots[token.list.offset];
       // acquire: pairs with write()'s release, as in wait_write().
       auto written = [&] { return (slot.state.load(std::memory_order_acquire) & kWrite) != 0; };
-      while (!written() && Clock::now() < deadline) (void)spin_then_yield(written, kSpinNs, kYieldNs, deadline);
+      while (!written() && Clock::now() < deadline) {
+        // As wait_committed (context.hpp), but bounded by the deadline.
+        if (!spin_then_yield(written, kSpinNs, kYieldNs, deadline)) ::sched_yield();
+      }
     }
     bool abandoned = false;
     if (try_read(token, out, abandoned)) return Status::Ok;

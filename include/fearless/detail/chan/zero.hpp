@@ -90,8 +90,7 @@ class Zero {
     Packet(bool stack, S&& m) noexcept : on_stack(stack), msg(std::move(m)) {}
     void wait_ready() const noexcept {
       // acquire: pairs with the release store of `ready` by the partner.
-      while (!spin_then_yield([&] { return ready.load(std::memory_order_acquire); }, kSpinNs, kYieldNs)) {
-      }
+      wait_committed([&] { return ready.load(std::memory_order_acquire); });
     }
   };
 

@@ -37,7 +37,7 @@ TEST(MpmcSingleThreaded, UnboundedKeepsOrderAcrossBlocksAndTheFirstThreadStart) 
   Tracked::live = 0;
   {
     auto [tx, rx] = mpmc::unbounded<Tracked>();
-    // 100 messages span four blocks of 31 slots.
+    // 100 messages span two blocks of 63 slots (150 in all: three).
     for (int i = 0; i < 100; ++i) ASSERT_TRUE(tx.send(Tracked(i)).is_ok());
     EXPECT_EQ(tx.len(), 100u);
     for (int i = 0; i < 40; ++i) ASSERT_EQ(rx.recv().unwrap().value, i);

@@ -163,6 +163,65 @@ TEST(InterleaveChannel, TryRecvGivesUpUnwrittenSlots) {
   EXPECT_FALSE(rr.failed) << rr.failure;
 }
 
+// Two senders and two receivers cross a block boundary of an unbounded
+// channel: the set-up fills and drains all but the last two slots of the
+// first block, so the four messages take those two slots and the first two of
+// the next block. Explores installing the next block (by the sender of the
+// last slot), moving the head to it (by the receiver of the last slot) and
+// freeing the first block while another receiver may still be reading it.
+// Every message arrives exactly once, each sender's in order.
+void block_boundary(Execution& ex) {
+  constexpr int kFill = static_cast<int>(fearless::detail::chan::List<int>::kSlotsPerBlock) - 2;
+  auto ends = mpmc::unbounded<int>();
+  auto& tx = ends.first;
+  auto& rx = ends.second;
+  for (int i = 0; i < kFill; ++i) (void)tx.send(-1);
+  for (int i = 0; i < kFill; ++i) (void)rx.recv();
+  int got[2][2] = {{0, 0}, {0, 0}};
+  int bad = 0;
+  ex.spawn([&, tx = tx] {
+    bad += tx.send(1).is_err();
+    bad += tx.send(2).is_err();
+  });
+  ex.spawn([&, tx = tx] {
+    bad += tx.send(3).is_err();
+    bad += tx.send(4).is_err();
+  });
+  for (int r = 0; r < 2; ++r) {
+    ex.spawn([&, r, rx = rx] {
+      for (int k = 0; k < 2; ++k) {
+        auto m = rx.recv();
+        if (m.is_err()) {
+          ++bad;
+          return;
+        }
+        got[r][k] = m.unwrap();
+      }
+    });
+  }
+  if (!ex.run()) return;
+  int seen[5] = {0, 0, 0, 0, 0};
+  for (auto& g : got)
+    for (int v : g)
+      if (v >= 1 && v <= 4) ++seen[v]; else ++bad;
+  ex.check(bad == 0 && seen[1] == 1 && seen[2] == 1 && seen[3] == 1 && seen[4] == 1, "each message exactly once");
+  // A receiver that got both messages of one sender got them in order.
+  for (auto& g : got) ex.check(!(g[0] == 2 && g[1] == 1) && !(g[0] == 4 && g[1] == 3), "a sender's messages in order");
+  ex.check(rx.is_empty() && rx.len() == 0, "empty afterwards");
+}
+
+// Random schedules only: the exhaustive search has no fairness, so it
+// enumerates schedules where two waiters spinning at the boundary take turns
+// forever while the thread they wait for is never picked, and runs out of
+// steps on them.
+TEST(InterleaveChannel, UnboundedBlockBoundary) {
+  Options o;
+  o.max_steps = 100000;
+  const Report r = Explorer::random([](Execution& ex) { block_boundary(ex); }, 29, 3000, o);
+  show("unbounded 2+2 threads across a block boundary, random", r);
+  EXPECT_FALSE(r.failed) << r.failure;
+}
+
 // Two producers on two channels, one consumer selecting over both until it
 // has both messages; each message is received once, from its own channel.
 // Select picks at random among ready operations; the exhaustive search uses

@@ -1,8 +1,9 @@
-// Internal: the unbounded channel flavour — a linked list of blocks of 31
-// slots (crossbeam-channel's design). Messages are written in place, so the
-// only allocation is one block per 31 messages, and each block is freed as
-// soon as its last slot has been read: the channel's memory shrinks as it
-// drains.
+// Internal: the unbounded channel flavour — a linked list of blocks of 63
+// slots (31 for messages over 16 bytes; crossbeam-channel's design, with the
+// slots' states packed apart from the messages). Messages are written in
+// place, so the only allocation is one block per 63 (31) messages, and each
+// block is freed as soon as its last slot has been read: the channel's memory
+// shrinks as it drains.
 //
 // Indices count in steps of 2 (bit 0 is a flag): on the tail it means
 // "disconnected", on the head "this is not the last block".
@@ -32,32 +33,45 @@ inline std::atomic<std::size_t> inject_block_alloc_failures{0};
 
 template <class S>
 class List {
-  static constexpr std::size_t kWrite = 1;    // slot: the message is in
-  static constexpr std::size_t kRead = 2;     // slot: the message was taken
-  static constexpr std::size_t kDestroy = 4;  // slot: the block's destruction is delegated to its reader
+  static constexpr std::uint8_t kWrite = 1;    // slot: the message is in
+  static constexpr std::uint8_t kRead = 2;     // slot: the message was taken
+  static constexpr std::uint8_t kDestroy = 4;  // slot: the block's destruction is delegated to its reader
   // slot: a try_recv reserved it, found it not yet written and gave it up;
   // its writer takes the message back, sends it again and does the reader's
   // part of freeing the block.
-  static constexpr std::size_t kAbandoned = 8;
-  static constexpr std::size_t kLap = 32;
+  static constexpr std::uint8_t kAbandoned = 8;
+  // Small messages get larger blocks: half the allocations, and a block of
+  // 63 words is still under 600 bytes.
+  static constexpr std::size_t kLap = sizeof(S) <= 16 ? 64 : 32;
   static constexpr std::size_t kBlockCap = kLap - 1;
   static constexpr std::size_t kShift = 1;
   static constexpr std::size_t kMarkBit = 1;
 
-  struct Slot {
-    alignas(S) unsigned char msg[sizeof(S)];
-    Atomic<std::size_t> state{0};
+  using State = std::uint8_t;
 
-    S* get() noexcept { return std::launder(reinterpret_cast<S*>(msg)); }
-    void wait_write() const noexcept {
-      // acquire: pairs with the writer's release fetch_add(kWrite).
-      wait_committed([&] { return (state.load(std::memory_order_acquire) & kWrite) != 0; });
-    }
-  };
-
+  // The slots' states are bytes kept together ahead of the messages, not a
+  // word beside each message: a word-sized message then costs 9 bytes of
+  // block instead of 16, which halves the memory (and the page faults) of a
+  // queue that has grown. Measured against the interleaved layout on 5M
+  // word-sized messages: seq 0.083 s vs 0.100 s, mpsc 0.156-0.214 s vs
+  // 0.189-0.257 s. Grouping each line's states with its messages measured
+  // slower: it needs cache-line-aligned blocks.
   struct Block {
     Atomic<Block*> next{nullptr};
-    Slot slots[kBlockCap];
+    Atomic<State> states[kBlockCap]{};
+    struct alignas(S) Raw {
+      unsigned char bytes[sizeof(S)];
+    };
+    Raw msgs[kBlockCap];
+
+    Atomic<State>& state(std::size_t i) noexcept { return states[i]; }
+    const Atomic<State>& state(std::size_t i) const noexcept { return states[i]; }
+    void* raw(std::size_t i) noexcept { return msgs[i].bytes; }
+    S* get(std::size_t i) noexcept { return std::launder(reinterpret_cast<S*>(msgs[i].bytes)); }
+    void wait_write(std::size_t i) const noexcept {
+      // acquire: pairs with the writer's release fetch_add(kWrite).
+      wait_committed([&] { return (states[i].load(std::memory_order_acquire) & kWrite) != 0; });
+    }
 
     Block* wait_next() const noexcept {
       Backoff b;
@@ -72,10 +86,10 @@ class List {
     // reader still busy with a slot is asked to do it instead.
     static void destroy(Block* self, std::size_t start) noexcept {
       for (std::size_t i = start; i + 1 < kBlockCap; ++i) {
-        Slot& slot = self->slots[i];
+        Atomic<State>& st = self->state(i);
         // acquire/acq_rel: pair with the reader's acq_rel fetch_add(kRead).
-        if ((slot.state.load(std::memory_order_acquire) & kRead) == 0 &&
-            (slot.state.fetch_or(kDestroy, std::memory_order_acq_rel) & kRead) == 0)
+        if ((st.load(std::memory_order_acquire) & kRead) == 0 &&
+            (st.fetch_or(kDestroy, std::memory_order_acq_rel) & kRead) == 0)
           return;
       }
       delete self;
@@ -88,6 +102,9 @@ class List {
   };
 
  public:
+  // Messages per block (tests use it to reach a block boundary).
+  static constexpr std::size_t kSlotsPerBlock = kBlockCap;
+
   List() = default;
   List(const List&) = delete;
   List& operator=(const List&) = delete;
@@ -100,7 +117,7 @@ class List {
     while (head != tail) {
       const std::size_t offset = (head >> kShift) % kLap;
       if (offset < kBlockCap) {
-        block->slots[offset].get()->~S();
+        block->get(offset)->~S();
       } else {
         Block* next = block->next.load(std::memory_order_relaxed);  // relaxed: sole owner now
         delete block;
@@ -189,13 +206,12 @@ class List {
       if (token.list.block == nullptr) return false;
       Block* block = static_cast<Block*>(token.list.block);
       const std::size_t offset = token.list.offset;
-      Slot& slot = block->slots[offset];
-      new (slot.msg) S(std::move(msg));
+      new (block->raw(offset)) S(std::move(msg));
       // fetch_add, not fetch_or: kWrite is set only here, once, and the old
       // value comes back from one instruction instead of a CAS loop.
       // acq_rel: release publishes the message (pairs with wait_write's
       // acquire); acquire pairs with an abandoning reader's CAS.
-      const std::size_t old = fetch_add_unless_alone(slot.state, kWrite, std::memory_order_acq_rel);
+      const State old = fetch_add_unless_alone(block->state(offset), kWrite, std::memory_order_acq_rel);
       if (FEARLESS_LIKELY((old & kAbandoned) == 0)) {
         receivers_.notify();
         return true;
@@ -204,7 +220,7 @@ class List {
       // part for the slot, and send the message again at the tail (this
       // sender's later messages cannot be ahead of it: this call has not
       // returned yet).
-      S* m = slot.get();
+      S* m = block->get(offset);
       std::destroy_at(&msg);
       new (&msg) S(std::move(*m));
       m->~S();
@@ -283,9 +299,8 @@ class List {
     if (token.list.block == nullptr) return false;
     Block* block = static_cast<Block*>(token.list.block);
     const std::size_t offset = token.list.offset;
-    Slot& slot = block->slots[offset];
-    slot.wait_write();
-    S* m = slot.get();
+    block->wait_write(offset);
+    S* m = block->get(offset);
     out.emplace(std::move(*m));
     m->~S();
     finish_read(block, offset);
@@ -302,7 +317,7 @@ class List {
     }
     // fetch_add: kRead is set once per slot (one instruction, no CAS loop).
     // acq_rel: pairs with destroy()'s fetch_or(kDestroy).
-    if (fetch_add_unless_alone(block->slots[offset].state, kRead, std::memory_order_acq_rel) & kDestroy)
+    if (fetch_add_unless_alone(block->state(offset), kRead, std::memory_order_acq_rel) & kDestroy)
       Block::destroy(block, offset + 1);
   }
 
@@ -315,15 +330,15 @@ class List {
     abandoned = false;
     if (token.list.block == nullptr) return false;
     Block* block = static_cast<Block*>(token.list.block);
-    Slot& slot = block->slots[token.list.offset];
+    Atomic<State>& state = block->state(token.list.offset);
     // acquire: pairs with write()'s release (the message is visible if kWrite is).
-    std::size_t st = slot.state.load(std::memory_order_acquire);
+    State st = state.load(std::memory_order_acquire);
     // The state may also change under us by a destroyer delegating the
     // block's freeing to this slot (kDestroy): retry until written or given up.
     while ((st & kWrite) == 0) {
       // acq_rel on success: release orders our reservation before the
       // writer's take-back; acquire on failure: a write that beat us is visible.
-      if (slot.state.compare_exchange_weak(st, st | kAbandoned, std::memory_order_acq_rel,
+      if (state.compare_exchange_weak(st, static_cast<State>(st | kAbandoned), std::memory_order_acq_rel,
                                            std::memory_order_acquire)) {
         abandoned = true;  // the slot (and the block's freeing) is the writer's now: not touched again here
         return false;
@@ -376,9 +391,9 @@ class List {
   Status finish_recv(Token& token, std::optional<S>& out, Deadline deadline) noexcept {
     if (FEARLESS_LIKELY(deadline == kNoDeadline)) return read(token, out) ? Status::Ok : Status::Disconnected;
     if (token.list.block != nullptr) {
-      const Slot& slot = static_cast<Block*>(token.list.block)->slots[token.list.offset];
+      const Atomic<State>& state = static_cast<Block*>(token.list.block)->state(token.list.offset);
       // acquire: pairs with write()'s release, as in wait_write().
-      auto written = [&] { return (slot.state.load(std::memory_order_acquire) & kWrite) != 0; };
+      auto written = [&] { return (state.load(std::memory_order_acquire) & kWrite) != 0; };
       while (!written() && Clock::now() < deadline) {
         // As wait_committed (context.hpp), but bounded by the deadline.
         if (!spin_then_yield(written, kSpinNs, kYieldNs, deadline)) ::sched_yield();
@@ -493,15 +508,14 @@ class List {
       }
       // Every slot from where the readers stopped counts as read by us.
       for (std::size_t i = first_offset; i + 1 < kBlockCap; ++i)
-        b->slots[i].state.fetch_add(kRead, std::memory_order_acq_rel);  // acq_rel: as finish_read()
+        b->state(i).fetch_add(kRead, std::memory_order_acq_rel);  // acq_rel: as finish_read()
       Block::destroy(b, 0);
     };
     while ((head >> kShift) != (tail >> kShift)) {
       const std::size_t offset = (head >> kShift) % kLap;
       if (offset < kBlockCap) {
-        Slot& slot = block->slots[offset];
-        slot.wait_write();
-        slot.get()->~S();
+        block->wait_write(offset);
+        block->get(offset)->~S();
       } else {
         Block* next = block->wait_next();
         release(block);

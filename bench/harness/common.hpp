@@ -55,6 +55,12 @@ inline Args parse(int argc, char** argv) {
     std::exit(64);
   }
   Args a{argv[1], argv[2], parse_flavor(argv[3]), std::atoi(argv[4]), std::strtoull(argv[5], nullptr, 10)};
+  // Only "-" (no flavour: lock, arc, spawn and floor cases) may fail to
+  // parse; a misspelt flavour would otherwise run as a rendezvous and hang.
+  if (a.flavor == Flavor::none && std::string_view(argv[3]) != "-") {
+    std::fprintf(stderr, "unknown flavor '%s' (unbounded, bounded1, boundedN, rendezvous or -)\n", argv[3]);
+    std::exit(64);
+  }
   if (a.threads < 1 || a.n < static_cast<std::size_t>(a.threads)) {
     std::fprintf(stderr, "bad threads/n\n");
     std::exit(64);

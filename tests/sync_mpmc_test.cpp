@@ -621,14 +621,6 @@ TEST(MpmcBounded, AbsurdCapacityIsAClearPanic) {
   } catch (const fearless::Panic& p) {
     EXPECT_NE(std::string(p.what()).find("capacity"), std::string::npos);
   }
-  // Within the size checks but more than any machine maps (16 PiB): the
-  // allocation fails and says so.
-  try {
-    (void)mpmc::bounded<int>(std::size_t{1} << 50);
-    FAIL();
-  } catch (const fearless::Panic& p) {
-    EXPECT_NE(std::string(p.what()).find("cannot allocate"), std::string::npos);
-  }
   // Large but allocatable: fine (the whole ring is written up front).
   auto [tx, rx] = mpmc::bounded<int>(1u << 20);
   tx.send(1).unwrap();

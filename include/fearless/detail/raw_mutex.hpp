@@ -5,8 +5,10 @@
 //   int balance FEARLESS_GUARDED_BY(mu) = 0;
 //   { fearless::detail::RawMutexLock lk(mu); ++balance; }
 #pragma once
+#include <cstddef>
 #include <cstdint>
 
+#include "fearless/detail/asymmetric_fence.hpp"
 #include "fearless/detail/atomic.hpp"
 #include "fearless/detail/backoff.hpp"
 #include "fearless/detail/config.hpp"
@@ -21,22 +23,41 @@ struct InitialPoison {
   bool poisoned;
 };
 
+// How many threads sleep (or are about to) on each RawMutex, kept outside the
+// lock word, in buckets chosen by the word's address. A count here is what
+// lets unlock() release the lock with a plain store: were the "someone sleeps"
+// flag in the lock word, as in glibc or parking_lot, a plain store could
+// overwrite a waiter's flag, so every unlock would need a locked instruction.
+// Mutexes that share a bucket only cost each other a futex_wake with nobody
+// to wake (and their waiters a skipped spin) while one of them has sleepers.
+inline constexpr unsigned kMutexSleeperBucketsLog2 = 9;
+struct MutexSleeperTable {
+  Atomic<std::uint32_t> count[std::size_t{1} << kMutexSleeperBucketsLog2]{};
+};
+alignas(64) inline MutexSleeperTable g_mutex_sleepers;
+
 // A 4-byte mutual-exclusion lock on one futex word, no heap, no std::mutex.
 //
-// Word layout: bits 0-1 are the lock state (0 free, kLocked, kLocked|kContended
-// once a thread may be asleep), bit 2 is the poison flag of the Mutex<T> that
-// owns it (kept here so sizeof(Mutex<int>) stays 8). Uncontended lock and
-// unlock are one compare-exchange each. Under contention a thread waits a
-// few bounded rounds (lock_wait_round in backoff.hpp), then sleeps on the
-// futex; an unlock wakes one sleeper only when one may exist. Not fair (a
-// running thread may overtake a woken one), which is what keeps throughput
-// high, as in Rust's std, parking_lot and glibc. Until the process starts its
-// second thread, lock and unlock are plain loads and stores.
+// Word layout: bit 0 is the lock, bit 2 the poison flag of the Mutex<T> that
+// owns it (kept here so sizeof(Mutex<int>) stays 8). Waiters that go to sleep
+// count themselves in g_mutex_sleepers, not in the word.
+//
+// Uncontended lock is one compare-exchange; unlock is a plain store and a
+// load of the sleeper count, ordered by an asymmetric fence pair
+// (asymmetric_fence.hpp): a waiter, before it sleeps, counts itself and then
+// runs the heavy fence (membarrier), so either the unlocker's load sees the
+// count and wakes it, or the waiter's check of the word sees the lock free.
+// Where membarrier is unavailable the unlock is a seq_cst compare-exchange
+// instead (the symmetric protocol, as fast as glibc's).
+//
+// Under contention a thread waits a few bounded rounds (lock_wait_round in
+// backoff.hpp) while nobody sleeps on the lock, then sleeps on the futex.
+// Not fair (a running thread may overtake a woken one), which is what keeps
+// throughput high, as in Rust's std, parking_lot and glibc. Until the process
+// starts its second thread, lock is a plain load and store.
 class FEARLESS_CAPABILITY("mutex") RawMutex {
  public:
   static constexpr std::uint32_t kLocked = 1;
-  static constexpr std::uint32_t kContended = 2;
-  static constexpr std::uint32_t kLockMask = kLocked | kContended;
   static constexpr std::uint32_t kPoisoned = 4;
 
   constexpr RawMutex() noexcept = default;
@@ -56,7 +77,7 @@ class FEARLESS_CAPABILITY("mutex") RawMutex {
     if (process_single_threaded()) {
       // relaxed: no other thread exists to order against (see single_threaded.hpp).
       const std::uint32_t w = word_.load(std::memory_order_relaxed);
-      if (FEARLESS_LIKELY((w & kLockMask) == 0)) {
+      if (FEARLESS_LIKELY((w & kLocked) == 0)) {
         word_.store(w | kLocked, std::memory_order_relaxed);
         return (w & kPoisoned) != 0;
       }
@@ -73,7 +94,7 @@ class FEARLESS_CAPABILITY("mutex") RawMutex {
   // Acquires the lock if it is free; never blocks.
   [[nodiscard]] bool try_lock() noexcept FEARLESS_TRY_ACQUIRE(true) {
     std::uint32_t s = word_.load(std::memory_order_relaxed);
-    while ((s & kLockMask) == 0) {
+    while ((s & kLocked) == 0) {
       // acquire: pairs with the release in unlock().
       if (word_.compare_exchange_weak(s, s | kLocked, std::memory_order_acquire, std::memory_order_relaxed))
         return true;
@@ -83,17 +104,24 @@ class FEARLESS_CAPABILITY("mutex") RawMutex {
 
   // Releases the lock. Only the holder may call it.
   void unlock() noexcept FEARLESS_RELEASE() {
-    if (process_single_threaded()) {
-      // relaxed: no other thread exists, so none can be asleep on the word either.
-      word_.store(word_.load(std::memory_order_relaxed) & kPoisoned, std::memory_order_relaxed);
+    // Invariant relied on by the plain store: while the lock is held no other
+    // thread changes the word, except clear_poison() on a flag that is
+    // already clear (acquiring compare-exchanges fail, sleepers count
+    // themselves in the table). relaxed: the holder reading its own word.
+    if (FEARLESS_LIKELY(asymmetric_mode() == kAsymmetricOn &&
+                        word_.load(std::memory_order_relaxed) == kLocked)) {
+      // release: publishes the critical section to the next holder (pairs
+      // with the acquire of lock/try_lock).
+      word_.store(0, std::memory_order_release);
+      // Pairs with the heavy fence of a waiter between counting itself and
+      // checking the word (lock_contended).
+      asymmetric_light_fence();
+      // relaxed: ordered after the store by the fence pair above.
+      if (FEARLESS_LIKELY(sleepers().load(std::memory_order_relaxed) == 0)) return;
+      futex_wake(word_, 1);
       return;
     }
-    std::uint32_t s = kLocked;
-    // release: publishes the critical section to the next holder (pairs with
-    // the acquire of lock/try_lock).
-    if (FEARLESS_LIKELY(word_.compare_exchange_strong(s, 0, std::memory_order_release, std::memory_order_relaxed)))
-      return;
-    unlock_slow(s);
+    unlock_symmetric();
   }
 
   // A snapshot: true if some thread holds the lock.
@@ -119,46 +147,72 @@ class FEARLESS_CAPABILITY("mutex") RawMutex {
   }
 
  private:
+  // This lock's sleeper count (shared with the mutexes in the same bucket).
+  [[nodiscard]] Atomic<std::uint32_t>& sleepers() const noexcept {
+    // Fibonacci hashing: the top bits of the address times 2^64/phi.
+    const std::uint64_t a = reinterpret_cast<std::uintptr_t>(&word_);
+    return g_mutex_sleepers.count[(a * 0x9E3779B97F4A7C15ull) >> (64 - kMutexSleeperBucketsLog2)];
+  }
+
   // Returns the word as it was just before our acquiring CAS.
   FEARLESS_NOINLINE std::uint32_t lock_contended(std::uint32_t s) noexcept {
-    // A thread that has slept takes the lock as contended: other sleepers may
-    // remain, so its unlock must wake one (the unlock that woke it cleared
-    // the flag).
-    std::uint32_t contended = 0;
+    Atomic<std::uint32_t>& sleeping = sleepers();
     int round = 0;
     for (;;) {
-      if ((s & kLockMask) == 0) {
+      if ((s & kLocked) == 0) {
         // acquire: pairs with the release in unlock().
-        if (word_.compare_exchange_weak(s, s | kLocked | contended, std::memory_order_acquire,
-                                        std::memory_order_relaxed))
+        if (word_.compare_exchange_weak(s, s | kLocked, std::memory_order_acquire, std::memory_order_relaxed))
           return s;
         continue;
       }
-      if ((s & kContended) == 0 && round < kLockWaitRounds) {
+      // Poll only while nobody sleeps here, so a newcomer does not keep
+      // overtaking threads that already wait. relaxed: a hint.
+      if (round < kLockWaitRounds && sleeping.load(std::memory_order_relaxed) == 0) {
         lock_wait_round(round++);
         // relaxed: a poll; the acquiring CAS above does the synchronisation.
         s = word_.load(std::memory_order_relaxed);
         continue;
       }
-      if ((s & kContended) == 0) {
-        // relaxed: only announces a sleeper; the holder's unlock reads it with its CAS.
-        if (!word_.compare_exchange_weak(s, s | kContended, std::memory_order_relaxed, std::memory_order_relaxed))
-          continue;
-        s |= kContended;
-      }
-      futex_wait(word_, s);
-      contended = kContended;
+      // The waiter's half of the handshake with unlock(): count ourselves,
+      // fence, then look at the word. Either the unlocker's load of the count
+      // comes after our fence (it sees us and wakes us) or its store of the
+      // free word is visible to our load (we do not sleep). seq_cst: in the
+      // symmetric mode this pairs with unlock_symmetric's seq_cst
+      // compare-exchange and load.
+      sleeping.fetch_add(1, std::memory_order_seq_cst);
+      asymmetric_heavy_fence();
+      s = word_.load(std::memory_order_seq_cst);
+      if ((s & kLocked) != 0) futex_wait(word_, s);
+      // relaxed: a count that reads high for a moment costs an unlocker one
+      // futex_wake with nobody to wake.
+      sleeping.fetch_sub(1, std::memory_order_relaxed);
       round = 0;
       // relaxed: re-examined and acquired by the CAS above.
       s = word_.load(std::memory_order_relaxed);
     }
   }
 
-  FEARLESS_NOINLINE void unlock_slow(std::uint32_t s) noexcept {
-    // Keep the poison bit, drop the lock bits. release: as in unlock().
-    while (!word_.compare_exchange_weak(s, s & kPoisoned, std::memory_order_release, std::memory_order_relaxed)) {
+  // unlock() where the plain store may not be used: membarrier unavailable
+  // (or not yet decided), or the poison flag set (a concurrent clear_poison
+  // must not be overwritten).
+  void unlock_symmetric() noexcept {
+    if (process_single_threaded()) {
+      // relaxed: no other thread exists, so none can be asleep on the word either.
+      word_.store(word_.load(std::memory_order_relaxed) & kPoisoned, std::memory_order_relaxed);
+      return;
     }
-    if (s & kContended) futex_wake(word_, 1);
+    std::uint32_t s = kLocked;
+    // seq_cst: releases the critical section (pairs with the acquire of
+    // lock/try_lock) and, with the load below, is the unlocker's half of the
+    // handshake with a waiter that is about to sleep (see lock_contended).
+    if (!word_.compare_exchange_strong(s, 0, std::memory_order_seq_cst, std::memory_order_relaxed)) unlock_slow(s);
+    if (sleepers().load(std::memory_order_seq_cst) != 0) futex_wake(word_, 1);
+  }
+
+  FEARLESS_NOINLINE void unlock_slow(std::uint32_t s) noexcept {
+    // Keep the poison bit, drop the lock bit. seq_cst: as in unlock_symmetric().
+    while (!word_.compare_exchange_weak(s, s & kPoisoned, std::memory_order_seq_cst, std::memory_order_relaxed)) {
+    }
   }
 
   Atomic<std::uint32_t> word_{0};

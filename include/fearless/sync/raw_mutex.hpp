@@ -15,7 +15,9 @@
 //   };
 //
 // RawMutex: 4 bytes, one futex word, no heap; lock() blocks (parked, no CPU),
-// try_lock() never blocks, unlock() wakes one sleeper only if one may exist.
+// try_lock() never blocks, unlock() never blocks and wakes one sleeper only
+// if one may exist (a plain store where membarrier(2) is available, see
+// docs/shared_state.md).
 // Not reentrant, not poisoning, and not seen by the lock-order checker (use
 // Mutex<T> for those). The annotation macros (FEARLESS_GUARDED_BY,
 // FEARLESS_REQUIRES, FEARLESS_ACQUIRE, ...) come with this header and expand to

@@ -60,32 +60,36 @@ inline constexpr std::uint8_t kAsymmetricOn = 1;
 inline constexpr std::uint8_t kAsymmetricOff = 2;
 
 // The decided mode, read on every unlock: alone on its cache line (written
-// once) so that no unrelated write evicts it.
-alignas(64) inline std::atomic<std::uint8_t> g_asymmetric_mode{kAsymmetricUnknown};
+// once) so that no unrelated write evicts it. One per process (see
+// FEARLESS_PROCESS_WIDE): every copy of the library must agree on it.
+alignas(64) FEARLESS_PROCESS_WIDE inline std::atomic<std::uint8_t> g_asymmetric_mode{kAsymmetricUnknown};
 
-// Decides the mode (once per process) and returns it.
+// Decides the mode (once per process: the first decision published wins) and
+// returns it.
 FEARLESS_NOINLINE inline std::uint8_t decide_asymmetric_mode() noexcept {
-  static const std::uint8_t mode = []() noexcept -> std::uint8_t {
+  // relaxed: the value is all there is to read; no data hangs on it.
+  std::uint8_t current = g_asymmetric_mode.load(std::memory_order_relaxed);
+  if (current != kAsymmetricUnknown) return current;
+  std::uint8_t mode = kAsymmetricOff;
 #if defined(FEARLESS_INTERLEAVE)
-    // The interleaving scheduler runs one thread at a time, so every
-    // execution it explores is sequentially consistent already: the light
-    // side is exercised as it runs in production, the heavy fence is a no-op.
-    return kAsymmetricOn;
+  // The interleaving scheduler runs one thread at a time, so every execution
+  // it explores is sequentially consistent already: the light side is
+  // exercised as it runs in production, the heavy fence is a no-op.
+  mode = kAsymmetricOn;
 #elif FEARLESS_MEMBARRIER
-    // Registering once threads exist would stall this caller for an RCU
-    // grace period (16 ms measured); such a process keeps the symmetric path.
-    if (!process_single_threaded()) return kAsymmetricOff;
+  // Registering once threads exist would stall this caller for an RCU grace
+  // period (16 ms measured); such a process keeps the symmetric path. (Two
+  // threads deciding at once are not single-threaded, so both pick Off.)
+  if (process_single_threaded()) {
     const long cmds = ::syscall(SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
-    if (cmds < 0 || (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0) return kAsymmetricOff;
-    if (::syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) != 0) return kAsymmetricOff;
-    return kAsymmetricOn;
-#else
-    return kAsymmetricOff;
+    if (cmds >= 0 && (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) != 0 &&
+        ::syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0)
+      mode = kAsymmetricOn;
+  }
 #endif
-  }();
-  // relaxed: readers that see kAsymmetricUnknown take the symmetric path,
-  // which is correct in either mode; the value never changes after this.
-  g_asymmetric_mode.store(mode, std::memory_order_relaxed);
+  // relaxed: readers that still see kAsymmetricUnknown take the symmetric
+  // path, which is correct in either mode; the value never changes after this.
+  if (!g_asymmetric_mode.compare_exchange_strong(current, mode, std::memory_order_relaxed)) return current;
   return mode;
 }
 

@@ -57,3 +57,10 @@
 #define FEARLESS_NOINLINE __attribute__((noinline))
 #define FEARLESS_COLD __attribute__((cold, noinline))
 #define FEARLESS_ALWAYS_INLINE inline __attribute__((always_inline))
+
+// State that must exist once per process even when fearless is compiled into
+// several shared objects built with -fvisibility=hidden (or
+// -fvisibility-inlines-hidden): a mutex locked in one of them and unlocked in
+// another must find the same sleeper table and unlock protocol. Default
+// visibility lets the dynamic linker bind every copy to one definition.
+#define FEARLESS_PROCESS_WIDE __attribute__((visibility("default")))

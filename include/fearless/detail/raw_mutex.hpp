@@ -30,11 +30,12 @@ struct InitialPoison {
 // overwrite a waiter's flag, so every unlock would need a locked instruction.
 // Mutexes that share a bucket only cost each other a futex_wake with nobody
 // to wake (and their waiters a skipped spin) while one of them has sleepers.
+// One table per process (see FEARLESS_PROCESS_WIDE).
 inline constexpr unsigned kMutexSleeperBucketsLog2 = 9;
 struct MutexSleeperTable {
   Atomic<std::uint32_t> count[std::size_t{1} << kMutexSleeperBucketsLog2]{};
 };
-alignas(64) inline MutexSleeperTable g_mutex_sleepers;
+alignas(64) FEARLESS_PROCESS_WIDE inline MutexSleeperTable g_mutex_sleepers;
 
 // A 4-byte mutual-exclusion lock on one futex word, no heap, no std::mutex.
 //

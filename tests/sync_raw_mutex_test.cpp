@@ -113,8 +113,11 @@ TEST(RawMutex, UnlockWakesAThreadAsleepOnIt) {
       got.store(true);
       mu.unlock();
     });
-    // Past its polling rounds the waiter counts itself and sleeps.
-    while (sleepers_everywhere() == 0) std::this_thread::yield();
+    // Past its polling rounds the waiter sleeps: counted in the table (the
+    // asymmetric protocol) or flagged in the lock word (once the lock has
+    // turned symmetric), which the test cannot see; give it 20 ms then.
+    const auto asleep_by = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
+    while (sleepers_everywhere() == 0 && std::chrono::steady_clock::now() < asleep_by) std::this_thread::yield();
     mu.unlock();
     const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(2);
     while (!got.load() && std::chrono::steady_clock::now() < give_up)
@@ -130,6 +133,33 @@ TEST(RawMutex, UnlockWakesAThreadAsleepOnIt) {
   }
   EXPECT_EQ(lost, 0);
   EXPECT_EQ(sleepers_everywhere(), 0u);
+  // Every round fenced to sleep, more rounds than the limit: the lock has
+  // switched to unlocking by compare-exchange, and the later rounds woke
+  // their sleeper through the word's contended flag.
+  EXPECT_TRUE(mu.unlocks_symmetrically());
+}
+
+// A lock starts with the asymmetric unlock wherever membarrier works, and
+// switches for good after exactly kMutexFencedSleepsLimit lock() calls that
+// had to fence before sleeping.
+TEST(RawMutex, SwitchesToSymmetricUnlockAfterRepeatedSleeps) {
+  using namespace fearless::detail;
+  RawMutex mu;
+  EXPECT_EQ(mu.unlocks_symmetrically(), asymmetric_mode() != kAsymmetricOn);
+  if (asymmetric_mode() != kAsymmetricOn) return;
+  int switched_after = -1;
+  for (int round = 0; round < static_cast<int>(kMutexFencedSleepsLimit) + 8 && switched_after < 0; ++round) {
+    mu.lock();
+    auto waiter = fearless::thread::spawn([&] {
+      mu.lock();
+      mu.unlock();
+    });
+    while (sleepers_everywhere() == 0) std::this_thread::yield();
+    mu.unlock();
+    waiter.join().unwrap();
+    if (mu.unlocks_symmetrically()) switched_after = round + 1;
+  }
+  EXPECT_EQ(switched_after, static_cast<int>(kMutexFencedSleepsLimit));
 }
 
 // Many threads, short critical sections, some of them sleeping: the totals

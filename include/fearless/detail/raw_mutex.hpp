@@ -37,19 +37,42 @@ struct MutexSleeperTable {
 };
 alignas(64) FEARLESS_PROCESS_WIDE inline MutexSleeperTable g_mutex_sleepers;
 
+// How many times threads must have gone through the heavy fence to sleep on
+// one RawMutex before it switches to unlocking by compare-exchange for good
+// (see RawMutex). At most 255.
+#ifdef FEARLESS_MUTEX_FENCED_SLEEPS_LIMIT
+inline constexpr std::uint32_t kMutexFencedSleepsLimit = FEARLESS_MUTEX_FENCED_SLEEPS_LIMIT;
+#else
+inline constexpr std::uint32_t kMutexFencedSleepsLimit = 64;
+#endif
+static_assert(kMutexFencedSleepsLimit >= 1 && kMutexFencedSleepsLimit <= 255);
+
 // A 4-byte mutual-exclusion lock on one futex word, no heap, no std::mutex.
 //
-// Word layout: bit 0 is the lock, bit 2 the poison flag of the Mutex<T> that
-// owns it (kept here so sizeof(Mutex<int>) stays 8). Waiters that go to sleep
-// count themselves in g_mutex_sleepers, not in the word.
+// Word layout: bit 0 is the lock; bit 1 (kSymmetric, sticky) says this lock
+// unlocks by compare-exchange; bit 2 is the poison flag of the Mutex<T> that
+// owns it (kept here so sizeof(Mutex<int>) stays 8); bits 8-15 count fenced
+// sleeps (below). Waiters that go to sleep count themselves in
+// g_mutex_sleepers, not in the word.
 //
-// Uncontended lock is one compare-exchange; unlock is a plain store and a
-// load of the sleeper count, ordered by an asymmetric fence pair
-// (asymmetric_fence.hpp): a waiter, before it sleeps, counts itself and then
-// runs the heavy fence (membarrier), so either the unlocker's load sees the
-// count and wakes it, or the waiter's check of the word sees the lock free.
-// Where membarrier is unavailable the unlock is a seq_cst compare-exchange
-// instead (the symmetric protocol, as fast as glibc's).
+// Lock is a load and one compare-exchange from the value loaded. Unlock is a
+// plain store and a load of the sleeper
+// count, ordered by an asymmetric fence pair (asymmetric_fence.hpp): a
+// waiter, before it sleeps, counts itself and then runs the heavy fence
+// (membarrier), so either the unlocker's load sees the count and wakes it,
+// or the waiter's check of the word sees the lock free.
+//
+// The heavy fence costs a sleeper 11-12 us on a virtual machine, longer than
+// many critical sections, so a lock whose waiters keep sleeping (held for
+// microseconds while others queue) would pay it on almost every lock. Each
+// lock() that had to fence before sleeping adds one to the count in bits
+// 8-15 once it holds the lock; at kMutexFencedSleepsLimit the holder sets
+// kSymmetric, and from then on this lock unlocks by seq_cst compare-exchange
+// and its waiters sleep without the heavy fence (the symmetric protocol, as
+// in glibc). Only holders change kSymmetric and the count, and kSymmetric is
+// never cleared, so a waiter that reads it is sure that the holder it waits
+// for, and every later one, unlocks by compare-exchange. Where membarrier is
+// unavailable every lock is symmetric.
 //
 // Under contention a thread waits a few bounded rounds (lock_wait_round in
 // backoff.hpp) while nobody sleeps on the lock, then sleeps on the futex.
@@ -59,7 +82,11 @@ alignas(64) FEARLESS_PROCESS_WIDE inline MutexSleeperTable g_mutex_sleepers;
 class FEARLESS_CAPABILITY("mutex") RawMutex {
  public:
   static constexpr std::uint32_t kLocked = 1;
+  static constexpr std::uint32_t kSymmetric = 2;
   static constexpr std::uint32_t kPoisoned = 4;
+  static constexpr std::uint32_t kContended = 8;
+  static constexpr std::uint32_t kFencedSleepUnit = 1u << 8;
+  static constexpr std::uint32_t kFencedSleepMask = 0xFFu << 8;
 
   constexpr RawMutex() noexcept = default;
   // Internal: an unlocked mutex whose poison flag starts as `p.poisoned` (the
@@ -83,12 +110,14 @@ class FEARLESS_CAPABILITY("mutex") RawMutex {
         return (w & kPoisoned) != 0;
       }
     }
-    std::uint32_t s = 0;
+    // relaxed: only picks the expected value; the CAS below synchronises.
+    std::uint32_t s = word_.load(std::memory_order_relaxed);
     // acquire: pairs with the release in unlock(), making the previous
-    // holder's writes visible to us.
-    if (FEARLESS_LIKELY(word_.compare_exchange_strong(s, kLocked, std::memory_order_acquire,
-                                                      std::memory_order_relaxed)))
-      return false;
+    // holder's writes visible to us. Expecting the word as loaded (not 0)
+    // lets a lock with flags or a fenced-sleep count be taken in one CAS.
+    if (FEARLESS_LIKELY((s & kLocked) == 0 && word_.compare_exchange_strong(s, s | kLocked, std::memory_order_acquire,
+                                                                            std::memory_order_relaxed)))
+      return (s & kPoisoned) != 0;
     return (lock_contended(s) & kPoisoned) != 0;
   }
 
@@ -105,15 +134,17 @@ class FEARLESS_CAPABILITY("mutex") RawMutex {
 
   // Releases the lock. Only the holder may call it.
   void unlock() noexcept FEARLESS_RELEASE() {
-    // Invariant relied on by the plain store: while the lock is held no other
-    // thread changes the word, except clear_poison() on a flag that is
-    // already clear (acquiring compare-exchanges fail, sleepers count
-    // themselves in the table). relaxed: the holder reading its own word.
-    if (FEARLESS_LIKELY(asymmetric_mode() == kAsymmetricOn &&
-                        word_.load(std::memory_order_relaxed) == kLocked)) {
+    // Invariant relied on by the plain store: while the lock is held, other
+    // threads do not change the word (acquiring compare-exchanges fail,
+    // clear_poison() on a clear flag changes nothing, sleepers count
+    // themselves in the table). Only
+    // the holder sets kSymmetric, the poison flag and the fenced-sleep
+    // count. relaxed: the holder reading its own word.
+    const std::uint32_t w = word_.load(std::memory_order_relaxed);
+    if (FEARLESS_LIKELY(asymmetric_mode() == kAsymmetricOn && (w & (kSymmetric | kPoisoned | kContended)) == 0)) {
       // release: publishes the critical section to the next holder (pairs
       // with the acquire of lock/try_lock).
-      word_.store(0, std::memory_order_release);
+      word_.store(w & ~kLocked, std::memory_order_release);
       // Pairs with the heavy fence of a waiter between counting itself and
       // checking the word (lock_contended).
       asymmetric_light_fence();
@@ -129,6 +160,12 @@ class FEARLESS_CAPABILITY("mutex") RawMutex {
   [[nodiscard]] bool is_locked() const noexcept {
     // relaxed: a hint only, nothing is read on the strength of it.
     return (word_.load(std::memory_order_relaxed) & kLocked) != 0;
+  }
+
+  // True once this lock unlocks by compare-exchange (see the class comment).
+  [[nodiscard]] bool unlocks_symmetrically() const noexcept {
+    // relaxed: a snapshot of a flag that is never cleared.
+    return asymmetric_mode() != kAsymmetricOn || (word_.load(std::memory_order_relaxed) & kSymmetric) != 0;
   }
 
   // The poison flag: set while the lock is held (by a guard dropped during
@@ -159,29 +196,53 @@ class FEARLESS_CAPABILITY("mutex") RawMutex {
   FEARLESS_NOINLINE std::uint32_t lock_contended(std::uint32_t s) noexcept {
     Atomic<std::uint32_t>& sleeping = sleepers();
     int round = 0;
+    bool fenced = false;            // this call ran the heavy fence before sleeping
+    std::uint32_t contended = 0;    // kContended once we slept on a symmetric lock
     for (;;) {
       if ((s & kLocked) == 0) {
-        // acquire: pairs with the release in unlock().
-        if (word_.compare_exchange_weak(s, s | kLocked, std::memory_order_acquire, std::memory_order_relaxed))
+        // A thread that slept on a symmetric lock takes it as contended:
+        // other sleepers may remain, so its unlock must wake one (the unlock
+        // that woke it cleared the flag). acquire: pairs with the release in unlock().
+        if (word_.compare_exchange_weak(s, s | kLocked | (contended & ((s & kSymmetric) != 0 ? kContended : 0)),
+                                        std::memory_order_acquire, std::memory_order_relaxed)) {
+          if (fenced) count_fenced_sleep(s);
           return s;
+        }
         continue;
       }
-      // Poll only while nobody sleeps here, so a newcomer does not keep
-      // overtaking threads that already wait. relaxed: a hint.
-      if (round < kLockWaitRounds && sleeping.load(std::memory_order_relaxed) == 0) {
+      // Poll a few rounds first (on a symmetric lock only while nobody
+      // sleeps on it, so a newcomer does not keep overtaking sleepers).
+      if (round < kLockWaitRounds && (s & kContended) == 0) {
         lock_wait_round(round++);
         // relaxed: a poll; the acquiring CAS above does the synchronisation.
         s = word_.load(std::memory_order_relaxed);
         continue;
       }
-      // The waiter's half of the handshake with unlock(): count ourselves,
-      // fence, then look at the word. Either the unlocker's load of the count
-      // comes after our fence (it sees us and wakes us) or its store of the
-      // free word is visible to our load (we do not sleep). seq_cst: in the
-      // symmetric mode this pairs with unlock_symmetric's seq_cst
-      // compare-exchange and load.
+      if ((s & kSymmetric) != 0) {
+        // The symmetric protocol (glibc's): announce a sleeper in the word
+        // itself; the holder's unlock is a compare-exchange that sees it.
+        if ((s & kContended) == 0) {
+          // relaxed: only announces a sleeper; the holder's unlock reads it with its CAS.
+          if (!word_.compare_exchange_weak(s, s | kContended, std::memory_order_relaxed, std::memory_order_relaxed))
+            continue;
+          s |= kContended;
+        }
+        futex_wait(word_, s);
+        contended = kContended;
+        round = 0;
+        // relaxed: re-examined and acquired by the CAS above.
+        s = word_.load(std::memory_order_relaxed);
+        continue;
+      }
+      // The asymmetric protocol: count ourselves in the table, run the heavy
+      // fence, then look at the word again. Either the unlocker's load of
+      // the count comes after our fence (it sees us and wakes us) or its
+      // store of the free word is visible to our load (we do not sleep).
+      // seq_cst (count and load): if the lock has meanwhile turned
+      // symmetric, pairs with unlock_symmetric's seq_cst CAS and load.
       sleeping.fetch_add(1, std::memory_order_seq_cst);
       asymmetric_heavy_fence();
+      fenced = true;
       s = word_.load(std::memory_order_seq_cst);
       if ((s & kLocked) != 0) futex_wait(word_, s);
       // relaxed: a count that reads high for a moment costs an unlocker one
@@ -193,27 +254,38 @@ class FEARLESS_CAPABILITY("mutex") RawMutex {
     }
   }
 
+  // Called by the new holder after a lock() that fenced to sleep; `s` is the
+  // word as it was before we took the lock.
+  void count_fenced_sleep(std::uint32_t s) noexcept {
+    if ((s & kSymmetric) != 0) return;
+    // relaxed (both): only holders change these bits, and the next holder
+    // reads them after the acquire that pairs with our unlock.
+    if (((s & kFencedSleepMask) / kFencedSleepUnit) + 1 >= kMutexFencedSleepsLimit) {
+      word_.fetch_or(kSymmetric, std::memory_order_relaxed);
+    } else {
+      word_.fetch_add(kFencedSleepUnit, std::memory_order_relaxed);
+    }
+  }
+
   // unlock() where the plain store may not be used: membarrier unavailable
-  // (or not yet decided), or the poison flag set (a concurrent clear_poison
-  // must not be overwritten).
+  // (or not yet decided), the lock switched to kSymmetric, or the poison flag
+  // set (a concurrent clear_poison must not be overwritten).
   void unlock_symmetric() noexcept {
     if (process_single_threaded()) {
       // relaxed: no other thread exists, so none can be asleep on the word either.
-      word_.store(word_.load(std::memory_order_relaxed) & kPoisoned, std::memory_order_relaxed);
+      word_.store(word_.load(std::memory_order_relaxed) & ~(kLocked | kContended), std::memory_order_relaxed);
       return;
     }
-    std::uint32_t s = kLocked;
+    // relaxed: the compare-exchange below re-checks it.
+    std::uint32_t s = word_.load(std::memory_order_relaxed);
     // seq_cst: releases the critical section (pairs with the acquire of
-    // lock/try_lock) and, with the load below, is the unlocker's half of the
-    // handshake with a waiter that is about to sleep (see lock_contended).
-    if (!word_.compare_exchange_strong(s, 0, std::memory_order_seq_cst, std::memory_order_relaxed)) unlock_slow(s);
-    if (sleepers().load(std::memory_order_seq_cst) != 0) futex_wake(word_, 1);
-  }
-
-  FEARLESS_NOINLINE void unlock_slow(std::uint32_t s) noexcept {
-    // Keep the poison bit, drop the lock bit. seq_cst: as in unlock_symmetric().
-    while (!word_.compare_exchange_weak(s, s & kPoisoned, std::memory_order_seq_cst, std::memory_order_relaxed)) {
+    // lock/try_lock) and, with the load of the count below, is the
+    // unlocker's half of the handshake with a waiter that counted itself in
+    // the table before the lock turned symmetric (see lock_contended).
+    while (!word_.compare_exchange_weak(s, s & ~(kLocked | kContended), std::memory_order_seq_cst,
+                                        std::memory_order_relaxed)) {
     }
+    if ((s & kContended) != 0 || sleepers().load(std::memory_order_seq_cst) != 0) futex_wake(word_, 1);
   }
 
   Atomic<std::uint32_t> word_{0};

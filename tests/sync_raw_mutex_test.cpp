@@ -15,6 +15,7 @@
 #include "fearless/detail/futex.hpp"
 #include "fearless/detail/raw_mutex.hpp"
 #include "fearless/thread.hpp"
+#include "sync_test_util.hpp"
 
 #if FEARLESS_MEMBARRIER
 #  include <linux/membarrier.h>
@@ -39,12 +40,8 @@ struct Counter {
   }
 };
 
-// Threads counted as asleep on some RawMutex, all buckets together.
-std::uint64_t sleepers_everywhere() {
-  std::uint64_t n = 0;
-  for (const auto& c : fearless::detail::g_mutex_sleepers.count) n += c.load();
-  return n;
-}
+using sync_test::mutex_sleepers_everywhere;
+using sync_test::woken_within_two_seconds;
 
 }  // namespace
 
@@ -117,22 +114,14 @@ TEST(RawMutex, UnlockWakesAThreadAsleepOnIt) {
     // asymmetric protocol) or flagged in the lock word (once the lock has
     // turned symmetric), which the test cannot see; give it 20 ms then.
     const auto asleep_by = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
-    while (sleepers_everywhere() == 0 && std::chrono::steady_clock::now() < asleep_by) std::this_thread::yield();
+    while (mutex_sleepers_everywhere() == 0 && std::chrono::steady_clock::now() < asleep_by) std::this_thread::yield();
     mu.unlock();
-    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-    while (!got.load() && std::chrono::steady_clock::now() < give_up)
-      std::this_thread::sleep_for(std::chrono::microseconds(50));
-    if (!got.load()) {
-      ++lost;
-      // The rescue cannot count on unlock: wake the futex word (RawMutex's
-      // only member) directly.
-      fearless::detail::futex_wake(*reinterpret_cast<fearless::detail::Atomic<std::uint32_t>*>(&mu), 1);
-    }
+    if (!woken_within_two_seconds(got, mu)) ++lost;
     waiter.join().unwrap();
     if (lost != 0) break;
   }
   EXPECT_EQ(lost, 0);
-  EXPECT_EQ(sleepers_everywhere(), 0u);
+  EXPECT_EQ(mutex_sleepers_everywhere(), 0u);
   // Every round fenced to sleep, more rounds than the limit: the lock has
   // switched to unlocking by compare-exchange, and the later rounds woke
   // their sleeper through the word's contended flag.
@@ -154,7 +143,7 @@ TEST(RawMutex, SwitchesToSymmetricUnlockAfterRepeatedSleeps) {
       mu.lock();
       mu.unlock();
     });
-    while (sleepers_everywhere() == 0) std::this_thread::yield();
+    while (mutex_sleepers_everywhere() == 0) std::this_thread::yield();
     mu.unlock();
     waiter.join().unwrap();
     if (mu.unlocks_symmetrically()) switched_after = round + 1;
@@ -179,7 +168,7 @@ TEST(RawMutex, SleeperCountsReturnToZero) {
     }
   });
   EXPECT_EQ(c.get(), static_cast<long>(kThreads) * kEach);
-  EXPECT_EQ(sleepers_everywhere(), 0u);
+  EXPECT_EQ(mutex_sleepers_everywhere(), 0u);
 }
 
 // The unlock protocol in use: asymmetric (a plain store) exactly when the

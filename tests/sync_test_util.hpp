@@ -1,10 +1,15 @@
 // Helpers shared by the tests/sync_*_test.cpp files.
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <string>
+#include <thread>
 
+#include "fearless/detail/futex.hpp"
+#include "fearless/detail/raw_mutex.hpp"
 #include "fearless/panic.hpp"
 
 namespace sync_test {
@@ -18,6 +23,26 @@ std::string panic_message(F&& fn) {
     return p.what();
   }
   return "<no panic>";
+}
+
+// Threads counted as asleep on some RawMutex, all buckets together.
+inline std::uint64_t mutex_sleepers_everywhere() {
+  std::uint64_t n = 0;
+  for (const auto& c : fearless::detail::g_mutex_sleepers.count) n += c.load();
+  return n;
+}
+
+// Waits up to two seconds for `got`, set by a thread that was asleep on `mu`
+// once it holds the lock. If it stays false the thread lost its wake-up: the
+// futex word (RawMutex's only member) is woken directly, so that the thread
+// can finish and be joined, and the result is false.
+inline bool woken_within_two_seconds(const std::atomic<bool>& got, fearless::detail::RawMutex& mu) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (!got.load() && std::chrono::steady_clock::now() < give_up)
+    std::this_thread::sleep_for(std::chrono::microseconds(50));
+  if (got.load()) return true;
+  fearless::detail::futex_wake(*reinterpret_cast<fearless::detail::Atomic<std::uint32_t>*>(&mu), 1);
+  return false;
 }
 
 // n scaled by FEARLESS_STRESS_SCALE (default 1.0), at least `floor`.

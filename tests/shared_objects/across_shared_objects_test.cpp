@@ -10,6 +10,7 @@
 #include "fearless/detail/futex.hpp"
 #include "fearless/detail/raw_mutex.hpp"
 #include "fearless/thread.hpp"
+#include "../sync_test_util.hpp"
 
 using fearless::detail::RawMutex;
 
@@ -22,15 +23,8 @@ const void* dso_b_mode_flag();
 void dso_b_lock(RawMutex& m);
 void dso_b_unlock(RawMutex& m);
 
-namespace {
-
-std::uint64_t sleepers_everywhere() {
-  std::uint64_t n = 0;
-  for (const auto& c : fearless::detail::g_mutex_sleepers.count) n += c.load();
-  return n;
-}
-
-}  // namespace
+using sync_test::mutex_sleepers_everywhere;
+using sync_test::woken_within_two_seconds;
 
 TEST(MutexAcrossSharedObjects, OneSleeperTableAndOneProtocol) {
   EXPECT_EQ(dso_a_sleeper_table(), dso_b_sleeper_table());
@@ -52,18 +46,12 @@ TEST(MutexAcrossSharedObjects, UnlockInOneWakesASleeperFromTheOther) {
       got.store(true);
       dso_b_unlock(mu);
     });
-    while (sleepers_everywhere() == 0 && dso_a_sleeper_table() == dso_b_sleeper_table())
+    while (mutex_sleepers_everywhere() == 0 && dso_a_sleeper_table() == dso_b_sleeper_table())
       std::this_thread::yield();
     if (dso_a_sleeper_table() != dso_b_sleeper_table())
       std::this_thread::sleep_for(std::chrono::milliseconds(20));  // let it fall asleep
     dso_a_unlock(mu);
-    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-    while (!got.load() && std::chrono::steady_clock::now() < give_up)
-      std::this_thread::sleep_for(std::chrono::microseconds(50));
-    if (!got.load()) {
-      ++lost;
-      fearless::detail::futex_wake(*reinterpret_cast<fearless::detail::Atomic<std::uint32_t>*>(&mu), 1);
-    }
+    if (!woken_within_two_seconds(got, mu)) ++lost;
     waiter.join().unwrap();
   }
   EXPECT_EQ(lost, 0);

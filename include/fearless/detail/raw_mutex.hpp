@@ -29,7 +29,7 @@ struct InitialPoison {
 // flag in the lock word, as in glibc or parking_lot, a plain store could
 // overwrite a waiter's flag, so every unlock would need a locked instruction.
 // Mutexes that share a bucket only cost each other a futex_wake with nobody
-// to wake (and their waiters a skipped spin) while one of them has sleepers.
+// to wake while one of them has sleepers.
 // One table per process (see FEARLESS_PROCESS_WIDE).
 inline constexpr unsigned kMutexSleeperBucketsLog2 = 9;
 struct MutexSleeperTable {
@@ -51,13 +51,14 @@ static_assert(kMutexFencedSleepsLimit >= 1 && kMutexFencedSleepsLimit <= 255);
 //
 // Word layout: bit 0 is the lock; bit 1 (kSymmetric, sticky) says this lock
 // unlocks by compare-exchange; bit 2 is the poison flag of the Mutex<T> that
-// owns it (kept here so sizeof(Mutex<int>) stays 8); bits 8-15 count fenced
-// sleeps (below). Waiters that go to sleep count themselves in
+// owns it (kept here so sizeof(Mutex<int>) stays 8); bit 3 (kContended) says
+// a thread may sleep on a symmetric lock; bits 8-15 count fenced sleeps
+// (below). Waiters on a lock without kSymmetric count themselves in
 // g_mutex_sleepers, not in the word.
 //
 // Lock is a load and one compare-exchange from the value loaded. Unlock is a
-// plain store and a load of the sleeper
-// count, ordered by an asymmetric fence pair (asymmetric_fence.hpp): a
+// plain store and a load of the sleeper count, ordered by an asymmetric
+// fence pair (asymmetric_fence.hpp): a
 // waiter, before it sleeps, counts itself and then runs the heavy fence
 // (membarrier), so either the unlocker's load sees the count and wakes it,
 // or the waiter's check of the word sees the lock free.
@@ -68,14 +69,16 @@ static_assert(kMutexFencedSleepsLimit >= 1 && kMutexFencedSleepsLimit <= 255);
 // lock() that had to fence before sleeping adds one to the count in bits
 // 8-15 once it holds the lock; at kMutexFencedSleepsLimit the holder sets
 // kSymmetric, and from then on this lock unlocks by seq_cst compare-exchange
-// and its waiters sleep without the heavy fence (the symmetric protocol, as
-// in glibc). Only holders change kSymmetric and the count, and kSymmetric is
-// never cleared, so a waiter that reads it is sure that the holder it waits
-// for, and every later one, unlocks by compare-exchange. Where membarrier is
-// unavailable every lock is symmetric.
+// and its waiters announce themselves with kContended and sleep without the
+// heavy fence (the symmetric protocol, as in glibc). Only holders change
+// kSymmetric and the count, and kSymmetric is never cleared, so a waiter
+// that reads it is sure that the holder it waits for, and every later one,
+// unlocks by compare-exchange. Where membarrier is unavailable every unlock
+// is a compare-exchange and the heavy fence is a plain seq_cst fence.
 //
 // Under contention a thread waits a few bounded rounds (lock_wait_round in
-// backoff.hpp) while nobody sleeps on the lock, then sleeps on the futex.
+// backoff.hpp), on a symmetric lock only while kContended is clear, then
+// sleeps on the futex.
 // Not fair (a running thread may overtake a woken one), which is what keeps
 // throughput high, as in Rust's std, parking_lot and glibc. Until the process
 // starts its second thread, lock is a plain load and store.
@@ -134,12 +137,12 @@ class FEARLESS_CAPABILITY("mutex") RawMutex {
 
   // Releases the lock. Only the holder may call it.
   void unlock() noexcept FEARLESS_RELEASE() {
-    // Invariant relied on by the plain store: while the lock is held, other
-    // threads do not change the word (acquiring compare-exchanges fail,
-    // clear_poison() on a clear flag changes nothing, sleepers count
-    // themselves in the table). Only
-    // the holder sets kSymmetric, the poison flag and the fenced-sleep
-    // count. relaxed: the holder reading its own word.
+    // Invariant relied on by the plain store: while a lock without
+    // kSymmetric is held, other threads do not change its word (acquiring
+    // compare-exchanges fail, clear_poison() on a clear flag changes nothing,
+    // sleepers count themselves in the table; only on a symmetric lock do
+    // they set kContended). Only the holder sets kSymmetric, the poison flag
+    // and the fenced-sleep count. relaxed: the holder reading its own word.
     const std::uint32_t w = word_.load(std::memory_order_relaxed);
     if (FEARLESS_LIKELY(asymmetric_mode() == kAsymmetricOn && (w & (kSymmetric | kPoisoned | kContended)) == 0)) {
       // release: publishes the critical section to the next holder (pairs

@@ -49,9 +49,12 @@ class Backoff {
 
 // The bounded wait of a contended lock before it sleeps: rounds 0-2 pause
 // 16, 32 and 64 times, later rounds sched_yield(). Callers poll the lock word
-// after each round, try kLockWaitRounds rounds and then sleep; they wait like
-// this only while no thread sleeps on the lock, so a waiter never overtakes
-// sleepers for long. Why not sleep at once: a futex wake makes the unlocking
+// after each round, try kLockWaitRounds rounds and then sleep. RwLock writers
+// and symmetric Mutexes wait like this only while no thread sleeps on the
+// lock, so a waiter never overtakes sleepers for long; a Mutex on the
+// asymmetric protocol always polls first (its sleepers are counted outside
+// the word, and polling first measured faster, see raw_mutex.hpp). Why not
+// sleep at once: a futex wake makes the unlocking
 // thread enter the kernel and, on a virtual machine, costs tens of
 // microseconds of inter-processor interrupt, while the holder of a lock
 // usually lets go within a few hundred nanoseconds; the yields also hand the

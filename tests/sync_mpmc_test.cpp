@@ -680,6 +680,22 @@ TEST(MpmcBounded, EverySlotUsableOverLapsAtOddCapacities) {
   }
 }
 
+TEST(MpmcBounded, RingOfSeveralHugePagesFillsAndDrainsOverLaps) {
+  // 300,000 slots of 16 bytes: a ring that starts on a 2 MiB boundary with
+  // its whole 2 MiB pages offered as huge pages and its tail in small pages.
+  constexpr std::size_t kCap = 300000;
+  auto [tx, rx] = mpmc::bounded<std::uint64_t>(kCap);
+  std::uint64_t next_in = 0, next_out = 0;
+  for (int lap = 0; lap < 2; ++lap) {
+    while (tx.try_send(next_in).is_ok()) ++next_in;
+    ASSERT_EQ(next_in - next_out, kCap) << "lap " << lap;
+    EXPECT_TRUE(tx.is_full());
+    for (std::size_t i = 0; i < kCap - 7; ++i) ASSERT_EQ(rx.recv().unwrap(), next_out++);
+  }
+  for (auto r = rx.try_recv(); r.is_ok(); r = rx.try_recv()) ASSERT_EQ(r.unwrap(), next_out++);
+  EXPECT_EQ(next_out, next_in);
+}
+
 TEST(MpmcUnbounded, MemoryIsReturnedAsItDrains) {
   // Many blocks' worth in flight, then drained: every block is freed (checked
   // by ASan/LSan builds), and the live count returns to zero while the
@@ -916,4 +932,105 @@ TEST(MpmcRecvTimeout, DoesNotWaitPastItsDeadlineForAStalledSender) {
     EXPECT_GE(waited, 30ms);
     EXPECT_EQ(rx.recv_timeout(5s).unwrap().v, 1);
   }
+}
+
+// ---- a long unbounded queue: blocks from huge-page chunks ------------------
+
+namespace {
+namespace chan = fearless::detail::chan;
+using WordList = chan::List<std::uint64_t>;
+
+// After a short flow of messages the arena has stopped carving and every
+// chunk it mapped for the channel is unmapped again.
+void expect_chunks_back_to(mpmc::Sender<std::uint64_t>& tx, mpmc::Receiver<std::uint64_t>& rx, std::size_t before) {
+  for (std::uint64_t i = 0; i < 3 * WordList::kSlotsPerBlock; ++i) {
+    tx.send(i).unwrap();
+    EXPECT_EQ(rx.recv().unwrap(), i);
+  }
+  EXPECT_EQ(chan::arena_chunks_mapped.load(), before);
+}
+}  // namespace
+
+TEST(MpmcUnbounded, LongQueueTakesChunksAndGivesThemBackWhenDrained) {
+  const std::size_t before = chan::arena_chunks_mapped.load();
+  auto [tx, rx] = mpmc::unbounded<std::uint64_t>();
+  const std::size_t n = WordList::kLongQueueMessages + 2 * WordList::kMessagesPerChunk + 1000;
+  for (std::uint64_t i = 0; i < n; ++i) tx.send(i).unwrap();
+  EXPECT_EQ(rx.len(), n);
+  if (chan::kBlockArenaEnabled) {
+    EXPECT_GE(chan::arena_chunks_mapped.load(), before + 2);
+    EXPECT_LE(chan::arena_chunks_mapped.load(), before + 3);
+  }
+  for (std::uint64_t i = 0; i < n; ++i) ASSERT_EQ(rx.recv().unwrap(), i);
+  EXPECT_TRUE(rx.is_empty());
+  expect_chunks_back_to(tx, rx, before);
+  // A second growth maps chunks again and is drained in order again.
+  for (std::uint64_t i = 0; i < n; ++i) tx.send(i).unwrap();
+  for (std::uint64_t i = 0; i < n; ++i) ASSERT_EQ(rx.recv().unwrap(), i);
+  expect_chunks_back_to(tx, rx, before);
+}
+
+TEST(MpmcUnbounded, DroppingALongQueueDestroysEveryMessageOnceAndUnmapsItsChunks) {
+  const std::size_t before = chan::arena_chunks_mapped.load();
+  Tracked::reset();
+  const std::size_t n = chan::List<Tracked>::kLongQueueMessages + chan::List<Tracked>::kMessagesPerChunk;
+  {
+    auto [tx, rx] = mpmc::unbounded<Tracked>();
+    for (std::size_t i = 0; i < n; ++i) tx.send(Tracked(static_cast<int>(i))).unwrap();
+    EXPECT_EQ(Tracked::live.load(), static_cast<long>(n));
+    if (chan::kBlockArenaEnabled) {
+      EXPECT_GT(chan::arena_chunks_mapped.load(), before);
+    }
+    // Half read, then the receiver goes: the rest are destroyed at once.
+    for (std::size_t i = 0; i < n / 2; ++i) ASSERT_EQ(rx.recv().unwrap().v, static_cast<int>(i));
+    Tracked::destroyed = 0;
+    {
+      auto gone = std::move(rx);
+    }
+    EXPECT_EQ(Tracked::live.load(), 0);
+    EXPECT_EQ(Tracked::destroyed.load(), static_cast<long>(n - n / 2));
+    EXPECT_TRUE(tx.send(Tracked(-1)).is_err());
+  }
+  EXPECT_EQ(chan::arena_chunks_mapped.load(), before);
+}
+
+TEST(MpmcUnbounded, ManySendersGrowALongQueueManyReceiversDrainIt) {
+  // Four senders race to allocate blocks (the queue passes the arena's
+  // threshold while they do), then four receivers race to free them: every
+  // message arrives once, each sender's in order, and every chunk goes back.
+  constexpr int kSenders = 4;
+  const std::size_t per = (WordList::kLongQueueMessages + WordList::kMessagesPerChunk) / kSenders + 1;
+  const std::size_t before = chan::arena_chunks_mapped.load();
+  auto [tx, rx] = mpmc::unbounded<std::uint64_t>();
+  {
+    std::vector<fearless::thread::JoinHandle<void>> hs;
+    for (int s = 0; s < kSenders; ++s)
+      hs.push_back(fearless::thread::spawn([tx = tx, s, per] {
+        for (std::uint64_t i = 0; i < per; ++i) tx.send((static_cast<std::uint64_t>(s) << 32) | i).unwrap();
+      }));
+    for (auto& h : hs) h.join().unwrap();
+  }
+  EXPECT_EQ(rx.len(), per * kSenders);
+  std::vector<fearless::thread::JoinHandle<std::vector<std::uint64_t>>> rs;
+  for (int r = 0; r < 4; ++r)
+    rs.push_back(fearless::thread::spawn([rx = rx] {
+      std::vector<std::uint64_t> got;
+      for (auto r = rx.try_recv(); r.is_ok(); r = rx.try_recv()) got.push_back(r.unwrap());
+      return got;
+    }));
+  std::vector<std::size_t> count(kSenders, 0);
+  for (auto& h : rs) {
+    std::vector<std::uint64_t> next_seen(kSenders, 0);
+    for (std::uint64_t v : h.join().unwrap()) {
+      const auto s = static_cast<std::size_t>(v >> 32);
+      const std::uint64_t i = v & 0xffffffffu;
+      ASSERT_LT(s, static_cast<std::size_t>(kSenders));
+      ASSERT_GE(i, next_seen[s]) << "one receiver saw sender " << s << " out of order";
+      next_seen[s] = i + 1;
+      ++count[s];
+    }
+  }
+  for (int s = 0; s < kSenders; ++s) EXPECT_EQ(count[static_cast<std::size_t>(s)], per) << "sender " << s;
+  EXPECT_TRUE(rx.is_empty());
+  expect_chunks_back_to(tx, rx, before);
 }

@@ -22,6 +22,7 @@
 #include "fearless/detail/chan/context.hpp"
 #include "fearless/detail/chan/handle.hpp"
 #include "fearless/detail/chan/waker.hpp"
+#include "fearless/detail/large_buffer.hpp"
 #include "fearless/detail/single_threaded.hpp"
 #include "fearless/panic.hpp"
 
@@ -48,13 +49,7 @@ class Array {
     while (mark < cap + 1) mark <<= 1;
     mark_bit_ = mark;       // just above every index
     one_lap_ = mark << 1;   // laps count above the mark bit
-    void* mem = nullptr;
-    if constexpr (alignof(Slot) <= alignof(std::max_align_t)) {
-      mem = std::malloc(cap * sizeof(Slot));
-    } else {
-      const std::size_t bytes = (cap * sizeof(Slot) + alignof(Slot) - 1) / alignof(Slot) * alignof(Slot);
-      mem = std::aligned_alloc(alignof(Slot), bytes);
-    }
+    void* mem = allocate_large_buffer(cap * sizeof(Slot), alignof(Slot));
     if (mem == nullptr)
       panic("channel capacity too large: cannot allocate " + std::to_string(cap) + " slots of " +
             std::to_string(sizeof(Slot)) + " bytes");
@@ -80,7 +75,7 @@ class Array {
       head = index + 1 < cap_ ? head + 1 : (head & ~(one_lap_ - 1)) + one_lap_;
     }
     for (std::size_t i = 0; i < cap_; ++i) buffer_[i].stamp.~Atomic<std::size_t>();
-    std::free(buffer_);
+    free_large_buffer(buffer_);
   }
 
   // ---- the two-phase protocol --------------------------------------------

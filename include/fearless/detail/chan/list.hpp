@@ -3,7 +3,8 @@
 // slots' states packed apart from the messages). Messages are written in
 // place, so the only allocation is one block per 63 (31) messages, and each
 // block is freed as soon as its last slot has been read: the channel's memory
-// shrinks as it drains.
+// shrinks as it drains. While the queue is long, blocks come from huge-page
+// chunks instead of malloc (block_arena.hpp).
 //
 // Indices count in steps of 2 (bit 0 is a flag): on the tail it means
 // "disconnected", on the head "this is not the last block".
@@ -20,6 +21,7 @@
 #include "fearless/detail/config.hpp"
 #include "fearless/detail/backoff.hpp"
 #include "fearless/detail/cache_padded.hpp"
+#include "fearless/detail/chan/block_arena.hpp"
 #include "fearless/detail/chan/context.hpp"
 #include "fearless/detail/chan/handle.hpp"
 #include "fearless/detail/chan/waker.hpp"
@@ -58,6 +60,7 @@ class List {
   // slower: it needs cache-line-aligned blocks.
   struct Block {
     Atomic<Block*> next{nullptr};
+    ArenaChunk* chunk = nullptr;  // the arena chunk holding this block; null: from malloc
     Atomic<State> states[kBlockCap]{};
     struct alignas(S) Raw {
       unsigned char bytes[sizeof(S)];
@@ -92,9 +95,10 @@ class List {
             (st.fetch_or(kDestroy, std::memory_order_acq_rel) & kRead) == 0)
           return;
       }
-      delete self;
+      free_block(self);
     }
   };
+  using Arena = BlockArena<Block>;
 
   struct Position {
     Atomic<std::size_t> index{0};
@@ -104,6 +108,10 @@ class List {
  public:
   // Messages per block (tests use it to reach a block boundary).
   static constexpr std::size_t kSlotsPerBlock = kBlockCap;
+  // Messages queued from which new blocks come from the arena, and messages
+  // per arena chunk (tests use them to reach and cross chunks).
+  static constexpr std::size_t kLongQueueMessages = Arena::kLongQueueBlocks * kBlockCap;
+  static constexpr std::size_t kMessagesPerChunk = Arena::kBlocksPerChunk * kBlockCap;
 
   List() = default;
   List(const List&) = delete;
@@ -120,20 +128,51 @@ class List {
         block->get(offset)->~S();
       } else {
         Block* next = block->next.load(std::memory_order_relaxed);  // relaxed: sole owner now
-        delete block;
+        free_block(block);
         block = next;
       }
       head += std::size_t{1} << kShift;
     }
-    delete block;
+    if (block != nullptr) free_block(block);
   }
 
-  static Block* new_block() {
+  // A fresh block: from the arena while the queue is long (`tail` is the
+  // sender's view of the tail), from malloc otherwise.
+  Block* new_block(std::size_t tail) {
     // relaxed: a test-only knob, no data is published through it.
     std::size_t n = inject_block_alloc_failures.load(std::memory_order_relaxed);
     while (n != 0)
       if (inject_block_alloc_failures.compare_exchange_weak(n, n - 1, std::memory_order_relaxed)) throw std::bad_alloc();
+    if constexpr (kBlockArenaEnabled) {
+      // relaxed: only an estimate of the queue's length, which picks the
+      // source of the memory and nothing else.
+      const std::size_t head = head_->index.load(std::memory_order_relaxed);
+      const std::size_t queued_blocks = ((tail >> kShift) - (head >> kShift)) / kLap;
+      // Taken at the threshold, left only below a quarter of it: a queue
+      // that hovers around the threshold does not map a chunk per block.
+      const bool is_short = queued_blocks < Arena::kLongQueueBlocks / 4 || queued_blocks > (std::size_t{1} << 40);
+      if (!is_short && (queued_blocks >= Arena::kLongQueueBlocks || arena_->active())) {
+        ArenaChunk* chunk = nullptr;
+        if (void* mem = arena_->allocate(chunk)) {
+          Block* b = new (mem) Block();
+          b->chunk = chunk;
+          return b;
+        }
+      } else if (is_short) {
+        // The queue is short again: the arena stops carving, and its last
+        // chunk is unmapped once the blocks in it are read.
+        arena_->retire_if_active();
+      }
+    }
     return new Block();
+  }
+  static void free_block(Block* b) noexcept {
+    if (ArenaChunk* chunk = b->chunk) {
+      b->~Block();
+      Arena::release(chunk);
+    } else {
+      delete b;
+    }
   }
 
   // ---- the two-phase protocol --------------------------------------------
@@ -147,7 +186,9 @@ class List {
     Block* next_block = nullptr;
     struct FreeSpare {
       Block*& b;
-      ~FreeSpare() { delete b; }
+      ~FreeSpare() {
+        if (b != nullptr) free_block(b);
+      }
     } spare{next_block};
     for (;;) {
       if (tail & kMarkBit) {
@@ -164,10 +205,10 @@ class List {
       }
       // About to fill the block: have its successor ready (allocated outside
       // the critical window).
-      if (offset + 1 == kBlockCap && next_block == nullptr) next_block = new_block();
+      if (offset + 1 == kBlockCap && next_block == nullptr) next_block = new_block(tail);
       if (block == nullptr) {
         // The very first message: install the first block.
-        Block* fresh = next_block != nullptr ? std::exchange(next_block, nullptr) : new_block();
+        Block* fresh = next_block != nullptr ? std::exchange(next_block, nullptr) : new_block(tail);
         Block* expected = nullptr;
         // release: publishes the block's initialisation.
         if (tail_->block.compare_exchange_strong(expected, fresh, std::memory_order_release,
@@ -503,7 +544,7 @@ class List {
     auto release = [&](Block* b) noexcept {
       if (b == nullptr) return;
       if (b != first) {
-        delete b;
+        free_block(b);
         return;
       }
       // Every slot from where the readers stopped counts as read by us.
@@ -524,6 +565,7 @@ class List {
       head += std::size_t{1} << kShift;
     }
     release(block);
+    arena_->retire_if_active();
     head &= ~kMarkBit;
     head_->index.store(head, std::memory_order_release);  // release: pairs with len()/is_empty()
   }
@@ -531,6 +573,8 @@ class List {
   CachePadded<Position> head_;
   CachePadded<Position> tail_;
   SyncWaker receivers_;
+  // Touched once per block, by senders: kept off the lines read per message.
+  CachePadded<Arena> arena_;
 };
 
 }  // namespace fearless::detail::chan

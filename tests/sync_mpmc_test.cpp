@@ -999,13 +999,13 @@ TEST(MpmcUnbounded, ManySendersGrowALongQueueManyReceiversDrainIt) {
   // threshold while they do), then four receivers race to free them: every
   // message arrives once, each sender's in order, and every chunk goes back.
   constexpr int kSenders = 4;
-  const std::size_t per = (WordList::kLongQueueMessages + WordList::kMessagesPerChunk) / kSenders + 1;
+  constexpr std::size_t per = (WordList::kLongQueueMessages + WordList::kMessagesPerChunk) / kSenders + 1;
   const std::size_t before = chan::arena_chunks_mapped.load();
   auto [tx, rx] = mpmc::unbounded<std::uint64_t>();
   {
     std::vector<fearless::thread::JoinHandle<void>> hs;
     for (int s = 0; s < kSenders; ++s)
-      hs.push_back(fearless::thread::spawn([tx = tx, s, per] {
+      hs.push_back(fearless::thread::spawn([tx = tx, s] {
         for (std::uint64_t i = 0; i < per; ++i) tx.send((static_cast<std::uint64_t>(s) << 32) | i).unwrap();
       }));
     for (auto& h : hs) h.join().unwrap();

@@ -286,6 +286,8 @@ class Array {
 
   // ---- select handles -----------------------------------------------------
   using RecvHandle = WakerRecvHandle<Array>;
+  // RecvHandle's poll: the head's slot only (see slot_written).
+  bool recv_poll() const noexcept { return slot_written(); }
   friend class WakerRecvHandle<Array>;
   class SendHandle final : public SelectHandle {
    public:
@@ -298,6 +300,8 @@ class Array {
     void unregister(Operation oper) override { c_.senders_.unregister(oper); }
     bool accept(Token& t, Context&) override { return try_select(t); }
     bool is_ready() override { return !c_.is_full() || c_.is_disconnected(); }
+    bool pollable() const noexcept override { return true; }
+    bool poll_ready() noexcept override { return c_.slot_free(); }
     bool watch(Operation oper, Context& cx) override {
       c_.senders_.watch(oper, cx);
       return is_ready();

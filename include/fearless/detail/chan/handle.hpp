@@ -49,6 +49,12 @@ class SelectHandle {
   virtual bool accept(Token& token, Context& cx) = 0;
   // Would an operation proceed now (ready or disconnected)?
   virtual bool is_ready() = 0;
+  // A cheap look, made repeatedly while a select polls before registering:
+  // true when the operation may well proceed now. Flavours without a look
+  // that touches no line the peers write per message keep the default, and
+  // a select of only such operations registers at once.
+  virtual bool pollable() const noexcept { return false; }
+  virtual bool poll_ready() noexcept { return false; }
   // Observer registration for Select::ready: no reservation, only a wake-up.
   virtual bool watch(Operation oper, Context& cx) = 0;
   virtual void unwatch(Operation oper) = 0;
@@ -71,6 +77,8 @@ class WakerRecvHandle final : public SelectHandle {
   void unregister(Operation oper) override { c_.receivers_.unregister(oper); }
   bool accept(Token& t, Context&) override { return try_select(t); }
   bool is_ready() override { return !c_.is_empty() || c_.is_disconnected(); }
+  bool pollable() const noexcept override { return true; }
+  bool poll_ready() noexcept override { return c_.recv_poll(); }
   bool watch(Operation oper, Context& cx) override {
     c_.receivers_.watch(oper, cx);
     return is_ready();

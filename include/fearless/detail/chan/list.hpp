@@ -501,6 +501,8 @@ class List {
 
   // ---- select handles -----------------------------------------------------
   using RecvHandle = WakerRecvHandle<List>;
+  // RecvHandle's poll (the list cannot look into a slot it has not claimed).
+  bool recv_poll() const noexcept { return !is_empty() || is_disconnected(); }
   friend class WakerRecvHandle<List>;
   class SendHandle final : public SelectHandle {
    public:

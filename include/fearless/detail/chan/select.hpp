@@ -120,6 +120,28 @@ inline std::optional<Selected> run_select(std::span<SelectOp> ops, bool now_only
   }
   if (now_only) return std::nullopt;
 
+  // Poll briefly before registering, as a plain send or receive does:
+  // registering takes every operand's waiting-list lock twice and makes the
+  // peer that completes us take one more to wake us. Only operations with a
+  // cheap look are polled (bounded and unbounded channels); the poll ends
+  // early when a timer operand or the deadline falls due.
+  bool pollable = false;
+  for (const SelectOp& op : ops) pollable = pollable || op.handle->pollable();
+  if (pollable) {
+    std::optional<Selected> got;
+    const auto poll = [&] {
+      for (std::size_t k = 0; k < order.size(); ++k) {
+        const SelectOp& op = ops[order[k]];
+        if (op.handle->poll_ready() && op.handle->try_select(token)) {
+          got.emplace(Selected{token, op.index, op.ptr});
+          return true;
+        }
+      }
+      return false;
+    };
+    if (spin_then_yield(poll, kSpinNs, kPreYieldNs, earliest(ops, deadline))) return got;
+  }
+
   for (;;) {
     std::optional<std::pair<std::size_t, const void*>> res = Context::with([&](Context& cx) {
       std::optional<std::pair<std::size_t, const void*>> out;

@@ -50,9 +50,11 @@ class SelectHandle {
   // Would an operation proceed now (ready or disconnected)?
   virtual bool is_ready() = 0;
   // A cheap look, made repeatedly while a select polls before registering:
-  // true when the operation may well proceed now. Flavours without a look
-  // that touches no line the peers write per message keep the default, and
-  // a select of only such operations registers at once.
+  // true when the operation may well proceed now (it reserves nothing; the
+  // select then calls try_select). Flavours with no look that is a few plain
+  // loads keep the default — a rendezvous keeps its waiting peers behind a
+  // lock, a timer is polled through deadline() — and a select of only such
+  // operations registers at once.
   virtual bool pollable() const noexcept { return false; }
   virtual bool poll_ready() noexcept { return false; }
   // Observer registration for Select::ready: no reservation, only a wake-up.

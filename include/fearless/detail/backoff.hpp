@@ -48,7 +48,7 @@ class Backoff {
 };
 
 // The bounded wait of a contended lock before it sleeps: rounds 0-2 pause
-// 16, 32 and 64 times, later rounds sched_yield(). Callers poll the lock word
+// 64, 128 and 256 times, later rounds sched_yield(). Callers poll the lock word
 // after each round, try kLockWaitRounds rounds and then sleep. RwLock writers
 // and symmetric Mutexes wait like this only while no thread sleeps on the
 // lock, so a waiter never overtakes sleepers for long; a Mutex on the
@@ -59,13 +59,18 @@ class Backoff {
 // microseconds of inter-processor interrupt, while the holder of a lock
 // usually lets go within a few hundred nanoseconds; the yields also hand the
 // CPU to the holder when threads outnumber cores.
-// Why polls are this far apart (a few hundred ns to a microsecond and more on
-// a 2020s x86, where a pause takes 10-40 ns): every poll pulls the lock's
-// cache line to the waiter, and the holder's next lock or unlock must take
-// it back, a cross-core round trip (80-400 ns measured on the 2-vCPU
-// machine the suite runs on). parking_lot's 2, 4 and 8 pauses made the
-// waiters slow the holder down: 10M increments on 2-8 threads took 1.2-1.4x
-// parking_lot's time when the round trip was slow, 0.6-0.7x with these.
+// Why polls are this far apart (about 1.2, 2.4 and 4.9 us where a pause
+// takes 19 ns; 10-40 ns on 2020s x86): every poll pulls the lock's cache
+// line to the waiter, and the holder's next lock or unlock must take it
+// back, a cross-core round trip (80-650 ns measured on the 2-vCPU machine
+// the suite runs on). parking_lot's 2, 4 and 8 pauses made the waiters slow
+// the holder down: 10M increments on 2-8 threads took 1.2-1.4x parking_lot's
+// time when the round trip was slow. 16, 32 and 64 pauses fixed that at a
+// 390 ns round trip but not at 450-650 ns (1.3-1.5x again); these measured
+// 0.6-1.0x there. Longer polls leave a freed lock idle longer: with work
+// outside the lock these cost 0-8% (8%: 4 threads, lock held about as long
+// as the work outside), and twice these cost 8-13%, which is why they stop
+// here (figures in docs/shared_state.md).
 // FEARLESS_LOCK_WAIT_ROUNDS overrides the count (0: sleep at once).
 #ifdef FEARLESS_LOCK_WAIT_ROUNDS
 inline constexpr int kLockWaitRounds = FEARLESS_LOCK_WAIT_ROUNDS;
@@ -75,7 +80,7 @@ inline constexpr int kLockWaitRounds = 10;
 
 inline void lock_wait_round(int round) noexcept {
   if (round < 3) {
-    for (int i = 0; i < (16 << round); ++i) cpu_relax();
+    for (int i = 0; i < (64 << round); ++i) cpu_relax();
   } else {
     ::sched_yield();
   }

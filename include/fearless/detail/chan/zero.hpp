@@ -25,22 +25,33 @@ namespace fearless::detail::chan {
 // from its cache).
 inline constinit thread_local std::size_t packets_allocated = 0;
 
-// Recycles the heap packets of select operations on rendezvous channels. A
-// packet is allocated by the selecting thread and freed by whichever thread
-// completes the hand-off (or by the selector when it unregisters), so without
-// reuse every select over a rendezvous operand cost one allocation and one
-// free. Each thread keeps up to kCap free packets of each message type; a
-// packet freed by another thread joins that thread's cache. Packets outlive
-// no thread: the cache frees its own at thread exit, and a packet given back
-// after that (from another thread_local's destructor) is deleted at once.
+// Recycles the heap packets of select operations on rendezvous channels, so
+// that a thread that keeps selecting allocates none once warm.
+//
+// A packet is allocated by the selecting thread (its owner). Three ways back:
+//  * an operand that was not picked: the owner unregisters it and keeps the
+//    packet (give);
+//  * a selecting receiver's packet, filled by a sender: the owner reads it
+//    and keeps it (give);
+//  * a selecting sender's packet, read by a receiver on another thread: the
+//    owner writes the message and lends the packet (lend); the reader moves
+//    the message out and marks it returned, and the owner takes it back on a
+//    later select. Without the loan the reader kept the packet, and a thread
+//    that only selects sends allocated one per message.
+// Each thread keeps up to kCap free and kLentCap lent packets of each message
+// type. Packets outlive no thread: at thread exit the free ones are deleted,
+// and each lent one is deleted by whichever of owner and reader lets go of it
+// last (the `loan` word). A packet of a thread whose cache is gone (a select
+// from another thread_local's destructor) is not lent: its reader keeps it.
 template <class P>
 class PacketCache {
  public:
-  // A cached packet, or null when the cache is empty (the caller allocates).
+  // A free or returned packet, or null when there is none (the caller allocates).
   static P* take() noexcept {
     if (dead_) return nullptr;
     Slots& s = slots();
-    return s.n > 0 ? s.items[--s.n] : nullptr;
+    if (s.n > 0) return s.items[--s.n];
+    return s.reclaim();
   }
   // Keeps `p` (already reset by the caller) for this thread's next select,
   // or deletes it when the cache is full or gone.
@@ -54,18 +65,73 @@ class PacketCache {
     }
     delete p;
   }
+  // Called by the owner before it publishes the message in `p`: records the
+  // loan and sets p->loan to kLent. False (p->loan untouched, kNotLent) when
+  // the cache is gone or full of loans not yet returned: the reader then
+  // keeps the packet, as it would a packet of another thread.
+  static bool lend(P* p) noexcept {
+    if (dead_) return false;
+    Slots& s = slots();
+    if (s.lent_n == kLentCap && s.reclaim_into_free() == 0) return false;
+    // relaxed: published to the reader by the owner's release store of `ready`.
+    p->loan.store(P::kLent, std::memory_order_relaxed);
+    s.lent[s.lent_n++] = p;
+    return true;
+  }
+  // Called by the reader of a lent packet once the message is out: the
+  // packet is the owner's again, or deleted if its owner has exited.
+  static void give_back(P* p) noexcept {
+    // acq_rel: release hands the packet (message moved out) back to the
+    // owner's acquire in reclaim; acquire pairs with an exiting owner's
+    // exchange before this thread deletes the packet.
+    if (p->loan.exchange(P::kReturned, std::memory_order_acq_rel) == P::kOrphaned) delete p;
+  }
 
  private:
   static constexpr unsigned kCap = 8;
+  static constexpr unsigned kLentCap = 16;
   struct Slots {
     P* items[kCap];
     unsigned n = 0;
+    P* lent[kLentCap];
+    unsigned lent_n = 0;
     Slots() = default;
     Slots(const Slots&) = delete;
     Slots& operator=(const Slots&) = delete;
     ~Slots() {
       while (n > 0) delete items[--n];
+      // acq_rel: acquire pairs with the reader's release in give_back (its
+      // use of the packet is over before we delete); release lets a reader
+      // that comes later delete it.
+      while (lent_n > 0) {
+        P* p = lent[--lent_n];
+        if (p->loan.exchange(P::kOrphaned, std::memory_order_acq_rel) == P::kReturned) delete p;
+      }
       dead_ = true;
+    }
+    // The first returned loan, taken off the lent list, or null.
+    P* reclaim() noexcept {
+      for (unsigned i = 0; i < lent_n; ++i) {
+        P* p = lent[i];
+        // acquire: pairs with the reader's release in give_back.
+        if (p->loan.load(std::memory_order_acquire) == P::kReturned) {
+          lent[i] = lent[--lent_n];
+          p->reset_loan();
+          return p;
+        }
+      }
+      return nullptr;
+    }
+    // Moves returned loans to the free list while it has room; how many.
+    unsigned reclaim_into_free() noexcept {
+      unsigned moved = 0;
+      while (n < kCap) {
+        P* p = reclaim();
+        if (p == nullptr) break;
+        items[n++] = p;
+        ++moved;
+      }
+      return moved;
     }
   };
   static Slots& slots() noexcept {
@@ -82,12 +148,28 @@ class Zero {
   // the heap for a select (whose operation may be picked after it returned
   // from registering).
   struct Packet {
+    // `loan` of a heap packet (see PacketCache): kNotLent while its owner
+    // holds it, kLent once a reader may take the message out, kReturned when
+    // the reader is done, kOrphaned when the owner exited first.
+    static constexpr std::uint8_t kNotLent = 0;
+    static constexpr std::uint8_t kLent = 1;
+    static constexpr std::uint8_t kReturned = 2;
+    static constexpr std::uint8_t kOrphaned = 3;
+
     bool on_stack;
     Atomic<bool> ready{false};
+    Atomic<std::uint8_t> loan{kNotLent};
+    std::uintptr_t owner = 0;  // the allocating thread (current_thread_id) of a heap packet
     std::optional<S> msg;
 
     explicit Packet(bool stack) noexcept : on_stack(stack) {}
     Packet(bool stack, S&& m) noexcept : on_stack(stack), msg(std::move(m)) {}
+    // A returned loan made ready for the owner's next select (the reader
+    // already emptied `msg`). relaxed: the packet is the owner's alone.
+    void reset_loan() noexcept {
+      ready.store(false, std::memory_order_relaxed);
+      loan.store(kNotLent, std::memory_order_relaxed);
+    }
     void wait_ready() const noexcept {
       // acquire: pairs with the release store of `ready` by the partner.
       wait_committed([&] { return ready.load(std::memory_order_acquire); });
@@ -116,6 +198,9 @@ class Zero {
     if (token.zero.packet == nullptr) return false;
     Packet* p = static_cast<Packet*>(token.zero.packet);
     p->msg.emplace(std::move(msg));
+    // Our own packet (a selecting send, picked by a receiver): lend it, so
+    // that the reader hands it back instead of keeping it.
+    if (!p->on_stack && p->owner == current_thread_id()) (void)Cache::lend(p);
     p->ready.store(true, std::memory_order_release);  // release: pairs with wait_ready
     return true;
   }
@@ -141,10 +226,20 @@ class Zero {
       p->msg.reset();
       p->ready.store(true, std::memory_order_release);  // release: pairs with wait_ready
     } else {
-      // A selecting sender: wait for it to write, then recycle its packet.
+      // A selecting sender's packet, or our own when we are the selecting
+      // receiver: wait for the write, then hand a lent packet back to its
+      // owner (not touched again after that) or keep it.
       p->wait_ready();
       out.emplace(std::move(*p->msg));
-      recycle(p);
+      // kLent, or kOrphaned if the owner has exited since lending it (give_back
+      // then deletes it). acquire: pairs with the owner's release store of
+      // `ready` (kLent) or its acq_rel exchange (kOrphaned).
+      if (p->loan.load(std::memory_order_acquire) != Packet::kNotLent) {
+        p->msg.reset();
+        Cache::give_back(p);
+      } else {
+        recycle(p);
+      }
     }
     return true;
   }
@@ -351,6 +446,7 @@ class Zero {
   static Packet* new_heap_packet() {
     if (Packet* p = Cache::take()) return p;
     Packet* p = new Packet(false);
+    p->owner = current_thread_id();
     ++packets_allocated;
     return p;
   }
@@ -360,6 +456,8 @@ class Zero {
     p->msg.reset();
     // relaxed: the packet is ours alone again; its next user publishes with release.
     p->ready.store(false, std::memory_order_relaxed);
+    // A packet kept by a reader joins the reader's cache: it is the reader's now.
+    p->owner = current_thread_id();
     Cache::give(p);
   }
 

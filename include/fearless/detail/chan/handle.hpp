@@ -29,6 +29,7 @@ struct Token {
   } list;
   struct {
     void* packet = nullptr;  // null: the channel is disconnected
+    bool own = false;        // the packet is the selecting sender's own (lent to its reader)
   } zero;
   struct {
     Deadline when{};  // the instant a timer delivered

@@ -159,7 +159,6 @@ class Zero {
     bool on_stack;
     Atomic<bool> ready{false};
     Atomic<std::uint8_t> loan{kNotLent};
-    std::uintptr_t owner = 0;  // the allocating thread (current_thread_id) of a heap packet
     std::optional<S> msg;
 
     explicit Packet(bool stack) noexcept : on_stack(stack) {}
@@ -200,7 +199,7 @@ class Zero {
     p->msg.emplace(std::move(msg));
     // Our own packet (a selecting send, picked by a receiver): lend it, so
     // that the reader hands it back instead of keeping it.
-    if (!p->on_stack && p->owner == current_thread_id()) (void)Cache::lend(p);
+    if (token.zero.own) (void)Cache::lend(p);
     p->ready.store(true, std::memory_order_release);  // release: pairs with wait_ready
     return true;
   }
@@ -420,6 +419,7 @@ class Zero {
     }
     bool accept(Token& t, Context& cx) override {
       t.zero.packet = cx.wait_packet();
+      t.zero.own = true;  // the packet we registered: write() lends it
       return true;
     }
     bool is_ready() override {
@@ -446,7 +446,6 @@ class Zero {
   static Packet* new_heap_packet() {
     if (Packet* p = Cache::take()) return p;
     Packet* p = new Packet(false);
-    p->owner = current_thread_id();
     ++packets_allocated;
     return p;
   }
@@ -456,8 +455,6 @@ class Zero {
     p->msg.reset();
     // relaxed: the packet is ours alone again; its next user publishes with release.
     p->ready.store(false, std::memory_order_relaxed);
-    // A packet kept by a reader joins the reader's cache: it is the reader's now.
-    p->owner = current_thread_id();
     Cache::give(p);
   }
 

@@ -209,3 +209,36 @@ TEST(RawMutex, PoisonFlagSurvivesUnlockAndLock) {
   mu.unlock();
   EXPECT_FALSE(mu.is_locked());
 }
+
+// The contended wait is a schedule of durations: the pause count is scaled by
+// a per-process measurement of cpu_relax(), so a CPU with a longer or shorter
+// pause (or aarch64's one-cycle `yield`) waits as long as the one the
+// schedule was tuned on.
+TEST(LockWaitSchedule, PauseCalibrationIsStableAndWithinItsBounds) {
+  namespace d = fearless::detail;
+  const std::uint32_t per_us = d::pauses_per_us();
+  EXPECT_GE(per_us, d::kMinPausesPerUs);
+  EXPECT_LE(per_us, d::kMaxPausesPerUs);
+  EXPECT_EQ(d::pauses_per_us(), per_us);  // measured once per process
+  EXPECT_EQ(d::pauses_for_ns(0), 1u);
+  EXPECT_EQ(d::pauses_for_ns(1000), per_us);
+  EXPECT_EQ(d::pauses_for_ns(d::kLockWaitRoundNs[0]), std::uint64_t{d::kLockWaitRoundNs[0]} * per_us / 1000);
+  EXPECT_LT(d::pauses_for_ns(d::kLockWaitRoundNs[0]), d::pauses_for_ns(d::kLockWaitRoundNs[1]));
+  EXPECT_LT(d::pauses_for_ns(d::kLockWaitRoundNs[1]), d::pauses_for_ns(d::kLockWaitRoundNs[2]));
+}
+
+TEST(LockWaitSchedule, FirstRoundLastsAtLeastAFractionOfItsTarget) {
+  namespace d = fearless::detail;
+  (void)d::pauses_per_us();
+  // Preemption only lengthens a round, so the shortest of many is the one to
+  // check; a calibration off by a factor of four or more fails here.
+  std::int64_t shortest = -1;
+  for (int i = 0; i < 50; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    d::lock_wait_round(0);
+    const std::int64_t ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
+    if (shortest < 0 || ns < shortest) shortest = ns;
+  }
+  EXPECT_GE(shortest, std::int64_t{d::kLockWaitRoundNs[0]} / 4);
+}

@@ -296,11 +296,12 @@ class List {
       }
       std::size_t new_head = head + (std::size_t{1} << kShift);
       if ((new_head & kMarkBit) == 0) {
-        seq_cst_fence_unless_alone();
-        // acquire: when it carries the mark, pairs with the seq_cst fetch_or of
-        // disconnect_senders, so what the last sender did before leaving
-        // happens before our Disconnected.
-        const std::size_t tail = tail_->index.load(std::memory_order_acquire);
+        // seq_cst (a plain load on x86, where the fence crossbeam has here
+        // costs a locked instruction per receive): joins the senders' seq_cst
+        // tail updates in one order with our earlier seq_cst operations, and
+        // acquires, so that a mark pairs with disconnect_senders' seq_cst
+        // fetch_or (what the last sender did happens before our Disconnected).
+        const std::size_t tail = tail_->index.load(std::memory_order_seq_cst);
         if ((head >> kShift) == (tail >> kShift)) {
           if (tail & kMarkBit) {
             token.list.block = nullptr;

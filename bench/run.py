@@ -155,8 +155,15 @@ def run_cell(runner, prof, impls, case, flavor, threads, full_n, deadline, cpus=
             n = max(n, probe_n)
         plan[impl] = n
     samples = {impl: [] for impl in plan}
-    for _ in range(prof["runs"]):
-        for impl, n in plan.items():
+    names = list(plan)
+    for r in range(prof["runs"]):
+        # Each round starts further along the list: a run's time can depend on
+        # what the run before it left behind (memory fragmented, or freed huge
+        # pages ready for reuse), and a fixed order charged that to the same
+        # implementation in every round.
+        k = (r * len(names)) // prof["runs"]
+        for impl in names[k:] + names[:k]:
+            n = plan[impl]
             if impl in rows:
                 continue
             est = prof["cap"] * 10 + 20

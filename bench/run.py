@@ -19,6 +19,7 @@ import csv
 import datetime
 import os
 import platform
+import random
 import shutil
 import statistics
 import subprocess
@@ -157,12 +158,16 @@ def run_cell(runner, prof, impls, case, flavor, threads, full_n, deadline, cpus=
     samples = {impl: [] for impl in plan}
     names = list(plan)
     for r in range(prof["runs"]):
-        # Each round starts further along the list: a run's time can depend on
-        # what the run before it left behind (memory fragmented, or freed huge
-        # pages ready for reuse), and a fixed order charged that to the same
+        # A new order each round (the first as listed, then seeded shuffles, so
+        # a rerun repeats them): a run's time can depend on what the process
+        # before it left behind (memory fragmented, or freed huge pages ready
+        # for reuse), and a fixed order — or a rotation, which keeps every
+        # implementation's predecessor — charged that to the same
         # implementation in every round.
-        k = (r * len(names)) // prof["runs"]
-        for impl in names[k:] + names[:k]:
+        order = list(names)
+        if r > 0:
+            random.Random(f"{case}/{flavor}/{threads}/{r}").shuffle(order)
+        for impl in order:
             n = plan[impl]
             if impl in rows:
                 continue

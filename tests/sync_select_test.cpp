@@ -3,9 +3,13 @@
 
 #include <atomic>
 #include <chrono>
+#include <latch>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "fearless/detail/chan/waker.hpp"
 #include "fearless/sync/mpmc.hpp"
 #include "fearless/sync/mpsc.hpp"
 #include "fearless/thread.hpp"
@@ -424,4 +428,117 @@ TEST(SelectStress, ManySelectorsAgainstManySenders) {
     EXPECT_EQ(count.load(), 4L * kPer);
     EXPECT_EQ(sum.load(), 4L * (kPer * (kPer - 1L) / 2));
   }
+}
+
+// ---- whom a waiting list hands to a peer -------------------------------------
+//
+// A receiver that takes a selecting sender off a rendezvous channel's list
+// then waits until that sender's thread runs and writes the message, so the
+// list prefers entries whose thread is polling on a CPU (Context::on_cpu)
+// over ones that would have to be scheduled first; entries that can be
+// completed at once keep their order of arrival.
+
+namespace {
+namespace chan = fearless::detail::chan;
+
+// Puts an entry on `list` from a thread of its own (a list never hands an
+// entry to the thread that made it), with the given hints, and keeps it
+// registered until release().
+class Waiter {
+ public:
+  Waiter(chan::Waker& list, std::mutex& m, bool quick, bool on_cpu)
+      : th_([this, &list, &m, quick, on_cpu] {
+          chan::Context::with([&](chan::Context& cx) {
+            {
+              std::lock_guard g(m);
+              list.register_with_packet(oper(), nullptr, cx, quick);
+            }
+            cx.advertise(on_cpu);
+            registered_.count_down();
+            released_.wait();
+            cx.advertise(false);
+          });
+        }) {
+    registered_.wait();
+  }
+  ~Waiter() {
+    release();
+    th_.join();
+  }
+  chan::Operation oper() const noexcept { return chan::hook(&tag_); }
+  void release() {
+    if (!done_) released_.count_down();
+    done_ = true;
+  }
+
+ private:
+  char tag_ = 0;
+  bool done_ = false;
+  std::latch registered_{1};
+  std::latch released_{1};
+  std::thread th_;
+};
+
+// The operations `list` hands out, in order, until it has none left to hand.
+std::vector<chan::Operation> drain(chan::Waker& list, std::mutex& m) {
+  std::vector<chan::Operation> got;
+  for (;;) {
+    std::lock_guard g(m);
+    auto e = list.try_select();
+    if (!e) return got;
+    EXPECT_EQ(e->cx->selected(), e->oper);  // the entry's context was selected for it
+    got.push_back(e->oper);
+  }
+}
+}  // namespace
+
+TEST(SelectWaitingList, PrefersAWaiterThatIsOnACpuWhenThePickerMustWaitForIt) {
+  chan::Waker list;
+  std::mutex m;
+  Waiter off(list, m, /*quick=*/false, /*on_cpu=*/false);
+  Waiter on(list, m, /*quick=*/false, /*on_cpu=*/true);
+  EXPECT_EQ(drain(list, m), (std::vector<chan::Operation>{on.oper(), off.oper()}));
+}
+
+TEST(SelectWaitingList, EntriesThatCompleteAtOnceKeepTheirOrderOfArrival) {
+  chan::Waker list;
+  std::mutex m;
+  Waiter first(list, m, /*quick=*/true, /*on_cpu=*/false);
+  Waiter slow_off(list, m, /*quick=*/false, /*on_cpu=*/false);
+  Waiter slow_on(list, m, /*quick=*/false, /*on_cpu=*/true);
+  Waiter second(list, m, /*quick=*/true, /*on_cpu=*/false);
+  // Quick entries and on-CPU ones in list order, then the rest.
+  EXPECT_EQ(drain(list, m),
+            (std::vector<chan::Operation>{first.oper(), slow_on.oper(), second.oper(), slow_off.oper()}));
+}
+
+TEST(SelectWaitingList, AWaiterAlreadySelectedElsewhereIsPassedOver) {
+  chan::Waker a, b;
+  std::mutex m;
+  // One thread, registered on two lists (as a select is): once list `a`
+  // has handed it out, list `b` must not hand it out again.
+  std::latch registered{1}, released{1};
+  chan::Operation on_a = 0, on_b = 0;
+  char ta = 0, tb = 0;
+  std::thread th([&] {
+    chan::Context::with([&](chan::Context& cx) {
+      on_a = chan::hook(&ta);
+      on_b = chan::hook(&tb);
+      {
+        std::lock_guard g(m);
+        a.register_with_packet(on_a, nullptr, cx, false);
+        b.register_with_packet(on_b, nullptr, cx, false);
+      }
+      registered.count_down();
+      released.wait();
+    });
+  });
+  registered.wait();
+  Waiter other(b, m, /*quick=*/false, /*on_cpu=*/false);
+  EXPECT_EQ(drain(a, m), (std::vector<chan::Operation>{on_a}));
+  EXPECT_EQ(drain(b, m), (std::vector<chan::Operation>{other.oper()}));
+  released.count_down();
+  th.join();
+  std::lock_guard g(m);
+  EXPECT_TRUE(b.unregister(on_b).has_value());  // still listed until its owner takes it off
 }

@@ -380,6 +380,74 @@ TEST(ChannelStress, SelectMixingFlavours) {
   fearless_stress::messages_total().fetch_add(k.received.load());
 }
 
+// select_both over rendezvous channels only: every producer offers each
+// message to all three channels at once and every consumer takes from all
+// three, so several selecting senders wait on every list and the receivers
+// choose among them (preferring one whose thread is on a CPU). Each message
+// arrives once, in order per producer, and is destroyed once.
+TEST(ChannelStress, SelectBothOverRendezvousChannels) {
+  const std::size_t producers = 4, consumers = 3, per_producer = per(20000), total = producers * per_producer;
+  Ledger L(total);
+  Counters k;
+  std::atomic<std::uint64_t> mismatched{0};
+  {
+    std::vector<std::pair<mpmc::Sender<Tracked>, mpmc::Receiver<Tracked>>> cs;
+    for (int i = 0; i < 3; ++i) cs.push_back(mpmc::bounded<Tracked>(0));
+    fearless::thread::scope([&](fearless::thread::Scope& s) {
+      for (std::size_t p = 0; p < producers; ++p) {
+        s.spawn([&, p, a = cs[0].first.clone(), b = cs[1].first.clone(), c = cs[2].first.clone()] {
+          const mpmc::Sender<Tracked>* txs[3] = {&a, &b, &c};
+          mpmc::Select sel;
+          for (const auto* tx : txs) sel.send(*tx);
+          for (std::size_t q = 0; q < per_producer; ++q) {
+            const auto id = static_cast<std::uint32_t>(p * per_producer + q);
+            auto op = sel.select();
+            if (op.index() >= 3) {
+              mismatched.fetch_add(1);
+              std::abort();  // cannot complete an unknown operation
+            }
+            auto r = op.send(*txs[op.index()],
+                             Tracked(&L, static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(q), id));
+            EXPECT_TRUE(r.is_ok());
+            k.sent.fetch_add(1, std::memory_order_relaxed);
+          }
+        });
+      }
+      for (std::size_t c = 0; c < consumers; ++c) {
+        s.spawn([&, a = cs[0].second.clone(), b = cs[1].second.clone(), d = cs[2].second.clone()] {
+          FifoCheck fifo(producers);
+          const mpmc::Receiver<Tracked>* rxs[3] = {&a, &b, &d};
+          mpmc::Select sel;
+          for (const auto* rx : rxs) sel.recv(*rx);
+          for (;;) {
+            auto op = sel.select();
+            if (op.index() >= 3) {
+              mismatched.fetch_add(1);
+              std::abort();
+            }
+            auto r = op.recv(*rxs[op.index()]);
+            if (r.is_err()) break;  // the producers are done: every channel is disconnected
+            Tracked m = std::move(r).unwrap();
+            fifo.see(m, k);
+            m.mark_received();
+            k.received.fetch_add(1, std::memory_order_relaxed);
+          }
+        });
+      }
+      for (auto& c : cs) {
+        auto x = std::move(c.first);
+      }
+    });
+  }
+  EXPECT_EQ(mismatched.load(), 0u);
+  EXPECT_EQ(k.fifo_violations.load(), 0u);
+  EXPECT_EQ(k.sent.load(), total);
+  EXPECT_EQ(k.received.load(), total);
+  L.expect_received_once(total);
+  L.expect_all_destroyed_once(total);
+  fearless_stress::messages_total().fetch_add(k.received.load());
+}
+
 // Consumers select over a data channel, a one-shot timer (after), a ticker and
 // never(); producers send through a rendezvous and a bounded channel. Timer
 // firings interleave with messages; every message still arrives exactly once.

@@ -103,8 +103,13 @@ inline SpinCredit& spin_credit() noexcept {
   return c;
 }
 
-template <class F>
-FEARLESS_NOINLINE bool spin_then_yield_slow(F& done, long spin_ns, long yield_ns, Deadline deadline) noexcept;
+// Calls nothing around sched_yield(); see spin_then_yield_slow's `around_yield`.
+struct NoYieldHook {
+  void operator()(bool) const noexcept {}
+};
+template <class F, class H = NoYieldHook>
+FEARLESS_NOINLINE bool spin_then_yield_slow(F& done, long spin_ns, long yield_ns, Deadline deadline,
+                                            H around_yield = {}) noexcept;
 
 // Polls done() until it holds (true) or the spin and yield phases are over
 // (false). The first poll is inline: callers on a fast path usually succeed
@@ -115,8 +120,10 @@ inline bool spin_then_yield(F&& done, long spin_ns, long yield_ns, Deadline dead
   return spin_then_yield_slow(done, spin_ns, yield_ns, deadline);
 }
 
-template <class F>
-FEARLESS_NOINLINE bool spin_then_yield_slow(F& done, long spin_ns, long yield_ns, Deadline deadline) noexcept {
+// `around_yield(false)` runs before each sched_yield(), `around_yield(true)` after it.
+template <class F, class H>
+FEARLESS_NOINLINE bool spin_then_yield_slow(F& done, long spin_ns, long yield_ns, Deadline deadline,
+                                            H around_yield) noexcept {
   SpinCredit& sc = spin_credit();
   const bool spin = may_spin() && spin_ns > 0 && (sc.credit > 0 || (++sc.probe & 15) == 0);
   const Deadline start = Clock::now();
@@ -135,7 +142,9 @@ FEARLESS_NOINLINE bool spin_then_yield_slow(F& done, long spin_ns, long yield_ns
   if (spin && sc.credit > -8) --sc.credit;
   for (;;) {
     if (Clock::now() >= end) return false;
+    around_yield(false);
     ::sched_yield();
+    around_yield(true);
     if (done()) return true;
   }
 }
@@ -203,6 +212,22 @@ class Context {
   std::uintptr_t wait_until(Deadline deadline) noexcept {
     std::uintptr_t sel = kWaiting;
     if (spin_then_yield([&] { return (sel = selected()) != kWaiting; }, kSpinNs, kYieldNs, deadline)) return sel;
+    return park_until(deadline);
+  }
+  // wait_until, keeping on_cpu() up to date meanwhile: for a select whose
+  // peer will wait on this thread once it has selected it (picker_waits).
+  std::uintptr_t wait_until_advertised(Deadline deadline) noexcept {
+    std::uintptr_t sel = kWaiting;
+    auto done = [&] { return (sel = selected()) != kWaiting; };
+    advertise(true);
+    const bool got =
+        done() || spin_then_yield_slow(done, kSpinNs, kYieldNs, deadline, [this](bool on) { advertise(on); });
+    advertise(false);
+    if (got) return sel;
+    return park_until(deadline);
+  }
+  // The sleeping part of wait_until.
+  std::uintptr_t park_until(Deadline deadline) noexcept {
     for (;;) {
       const std::uintptr_t s = selected();
       if (s != kWaiting) return s;
@@ -219,6 +244,14 @@ class Context {
   }
 
   void unpark() noexcept { parker_.unpark(); }
+  // A hint, kept only by wait_until_advertised: the owner was last seen
+  // polling on a CPU (not between sched_yield()s, not parked), so it will
+  // notice a selection within moments. relaxed: only a hint; the selection
+  // itself goes through try_select.
+  bool on_cpu() const noexcept { return on_cpu_.load(std::memory_order_relaxed); }
+  // Sets the hint (the owner, from wait_until_advertised; tests).
+  // relaxed: a hint for selectors; nothing is published by it.
+  void advertise(bool on) noexcept { on_cpu_.store(on, std::memory_order_relaxed); }
   std::uintptr_t thread_id() const noexcept { return thread_id_; }
 
   void retain() noexcept {
@@ -252,6 +285,7 @@ class Context {
 
   Atomic<std::uintptr_t> select_{kWaiting};
   Atomic<void*> packet_{nullptr};
+  Atomic<bool> on_cpu_{false};
   Parker parker_;
   std::uintptr_t thread_id_;
   Atomic<std::uint32_t> refs_{1};

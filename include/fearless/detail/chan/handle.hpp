@@ -58,6 +58,11 @@ class SelectHandle {
   // operations registers at once.
   virtual bool pollable() const noexcept { return false; }
   virtual bool poll_ready() noexcept { return false; }
+  // True when the peer that selects this operation then waits for our
+  // thread (a selecting send on a rendezvous channel: the receiver waits for
+  // the message). A select with such an operation advertises whether it is
+  // on a CPU while it waits (Context::on_cpu), so that peers prefer one that is.
+  virtual bool picker_waits() const noexcept { return false; }
   // Observer registration for Select::ready: no reservation, only a wake-up.
   virtual bool watch(Operation oper, Context& cx) = 0;
   virtual void unwatch(Operation oper) = 0;

@@ -177,7 +177,11 @@ inline std::optional<Selected> run_select(std::span<SelectOp> ops, bool now_only
         sel = cx.selected();
         if (sel != kWaiting) break;
       }
-      if (sel == kWaiting) sel = cx.wait_until(earliest(ops, deadline));
+      if (sel == kWaiting) {
+        bool advertise = false;
+        for (const SelectOp& op : ops) advertise = advertise || op.handle->picker_waits();
+        sel = advertise ? cx.wait_until_advertised(earliest(ops, deadline)) : cx.wait_until(earliest(ops, deadline));
+      }
       // Unregister before completing: accept() may wait on a peer that in
       // turn needs the waiting lists.
       unregister_all();

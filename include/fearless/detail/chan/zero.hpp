@@ -409,7 +409,7 @@ class Zero {
     bool register_op(Operation oper, Context& cx) override {
       Packet* p = new_heap_packet();
       WaitGuard g(c_.lock_);
-      register_owned(c_.senders_, oper, p, cx);
+      register_owned(c_.senders_, oper, p, cx, /*quick=*/false);  // its reader waits for the write
       c_.receivers_.notify();
       return c_.receivers_.can_select() || c_.disconnected_;
     }
@@ -422,6 +422,7 @@ class Zero {
       t.zero.own = true;  // the packet we registered: write() lends it
       return true;
     }
+    bool picker_waits() const noexcept override { return true; }
     bool is_ready() override {
       WaitGuard g(c_.lock_);
       return c_.receivers_.can_select() || c_.disconnected_;
@@ -459,9 +460,9 @@ class Zero {
   }
 
   // Registration may allocate (the list grows): a heap packet must not leak.
-  static void register_owned(Waker& w, Operation oper, Packet* p, Context& cx) {
+  static void register_owned(Waker& w, Operation oper, Packet* p, Context& cx, bool quick = true) {
     try {
-      w.register_with_packet(oper, p, cx);
+      w.register_with_packet(oper, p, cx, quick);
     } catch (...) {
       recycle(p);
       throw;

@@ -696,6 +696,56 @@ TEST(MpmcBounded, RingOfSeveralHugePagesFillsAndDrainsOverLaps) {
   EXPECT_EQ(next_out, next_in);
 }
 
+// A sender asleep on a full bounded channel leaves its message with its
+// waiting-list entry, and the receive that frees a slot writes it into the
+// ring on the sender's behalf: it is there as soon as that receive returns,
+// whether or not the sender's thread has run since.
+TEST(MpmcBounded, AReceiveWritesTheMessageOfASleepingSender) {
+  for (bool timed : {false, true}) {
+    auto [tx, rx] = mpmc::bounded<int>(1);
+    tx.send(1).unwrap();
+    auto h = fearless::thread::spawn([tx = tx, timed] {
+      if (timed) tx.send_timeout(2, 60s).unwrap();
+      else tx.send(2).unwrap();
+    });
+    fearless::thread::sleep(100ms);  // long past its polling: registered, asleep
+    EXPECT_EQ(rx.recv().unwrap(), 1);
+    EXPECT_EQ(rx.len(), 1u);
+    EXPECT_EQ(rx.try_recv().unwrap(), 2);
+    h.join().unwrap();
+    EXPECT_TRUE(rx.is_empty());
+  }
+}
+
+TEST(MpmcBounded, EachReceiveWritesOneSleepingSendersMessage) {
+  auto [tx, rx] = mpmc::bounded<int>(1);
+  tx.send(1).unwrap();
+  auto a = fearless::thread::spawn([tx = tx] { tx.send(2).unwrap(); });
+  auto b = fearless::thread::spawn([tx = tx] { tx.send(3).unwrap(); });
+  fearless::thread::sleep(100ms);
+  EXPECT_EQ(rx.recv().unwrap(), 1);
+  // Each receive frees the slot and fills it with the next sleeper's message.
+  const int x = rx.try_recv().unwrap();
+  const int y = rx.try_recv().unwrap();
+  EXPECT_EQ(std::set<int>({x, y}), std::set<int>({2, 3}));
+  EXPECT_TRUE(rx.try_recv().is_err());
+  a.join().unwrap();
+  b.join().unwrap();
+}
+
+// The receivers leave while a sender sleeps with its message: it gets the
+// message back, not written anywhere.
+TEST(MpmcBounded, ASleepingSendersMessageComesBackWhenTheReceiversLeave) {
+  auto [tx, rx] = mpmc::bounded<std::string>(1);
+  tx.send("first").unwrap();
+  auto h = fearless::thread::spawn([tx = tx] { return tx.send("second"); });
+  fearless::thread::sleep(100ms);
+  { auto gone = std::move(rx); }
+  auto r = h.join().unwrap();
+  ASSERT_TRUE(r.is_err());
+  EXPECT_EQ(std::move(r).unwrap_err().into_inner(), "second");
+}
+
 TEST(MpmcUnbounded, MemoryIsReturnedAsItDrains) {
   // Many blocks' worth in flight, then drained: every block is freed (checked
   // by ASan/LSan builds), and the live count returns to zero while the

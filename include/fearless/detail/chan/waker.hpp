@@ -101,11 +101,12 @@ class Waker {
   // the picker yield too, often several times, until it runs. (4 selecting
   // senders and 4 selecting receivers on 2 CPUs, rendezvous channels, 1M
   // messages: median 3.90 s against 4.18 s when always taking the earliest.)
-  std::optional<Entry> try_select() {
+  // `wake` false: the caller unparks the entry's thread itself.
+  std::optional<Entry> try_select(bool wake = true) {
     const std::uintptr_t me = current_thread_id();
     auto take = [&](auto it) {
       it->cx->store_packet(it->packet);
-      it->cx->unpark();
+      if (wake) it->cx->unpark();
       Entry e = std::move(*it);
       selectors_.erase(it);
       return e;
@@ -171,15 +172,23 @@ class SyncWaker {
   // Parks the calling thread on this list until a peer selects it, or
   // `deadline` passes. `ready()` is checked once after registering, closing
   // the race with a peer that acted just before; when it holds, the wait is
-  // aborted at once. `token` names the operation. The caller then retries it.
+  // aborted at once. `token` names the operation, `packet` is left in the
+  // entry for the peer that selects it. Returns how the wait ended: kAborted,
+  // kDisconnected, or the operation (a peer selected it). The caller then
+  // retries the operation, unless the packet says the peer completed it.
   template <class Tok, class Ready>
-  void wait_for_peer(Tok* token, Deadline deadline, Ready ready) {
-    Context::with([&](Context& cx) {
+  std::uintptr_t wait_for_peer(Tok* token, Deadline deadline, Ready ready, void* packet = nullptr) {
+    return Context::with([&](Context& cx) {
       const Operation oper = hook(token);
-      register_op(oper, cx);
+      {
+        WaitGuard g(lock_);
+        inner_.register_with_packet(oper, packet, cx);
+        sync_empty();
+      }
       if (ready()) cx.try_select(kAborted);
       const std::uintptr_t sel = cx.wait_until(deadline);
       if (sel == kAborted || sel == kDisconnected) unregister(oper);
+      return sel;
     });
   }
 
@@ -216,6 +225,23 @@ class SyncWaker {
       inner_.notify();
       sync_empty();
     }
+  }
+  // The lock-free check that notify() starts with: true when nobody waits.
+  // seq_cst: as in notify().
+  bool nobody_waiting() const noexcept { return is_empty_.load(std::memory_order_seq_cst); }
+  // Like notify(), but the selected entry is returned instead of woken: the
+  // caller finishes what the entry's packet asks for, then calls
+  // `e->cx->unpark()`. Call it when nobody_waiting() was false.
+  std::optional<Entry> notify_deferred() {
+    WaitGuard g(lock_);
+    std::optional<Entry> e;
+    // relaxed: re-read under the lock, which orders it.
+    if (!is_empty_.load(std::memory_order_relaxed)) {
+      e = inner_.try_select(/*wake=*/false);
+      inner_.notify();
+      sync_empty();
+    }
+    return e;
   }
   void disconnect() {
     WaitGuard g(lock_);

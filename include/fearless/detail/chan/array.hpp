@@ -5,6 +5,8 @@
 // ready for the writer of this lap (stamp == tail) or for the reader
 // (stamp == head + 1). The tail's mark bit means "disconnected".
 #pragma once
+#include <sched.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -219,7 +221,13 @@ class Array {
       Handoff h{&msg};
       const std::uintptr_t sel =
           senders_.wait_for_peer(&token, deadline, [&] { return !is_full() || is_disconnected(); }, &h);
-      if (sel == kAborted || sel == kDisconnected) continue;
+      if (sel == kAborted || sel == kDisconnected) {
+        // On one CPU nothing above yields: let whoever holds the slot (a
+        // reader preempted mid-read, seen by a try-mode claim) or made the
+        // room run before we try again, instead of spinning out our time slice.
+        if (!may_spin()) ::sched_yield();
+        continue;
+      }
       // A receiver picked us: it is writing our message for us, or has
       // found no room for it (another sender was quicker) and lets us retry.
       std::uint8_t st = Handoff::kPending;

@@ -180,11 +180,7 @@ class SyncWaker {
   std::uintptr_t wait_for_peer(Tok* token, Deadline deadline, Ready ready, void* packet = nullptr) {
     return Context::with([&](Context& cx) {
       const Operation oper = hook(token);
-      {
-        WaitGuard g(lock_);
-        inner_.register_with_packet(oper, packet, cx);
-        sync_empty();
-      }
+      register_with_packet(oper, packet, cx);
       if (ready()) cx.try_select(kAborted);
       const std::uintptr_t sel = cx.wait_until(deadline);
       if (sel == kAborted || sel == kDisconnected) unregister(oper);
@@ -192,9 +188,10 @@ class SyncWaker {
     });
   }
 
-  void register_op(Operation oper, Context& cx) {
+  void register_op(Operation oper, Context& cx) { register_with_packet(oper, nullptr, cx); }
+  void register_with_packet(Operation oper, void* packet, Context& cx) {
     WaitGuard g(lock_);
-    inner_.register_op(oper, cx);
+    inner_.register_with_packet(oper, packet, cx);
     sync_empty();
   }
   std::optional<Entry> unregister(Operation oper) {
@@ -215,19 +212,12 @@ class SyncWaker {
   }
   // Wakes one blocked operation and every observer. Lock-free when nobody waits.
   void notify() {
-    // seq_cst: orders the caller's preceding channel update before this check,
-    // against the waiter's registration followed by its re-check of the channel.
-    if (FEARLESS_LIKELY(is_empty_.load(std::memory_order_seq_cst))) return;
-    WaitGuard g(lock_);
-    // relaxed: re-read under the lock, which orders it.
-    if (!is_empty_.load(std::memory_order_relaxed)) {
-      inner_.try_select();
-      inner_.notify();
-      sync_empty();
-    }
+    if (FEARLESS_LIKELY(nobody_waiting())) return;
+    if (auto e = notify_deferred()) e->cx->unpark();
   }
   // The lock-free check that notify() starts with: true when nobody waits.
-  // seq_cst: as in notify().
+  // seq_cst: orders the caller's preceding channel update before this check,
+  // against the waiter's registration followed by its re-check of the channel.
   bool nobody_waiting() const noexcept { return is_empty_.load(std::memory_order_seq_cst); }
   // Like notify(), but the selected entry is returned instead of woken: the
   // caller finishes what the entry's packet asks for, then calls

@@ -238,7 +238,8 @@ def main():
             for flavor in FLAVORS:
                 if case == "seq" and flavor == "rendezvous":
                     continue
-                impls = pick(CHAN_IMPLS) + (["floor"] if case == "seq" and not args.fearless_only else [])
+                has_floor = case == "seq" or (case == "spsc" and flavor in ("bounded1", "rendezvous"))
+                impls = pick(CHAN_IMPLS) + (["floor"] if has_floor and not args.fearless_only else [])
                 cell("channels", impls, case, flavor, 1 if case == "seq" else prof["chan_threads"], prof["msgs"])
 
     def pinned():
@@ -393,7 +394,10 @@ def write_md(path, header, results, prof):
                   "select_rx 4 senders, one receiver selecting over 4 channels; select_both 4 threads "
                   "selecting sends + 4 selecting receives over 4 channels. bounded(N) has capacity = the "
                   "message count; seq has no rendezvous cell (one thread cannot hand a value to itself). `floor` is a "
-                  "plain single-thread ring with no atomics.", ""]
+                  "plain single-thread ring with no atomics for seq, and for spsc bounded(1) and rendezvous one "
+                  "cache-line round trip per message between two spinning threads (the least a hand-off between "
+                  "threads on different CPUs can cost; an implementation that runs both ends on one CPU, as Go's "
+                  "scheduler can with its goroutines, is not bound by it).", ""]
         table(lines, results, "channels", CHAN_IMPLS + ["floor"], "crossbeam",
               lambda c, f, t: f"{c} {FLAVOR_LABEL[f]}", "case", "crossbeam (s)")
     if any(r[0] == "pinned" for r in results):

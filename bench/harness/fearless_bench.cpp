@@ -8,7 +8,8 @@
 //       std_mutex | std_shared_mutex_write                   locks (counter, uncontended)
 //       fearless_Arc | std_shared_ptr                        arc_clone_drop
 //       fearless_thread | std_thread                         spawn_join
-//       floor                                                seq (plain ring), cacheline_rtt, futex_rtt
+//       floor                                                seq (plain ring), spsc bounded1/rendezvous (cache-line
+//                                                            round trips), cacheline_rtt, futex_rtt
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -375,6 +376,11 @@ double run(const Args& a) {
   }
   if (a.impl == "floor") {
     if (a.kase == "seq") return floor_seq(a);
+    // A bounded(1) or rendezvous hand-off between two threads on different
+    // CPUs cannot finish before the other side has seen it: at least one
+    // cache-line round trip per message.
+    if (a.kase == "spsc" && (a.flavor == bench::Flavor::bounded1 || a.flavor == bench::Flavor::rendezvous))
+      return floor_cacheline(a);
     if (a.kase == "cacheline_rtt") return floor_cacheline(a);
     if (a.kase == "futex_rtt") return floor_futex(a);
     bench::na("no floor for this case");

@@ -743,8 +743,13 @@ TEST(ThreadAvailableParallelism, CgroupV2QuotaOfTheGroupAndItsAncestors) {
   EXPECT_EQ(cg.limit(), 0u);  // no cpu.max anywhere: unlimited
   cg.write("sys/user.slice/app/cpu.max", "max 100000\n");
   EXPECT_EQ(cg.limit(), 0u);
-  cg.write("sys/user.slice/app/cpu.max", "150000 100000\n");  // 1.5 CPUs: rounded up
+  cg.write("sys/user.slice/app/cpu.max", "150000 100000\n");  // 1.5 CPUs: rounded down, as Rust does
+  EXPECT_EQ(cg.limit(), 1u);
+  cg.write("sys/user.slice/app/cpu.max", "250000 100000\n");
   EXPECT_EQ(cg.limit(), 2u);
+  cg.write("sys/user.slice/app/cpu.max", "20000 100000\n");  // a fifth of a CPU: still one thread
+  EXPECT_EQ(cg.limit(), 1u);
+  cg.write("sys/user.slice/app/cpu.max", "250000 100000\n");
   cg.write("sys/user.slice/cpu.max", "50000 100000\n");  // a stricter ancestor wins
   EXPECT_EQ(cg.limit(), 1u);
   cg.write("sys/user.slice/cpu.max", "800000 100000\n");
@@ -765,7 +770,7 @@ TEST(ThreadAvailableParallelism, CgroupV1Quota) {
   cg.write("sys/cpu,cpuacct/docker/abc/cpu.cfs_period_us", "100000\n");
   EXPECT_EQ(cg.limit(), 0u);  // -1: unlimited
   cg.write("sys/cpu,cpuacct/docker/abc/cpu.cfs_quota_us", "250000\n");
-  EXPECT_EQ(cg.limit(), 3u);
+  EXPECT_EQ(cg.limit(), 2u);  // 2.5 CPUs, rounded down
 }
 
 TEST(ThreadAvailableParallelism, CgroupV1SeenFromInsideAContainer) {
@@ -775,6 +780,31 @@ TEST(ThreadAvailableParallelism, CgroupV1SeenFromInsideAContainer) {
   cg.write("proc-self-cgroup", "3:cpu,cpuacct:/docker/abc\n");
   cg.write("sys/cpu,cpuacct/cpu.cfs_quota_us", "100000\n");
   cg.write("sys/cpu,cpuacct/cpu.cfs_period_us", "100000\n");
+  EXPECT_EQ(cg.limit(), 1u);
+}
+
+TEST(ThreadAvailableParallelism, CgroupV1QuotaOfAnAncestor) {
+  FakeCgroup cg;
+  cg.write("proc-self-cgroup", "3:cpu,cpuacct:/batch/job/step\n");
+  cg.write("sys/cpu,cpuacct/cpu.cfs_period_us", "100000\n");  // the mount root: no quota
+  cg.write("sys/cpu,cpuacct/cpu.cfs_quota_us", "-1\n");
+  cg.write("sys/cpu,cpuacct/batch/job/step/cpu.cfs_quota_us", "-1\n");
+  cg.write("sys/cpu,cpuacct/batch/job/step/cpu.cfs_period_us", "100000\n");
+  EXPECT_EQ(cg.limit(), 0u);
+  cg.write("sys/cpu,cpuacct/batch/cpu.cfs_quota_us", "200000\n");  // two levels up
+  cg.write("sys/cpu,cpuacct/batch/cpu.cfs_period_us", "100000\n");
+  EXPECT_EQ(cg.limit(), 2u);
+  cg.write("sys/cpu,cpuacct/batch/job/step/cpu.cfs_quota_us", "400000\n");  // the stricter one wins
+  EXPECT_EQ(cg.limit(), 2u);
+}
+
+TEST(ThreadAvailableParallelism, CgroupV1CpuAndCpuacctMountedApart) {
+  // Only the hierarchy that names `cpu` holds the quota; a `cpuacct` line
+  // after it must not be taken for it.
+  FakeCgroup cg;
+  cg.write("proc-self-cgroup", "5:cpu:/a\n4:cpuacct:/b\n2:cpuset:/c\n");
+  cg.write("sys/cpu/a/cpu.cfs_quota_us", "100000\n");
+  cg.write("sys/cpu/a/cpu.cfs_period_us", "100000\n");
   EXPECT_EQ(cg.limit(), 1u);
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 #include <pthread.h>
 #include <sched.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -134,7 +135,7 @@ inline void yield_now() noexcept { ::sched_yield(); }
 [[nodiscard]] inline bool panicking() noexcept { return std::uncaught_exceptions() > 0; }
 
 namespace detail_ap {
-// cgroup CPU quota in CPUs (rounded up), or 0 if unlimited/unknown. The paths
+// cgroup CPU quota in whole CPUs (rounded down, at least 1), or 0 if unlimited/unknown. The paths
 // are parameters so that tests can point them at a fake hierarchy.
 inline std::size_t cgroup_cpu_limit(const std::string& proc_cgroup = "/proc/self/cgroup",
                                     const std::string& cgroup_root = "/sys/fs/cgroup") {
@@ -147,15 +148,17 @@ inline std::size_t cgroup_cpu_limit(const std::string& proc_cgroup = "/proc/self
     const auto c1 = line.find(':');
     const auto c2 = line.find(':', c1 + 1);
     if (c1 != std::string::npos && c2 != std::string::npos) {
-      const std::string ctrls = line.substr(c1 + 1, c2 - c1 - 1);
-      if (ctrls.find("cpu") != std::string::npos && ctrls.find("cpuset") == std::string::npos)
-        v1_path = line.substr(c2 + 1);
+      // The hierarchy whose controller list names `cpu` itself (not
+      // `cpuacct` or `cpuset` alone, which carry no quota).
+      const std::string ctrls = "," + line.substr(c1 + 1, c2 - c1 - 1) + ",";
+      if (ctrls.find(",cpu,") != std::string::npos) v1_path = line.substr(c2 + 1);
     }
   }
   std::size_t best = 0;
   auto consider = [&best](long long quota, long long period) {
     if (quota > 0 && period > 0) {
-      const auto cpus = static_cast<std::size_t>((quota + period - 1) / period);
+      // Whole CPUs, rounded down as Rust does (1.5 CPUs of quota: 1 thread).
+      const auto cpus = static_cast<std::size_t>(quota / period);
       const auto n = std::max<std::size_t>(cpus, 1);
       best = best == 0 ? n : std::min(best, n);
     }
@@ -174,22 +177,23 @@ inline std::size_t cgroup_cpu_limit(const std::string& proc_cgroup = "/proc/self
     }
   }
   if (!v1_path.empty()) {
-    // The hierarchy's own path first; then its mount root, which is what a
-    // container without a cgroup namespace sees as its cgroup.
-    bool found = false;
-    for (const char* sub : {"/cpu,cpuacct", "/cpu"}) {
-      for (const std::string& rel : {v1_path == "/" ? std::string() : v1_path, std::string()}) {
-        const std::string dir = cgroup_root + sub + rel;
+    // As for v2, the quota of any ancestor applies: walk from the group up
+    // to the hierarchy's mount root (which is also what a container without
+    // a cgroup namespace sees as its own group, its host path missing there).
+    for (const char* sub : {"/cpu,cpuacct", "/cpuacct,cpu", "/cpu"}) {
+      if (::access((cgroup_root + sub).c_str(), F_OK) != 0) continue;  // not this mount
+      std::string p = v1_path == "/" ? std::string() : v1_path;
+      for (;;) {
+        const std::string dir = cgroup_root + sub + p;
         std::ifstream fq(dir + "/cpu.cfs_quota_us");
         std::ifstream fp(dir + "/cpu.cfs_period_us");
         long long q = 0, per = 0;
-        if (fq >> q && fp >> per) {
-          consider(q, per);
-          found = true;
-          break;
-        }
+        if (fq >> q && fp >> per) consider(q, per);
+        if (p.empty()) break;
+        const auto slash = p.find_last_of('/');
+        p = slash == std::string::npos ? std::string() : p.substr(0, slash);
       }
-      if (found) break;
+      break;
     }
   }
   return best;
@@ -198,7 +202,9 @@ inline std::size_t cgroup_cpu_limit(const std::string& proc_cgroup = "/proc/self
 
 // How many threads can usefully run at once: the CPUs in this thread's
 // affinity mask, further limited by a cgroup CPU quota (v1 or v2). At least 1.
-// Errors: the affinity query failing (std::error_code from errno). Reads a few
+// When the mask cannot be read (a sandbox may forbid the call) the CPUs online
+// are counted instead, as in Rust. Errors (std::error_code from errno): only
+// when neither can be read, or the mask's buffer cannot be allocated. Reads a few
 // /proc and /sys files: call once, not in a loop.
 [[nodiscard]] inline Result<std::size_t, std::error_code> available_parallelism() {
   std::size_t count = 0;
@@ -214,9 +220,16 @@ inline std::size_t cgroup_cpu_limit(const std::string& proc_cgroup = "/proc/self
     }
     const int e = errno;
     CPU_FREE(set);
-    if (e != EINVAL) return Err(std::error_code(e, std::system_category()));
+    if (e != EINVAL) break;  // the mask cannot be read: count the online CPUs instead
   }
-  if (count == 0) return Err(std::make_error_code(std::errc::not_supported));
+  if (count == 0) {
+    // As Rust does when the affinity mask is unavailable (a sandbox may
+    // forbid the call): the CPUs online, still limited by the quota below.
+    errno = 0;
+    const long online = ::sysconf(_SC_NPROCESSORS_ONLN);
+    if (online <= 0) return Err(std::error_code(errno != 0 ? errno : ENOSYS, std::system_category()));
+    count = static_cast<std::size_t>(online);
+  }
   const std::size_t quota = detail_ap::cgroup_cpu_limit();
   if (quota != 0) count = std::min(count, quota);
   return Ok(count);

@@ -160,6 +160,18 @@ TEST(Panic, HookSeesPayloadAndThreadName) {
   EXPECT_EQ(seen, (std::vector<std::string>{"hooked|first", "<unnamed>|panic payload of type `int`"}));
 }
 
+TEST(Panic, PanickingIsTrueInsideTheHookOnly) {
+  std::atomic<int> in_hook{0};
+  fearless::set_panic_hook([&](const PanicInfo&) { in_hook.store(fearless::thread::panicking() ? 1 : 2); });
+  auto h = fearless::thread::spawn([] { fearless::panic("boom"); });
+  EXPECT_TRUE(h.join().is_err());
+  EXPECT_EQ(in_hook.load(), 1);
+  std::atomic<int> after{0};
+  fearless::thread::spawn([&] { after.store(fearless::thread::panicking() ? 1 : 2); }).join().unwrap();
+  EXPECT_EQ(after.load(), 2);
+  (void)fearless::take_panic_hook();
+}
+
 TEST(Panic, DefaultHookPrintsRustStyleLine) {
   (void)fearless::take_panic_hook();
   testing::internal::CaptureStderr();

@@ -130,7 +130,7 @@ TEST(Mutex, ExceptionWhileLockedPoisons) {
   EXPECT_TRUE(m.try_lock().is_err());
 }
 
-TEST(Mutex, UnwrapAndExpectOnPoisonGiveRustsExactMessages) {
+TEST(Mutex, UnwrapAndExpectOnPoisonGiveTheErrorsDisplayText) {
   Mutex<int> m(0);
   poison(m);
   EXPECT_EQ(sync_test::panic_message([&] { (void)m.lock().unwrap(); }),

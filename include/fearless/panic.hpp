@@ -183,7 +183,18 @@ inline PanicHook take_panic_hook() {
 }
 
 namespace detail {
+// Non-zero while this thread runs the panic hook: thread::panicking() is true
+// there, as in Rust (whose hook runs with the panic counted), although the
+// hook runs at the thread boundary, after the exception was caught.
+inline constinit thread_local int in_panic_hook = 0;
+
 inline void run_panic_hook(const PanicInfo& info) noexcept {
+  struct InHook {
+    InHook() noexcept { ++in_panic_hook; }
+    ~InHook() { --in_panic_hook; }
+    InHook(const InHook&) = delete;
+    InHook& operator=(const InHook&) = delete;
+  } in_hook;
   auto& s = hook_slot();
   PanicHook h;
   {

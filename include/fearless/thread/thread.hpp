@@ -131,8 +131,11 @@ void sleep_until(std::chrono::time_point<C, D> t) {
 inline void yield_now() noexcept { ::sched_yield(); }
 
 // True while the current thread is unwinding because of an exception (a panic
-// in progress), e.g. inside a destructor run during unwinding.
-[[nodiscard]] inline bool panicking() noexcept { return std::uncaught_exceptions() > 0; }
+// in progress), e.g. inside a destructor run during unwinding, and inside the
+// panic hook (as in Rust).
+[[nodiscard]] inline bool panicking() noexcept {
+  return std::uncaught_exceptions() > 0 || fearless::detail::in_panic_hook > 0;
+}
 
 namespace detail_ap {
 // cgroup CPU quota in whole CPUs (rounded down, at least 1), or 0 if unlimited/unknown. The paths

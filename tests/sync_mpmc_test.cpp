@@ -612,6 +612,49 @@ TEST_P(Flavours, ThrowingCopyLosesNothing) {
   EXPECT_EQ(Fragile::live.load(), 0);
 }
 
+// Select reserves a slot (or pairs with a receiver) before the message is
+// given; a copy (or box) that throws then must leave the operation open, not
+// a reserved slot that is never written (which wedged the bounded ring and
+// left a paired rendezvous receiver waiting forever).
+TEST_P(Flavours, SelectedSendWhoseCopyThrowsCanStillBeCompleted) {
+  Fragile::live = 0;
+  {
+    auto [tx, rx] = make<Fragile>();
+    std::optional<fearless::thread::JoinHandle<int>> peer;
+    if (rendezvous()) peer.emplace(fearless::thread::spawn([rx = rx] { return rx.recv_timeout(10s).unwrap().v; }));
+    {
+      mpmc::Select sel;
+      sel.send(tx);
+      mpmc::SelectedOperation op = sel.select();
+      Fragile f(7);
+      Fragile::throw_next = 1;
+      EXPECT_THROW((void)op.send(tx, f), std::runtime_error);
+      EXPECT_TRUE(op.send(tx, Fragile(8)).is_ok());  // the same operation, completed
+    }
+    if (rendezvous()) {
+      EXPECT_EQ(std::move(*peer).join().unwrap(), 8);
+    } else {
+      EXPECT_EQ(rx.recv().unwrap().v, 8);
+      EXPECT_TRUE(tx.send(Fragile(9)).is_ok());
+      EXPECT_EQ(rx.recv().unwrap().v, 9);
+      EXPECT_EQ(rx.len(), 0u);
+    }
+    // The handler form makes its message before anything is reserved.
+    Fragile g(5);
+    Fragile::throw_next = 1;
+    EXPECT_THROW((void)mpmc::select(mpmc::on_send(tx, g, [](auto r) { return r.is_ok(); }),
+                                    mpmc::on_default([] { return false; })),
+                 std::runtime_error);
+    if (!rendezvous()) {
+      EXPECT_EQ(rx.try_recv().unwrap_err(), TryRecvError::Empty);
+      EXPECT_TRUE(mpmc::select(mpmc::on_send(tx, g, [](auto r) { return r.is_ok(); })));
+      EXPECT_EQ(rx.recv().unwrap().v, 5);
+    }
+  }
+  Fragile::throw_next = 0;
+  EXPECT_EQ(Fragile::live.load(), 0);
+}
+
 TEST(MpmcBounded, AbsurdCapacityIsAClearPanic) {
   EXPECT_THROW((void)mpmc::bounded<int>(SIZE_MAX), fearless::Panic);
   EXPECT_THROW((void)mpmc::bounded<int>(SIZE_MAX / 2), fearless::Panic);

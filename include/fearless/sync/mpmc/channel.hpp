@@ -59,6 +59,7 @@ T&& unbox_ref(detail_chan::Stored<T>& s) noexcept {
   if constexpr (detail_chan::kBoxed<T>) return std::move(*s);
   else return std::move(s);
 }
+struct SelectAccess;  // select.hpp: the handler form's way in
 [[noreturn]] FEARLESS_COLD inline void moved_from(const char* what) {
   panic(std::string(what) + ": this channel endpoint was moved from");
 }
@@ -75,6 +76,9 @@ class Sender {
   using S = detail_chan::Stored<T>;
 
  public:
+  // The message type.
+  using value_type = T;
+
   Sender(const Sender& o) noexcept : s_(o.s_) {
     if (s_ != nullptr) s_->add_sender();
   }
@@ -158,6 +162,7 @@ class Sender {
   friend std::pair<Sender<U>, Receiver<U>> bounded(std::size_t);
   friend class Select;
   friend class SelectedOperation;
+  friend struct detail::SelectAccess;
 
   explicit Sender(Shared* s) noexcept : s_(s) {}
 
@@ -177,11 +182,18 @@ class Sender {
         detail::unbox<T>(std::move(m)));
   }
 
-  // Completes a send chosen by Select.
-  Result<void, SendError<T>> send_selected(detail_chan::Token& token, T msg) const {
-    Shared& s = shared("SelectedOperation::send");
-    decltype(auto) m = detail::box(std::move(msg));
-    if (visit_tx(&s, [&](auto& c) { return c.write(token, m); })) return Ok();
+  // A send chosen by Select, in two steps. First the message as the channel
+  // stores it (boxed when its move may throw): whatever can throw here (a
+  // copy, the box's allocation, a moved-from sender) happens while the
+  // SelectedOperation is still unfinished, before the reserved slot is
+  // committed to anything.
+  detail_chan::Stored<T> prepare_selected(T msg) const {
+    (void)shared("SelectedOperation::send");
+    return detail::box(std::move(msg));
+  }
+  // Then the reserved slot is written (nothing throws before the write).
+  Result<void, SendError<T>> send_selected(detail_chan::Token& token, detail_chan::Stored<T>& m) const {
+    if (visit_tx(s_, [&](auto& c) { return c.write(token, m); })) return Ok();
     return Result<void, SendError<T>>(std::in_place_index<1>, detail::unbox<T>(std::move(m)));
   }
 

@@ -66,6 +66,7 @@ template <class X>
 inline constexpr bool kIsMpmcReceiver = false;
 template <class T>
 inline constexpr bool kIsMpmcReceiver<Receiver<T>> = true;
+struct SelectAccess;
 }  // namespace detail
 
 // A receiving end Select can wait on: an mpmc or mpsc Receiver (timers too).
@@ -111,16 +112,29 @@ class SelectedOperation {
   }
   // Completes a chosen send of `msg`: Err(SendError) handing it back if every
   // receiver is gone. Panics if `e` is not the very endpoint object that was
-  // added to the Select for this operation.
+  // added to the Select for this operation. If making the message throws (a
+  // copy of `msg`, or the box of a message whose move may throw), the
+  // exception leaves the operation unfinished and the reserved slot
+  // untouched: complete it with another call, or dropping it aborts.
   template <SelectableSender E, class T>
   auto send(const E& e, T&& msg) {
     check(&e, "send");
+    const auto& tx = SelectEndpoint<E>::get(e);
+    auto m = tx.prepare_selected(std::forward<T>(msg));
     ptr_ = nullptr;
-    return SelectEndpoint<E>::get(e).send_selected(token_, std::forward<T>(msg));
+    return tx.send_selected(token_, m);
   }
 
  private:
   friend class Select;
+  friend struct detail::SelectAccess;
+  // The handler form's send: the message was made when its arm was.
+  template <class E, class S>
+  auto send_prepared(const E& e, S& m) {
+    check(&e, "send");
+    ptr_ = nullptr;
+    return SelectEndpoint<E>::get(e).send_selected(token_, m);
+  }
   SelectedOperation(const detail_chan::Selected& s) noexcept : token_(s.token), index_(s.index), ptr_(s.ptr) {}
   void check(const void* p, const char* what) const {
     if (ptr_ == nullptr) panic(std::string("SelectedOperation::") + what + ": the operation was already completed");
@@ -132,6 +146,21 @@ class SelectedOperation {
   std::size_t index_;
   const void* ptr_;
 };
+
+namespace detail {
+// The handler form's way to the private steps of a select send.
+struct SelectAccess {
+  template <class U, class M>
+  static auto prepare(const Sender<U>& tx, M&& msg) {
+    return tx.prepare_selected(std::forward<M>(msg));
+  }
+  template <class E, class S>
+  static auto send_prepared(SelectedOperation& op, const E& e, S& m) {
+    return op.send_prepared(e, m);
+  }
+};
+
+}  // namespace detail
 
 // A set of send and receive operations to wait on. Add operations (each gets
 // an index, counting from 0 in the order added), then call one of the
@@ -298,6 +327,7 @@ struct SendArm {
   T msg;
   F f;
 };
+
 // A default arm: runs `f()` if no operation is ready now.
 template <class F>
 struct DefaultArm {
@@ -317,10 +347,13 @@ template <class R, class F>
   return {rx, std::forward<F>(f)};
 }
 // A send arm for select(): `msg` is sent only if this arm is chosen, then
-// `f(Result<void, SendError<T>>)` runs (the error hands `msg` back).
-template <class E, class T, class F>
-[[nodiscard]] SendArm<E, std::decay_t<T>, std::decay_t<F>> on_send(const E& tx, T&& msg, F&& f) {
-  return {tx, std::forward<T>(msg), std::forward<F>(f)};
+// `f(Result<void, SendError<T>>)` runs (the error hands `msg` back). The
+// message is made here, in the channel's element type (boxed when its move
+// may throw), so that nothing can throw once select() has reserved a slot.
+template <SelectableSender E, class T, class F>
+[[nodiscard]] auto on_send(const E& tx, T&& msg, F&& f) {
+  auto m = detail::SelectAccess::prepare(SelectEndpoint<E>::get(tx), std::forward<T>(msg));
+  return SendArm<E, decltype(m), std::decay_t<F>>{tx, std::move(m), std::forward<F>(f)};
 }
 // Makes select() non-blocking: `f()` runs if no operation is ready now.
 template <class F>
@@ -380,7 +413,7 @@ decltype(auto) run_arm(SelectedOperation& op, RecvArm<R, F>& a) {
 }
 template <class E, class T, class F>
 decltype(auto) run_arm(SelectedOperation& op, SendArm<E, T, F>& a) {
-  return a.f(op.send(a.tx, std::move(a.msg)));
+  return a.f(SelectAccess::send_prepared(op, a.tx, a.msg));
 }
 
 template <class A>
@@ -404,8 +437,8 @@ struct ArmResult<RecvArm<R, F>> {
 };
 template <class E, class T, class F>
 struct ArmResult<SendArm<E, T, F>> {
-  using type =
-      std::invoke_result_t<F&, decltype(std::declval<SelectedOperation&>().send(std::declval<const E&>(), std::declval<T>()))>;
+  using type = std::invoke_result_t<F&, decltype(SelectAccess::send_prepared(std::declval<SelectedOperation&>(),
+                                                                               std::declval<const E&>(), std::declval<T&>()))>;
 };
 template <class F>
 struct ArmResult<DefaultArm<F>> {

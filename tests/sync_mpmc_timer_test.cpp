@@ -59,6 +59,25 @@ TEST(Timer, RecvTimeoutShorterThanTimer) {
   EXPECT_LT(Clock::now() - t0, 900ms);
 }
 
+// recv_timeout returns a message that is available even when the deadline
+// has passed; for a timer that means a deadline before the time it fired.
+TEST(Timer, ADueMessageIsReturnedWhateverTheDeadline) {
+  const auto t0 = Clock::now();
+  auto after = mpmc::after(1ms);
+  auto at = mpmc::at(t0 + 2ms);
+  auto tick = mpmc::tick(1ms);
+  fearless::thread::sleep(20ms);
+  // Each fired after t0: a deadline of t0 is long past, and the message is there.
+  const auto a = after.recv_deadline(t0);
+  ASSERT_TRUE(a.is_ok());
+  EXPECT_GE(a.unwrap(), t0 + 1ms);
+  EXPECT_EQ(at.recv_deadline(t0 - 1s).unwrap(), t0 + 2ms);
+  EXPECT_TRUE(tick.recv_deadline(t0).is_ok());
+  // Once taken, a past deadline is a try that finds nothing.
+  EXPECT_EQ(after.recv_deadline(t0).unwrap_err(), mpmc::RecvTimeoutError::Timeout);
+  EXPECT_EQ(at.recv_deadline(t0).unwrap_err(), mpmc::RecvTimeoutError::Timeout);
+}
+
 TEST(Timer, ClonesShareTheOneMessage) {
   auto rx = mpmc::after(10ms);
   auto rx2 = rx.clone();

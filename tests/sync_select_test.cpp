@@ -280,6 +280,13 @@ TEST(Select, RemoveAndEmptySelect) {
   EXPECT_TRUE(sel.try_select().is_err());
   EXPECT_TRUE(sel.select_timeout(10ms).is_err());
   EXPECT_TRUE(sel.ready_timeout(10ms).is_err());
+  // Forever with nothing to wait for: a panic, not a thread asleep for good.
+  EXPECT_THROW((void)sel.select(), fearless::Panic);
+  EXPECT_THROW((void)sel.ready(), fearless::Panic);
+  EXPECT_THROW((void)sel.select_timeout(std::chrono::hours::max()), fearless::Panic);
+  EXPECT_THROW((void)sel.ready_timeout(std::chrono::nanoseconds::max()), fearless::Panic);
+  EXPECT_THROW((void)sel.select_deadline(std::chrono::steady_clock::time_point::max()), fearless::Panic);
+  EXPECT_THROW((void)sel.ready_deadline(std::chrono::system_clock::time_point::max()), fearless::Panic);
 }
 
 TEST(Select, WrongEndpointPanics) {

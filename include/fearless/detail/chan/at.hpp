@@ -38,7 +38,9 @@ class At {
       sleep_until(deadline);
       return Status::Timeout;
     }
-    if (deadline < when_) {
+    // A message that is due is returned even when the deadline has passed
+    // (a past deadline is a try).
+    if (deadline < when_ && Clock::now() < when_) {
       sleep_until(deadline);
       return Status::Timeout;
     }

@@ -47,7 +47,9 @@ class Tick {
       Clock::rep cur = next_.load(std::memory_order_acquire);
       const Deadline when{Clock::duration(cur)};
       const Deadline now = Clock::now();
-      if (deadline < when) {
+      // A tick that is due is returned even when the deadline has passed
+      // (a past deadline is a try).
+      if (deadline < when && now < when) {
         sleep_until(deadline);
         return Status::Timeout;
       }

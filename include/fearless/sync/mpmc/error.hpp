@@ -2,7 +2,9 @@
 //
 // Names, kinds and messages follow Rust's std::sync::mpsc (and
 // crossbeam-channel for select): every error is a plain value with
-// `is_*()` queries, `what()`/`message()` giving Rust's Display text, and `==`.
+// `is_*()` queries, `what()`/`message()` giving Rust's Display text (for
+// TryReadyError and ReadyTimeoutError, which crossbeam gives no Display, a
+// text of our own worded like the select errors'), and `==`.
 // Errors of sending operations hand the unsent message back (`into_inner()`).
 // The same types serve fearless::sync::mpsc (re-exported there).
 #pragma once
@@ -177,7 +179,7 @@ class SelectTimeoutError {
   friend constexpr bool operator==(SelectTimeoutError, SelectTimeoutError) noexcept { return true; }
 };
 
-// Select::try_ready() found no operation ready.
+// Select::try_ready() found no operation ready. (Text: fearless's own.)
 class TryReadyError {
  public:
   [[nodiscard]] static constexpr const char* what() noexcept { return "all operations in select would block"; }
@@ -185,7 +187,7 @@ class TryReadyError {
   friend constexpr bool operator==(TryReadyError, TryReadyError) noexcept { return true; }
 };
 
-// Select::ready_timeout()/ready_deadline() ran out of time.
+// Select::ready_timeout()/ready_deadline() ran out of time. (Text: fearless's own.)
 class ReadyTimeoutError {
  public:
   [[nodiscard]] static constexpr const char* what() noexcept { return "timed out waiting on ready"; }

@@ -224,7 +224,7 @@ class Select {
   }
   // Like select(), giving up after `timeout` with Err(SelectTimeoutError)
   // (zero or negative: a try; huge: forever). With no operations it just
-  // waits out the timeout.
+  // waits out the timeout, and panics when the timeout is "forever".
   template <class Rep, class Period>
   [[nodiscard]] Result<SelectedOperation, SelectTimeoutError> select_timeout(std::chrono::duration<Rep, Period> timeout) {
     return select_until(fearless::detail::deadline_after(timeout));
@@ -266,12 +266,18 @@ class Select {
     return i;
   }
   Result<SelectedOperation, SelectTimeoutError> select_until(fearless::detail::Deadline d) {
+    // "Forever" with nothing to wait for could never return (crossbeam's
+    // timed forms fall back to select() there, which panics).
+    if (ops_.empty() && d == fearless::detail::kNoDeadline)
+      panic("Select::select_timeout: no operations have been added to the Select and the timeout never ends");
     const bool now_only = d != fearless::detail::kNoDeadline && d <= fearless::detail::Clock::now();
     auto s = detail_chan::run_select(ops_, now_only, d, biased_);
     if (!s) return Result<SelectedOperation, SelectTimeoutError>(std::in_place_index<1>);
     return Result<SelectedOperation, SelectTimeoutError>(std::in_place_index<0>, SelectedOperation(*s));
   }
   Result<std::size_t, ReadyTimeoutError> ready_until(fearless::detail::Deadline d) {
+    if (ops_.empty() && d == fearless::detail::kNoDeadline)  // as in select_until
+      panic("Select::ready_timeout: no operations have been added to the Select and the timeout never ends");
     const bool now_only = d != fearless::detail::kNoDeadline && d <= fearless::detail::Clock::now();
     auto i = detail_chan::run_ready(ops_, now_only, d, biased_);
     if (!i) return Result<std::size_t, ReadyTimeoutError>(std::in_place_index<1>);

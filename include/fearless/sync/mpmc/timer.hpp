@@ -30,29 +30,14 @@ FEARLESS_NOINLINE Receiver<T> receiver_only(detail_chan::Shared<T>* s) {
 template <class T>
 [[nodiscard]] Receiver<T> never();
 
-namespace detail {
-// crossbeam's cut-off for after/tick: now + d overflows Rust's Instant
-// (whole seconds since boot in an i64, about 2.9e11 years), where it gives
-// never(). Shorter durations that still pass this clock's range (about 292
-// years) make a timer that never fires but is a timer (capacity 1).
-template <class Rep, class Period>
-bool past_instant_range(std::chrono::duration<Rep, Period> d) noexcept {
-  const long double secs = std::chrono::duration<long double>(d).count();
-  if (!(secs > 0)) return false;  // zero, negative, NaN: fire at once
-  const long double now = std::chrono::duration<long double>(fearless::detail::Clock::now().time_since_epoch()).count();
-  return secs + now > 9223372036854775807.0L;
-}
-}  // namespace detail
-
 // A channel that delivers one message, the instant it fires, once `d` has
 // elapsed (zero or negative: at once). Capacity 1; never disconnected. A `d`
-// past the clock's range never fires; one so large that Rust's Instant could
-// not hold now + d (about 2.9e11 years, e.g. hours::max()) gives never()
-// (capacity 0), as in crossbeam. Not blocking; O(1).
+// so large that now + d is past the clock's range gives never() (capacity
+// 0), as in crossbeam. Not blocking; O(1).
 template <class Rep, class Period>
 [[nodiscard]] Receiver<Instant> after(std::chrono::duration<Rep, Period> d) {
-  if (detail::past_instant_range(d)) return never<Instant>();
   const auto when = fearless::detail::deadline_after(d);
+  if (when == fearless::detail::kNoDeadline) return never<Instant>();
   return receiver_only(new detail_chan::Counter<Instant, detail_chan::At>(detail_chan::Flavor::At, when));
 }
 
@@ -68,15 +53,14 @@ template <class Clock, class Dur>
 // A channel that delivers a message every `period`, starting one period from
 // now; the message is the scheduled instant. Capacity 1; never disconnected.
 // A receiver that falls behind gets one message (the missed ticks are
-// dropped), and the schedule resumes one period after that. A period past
-// the clock's range never ticks; one so large that Rust's Instant could not
-// hold now + period gives never() (capacity 0), as in crossbeam. Not
-// blocking; O(1).
+// dropped), and the schedule resumes one period after that. A period so
+// large that now + period is past the clock's range gives never(), as in
+// crossbeam. Not blocking; O(1).
 template <class Rep, class Period>
 [[nodiscard]] Receiver<Instant> tick(std::chrono::duration<Rep, Period> period) {
-  if (detail::past_instant_range(period)) return never<Instant>();
   const auto p = fearless::detail::saturating_ns(period);
   const auto first = fearless::detail::deadline_after(p);
+  if (first == fearless::detail::kNoDeadline) return never<Instant>();
   return receiver_only(new detail_chan::Counter<Instant, detail_chan::Tick>(detail_chan::Flavor::Tick, first, p));
 }
 

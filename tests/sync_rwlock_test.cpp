@@ -211,6 +211,38 @@ TEST(RwLock, WritersAreNotStarvedByAStreamOfReaders) {
   EXPECT_GT(reads.load(), 0);
 }
 
+// A write unlock with a writer and readers asleep wakes the writer only: the
+// readers get in after it (when it unlocks), not in a race with it.
+TEST(RwLock, WriteUnlockWithAWriterAndReadersAsleepHandsTheLockToTheWriter) {
+  RwLock<int> l(0);
+  std::atomic<int> order{0};
+  std::atomic<int> arrived{0};
+  std::atomic<int> writer_pos{-1};
+  auto w = l.write().unwrap();
+  fearless::thread::scope([&](auto& s) {
+    s.spawn([&] {
+      arrived.fetch_add(1);
+      auto g = l.write().unwrap();
+      writer_pos = order.fetch_add(1);
+      fearless::thread::sleep(std::chrono::milliseconds(20));  // readers woken with it would get in now
+      *g = 1;
+    });
+    for (int i = 0; i < 3; ++i) {
+      s.spawn([&] {
+        arrived.fetch_add(1);
+        auto g = l.read().unwrap();
+        order.fetch_add(1);
+        EXPECT_EQ(*g, 1);  // after the writer
+      });
+    }
+    while (arrived.load() < 4) fearless::thread::yield_now();
+    fearless::thread::sleep(std::chrono::milliseconds(300));  // all of them asleep on the lock
+    { auto release = std::move(w); }
+  });
+  EXPECT_EQ(writer_pos.load(), 0);
+  EXPECT_EQ(order.load(), 4);
+}
+
 TEST(RwLock, DowngradeKeepsWritersOutAndLetsReadersIn) {
   RwLock<int> l(0);
   auto w = l.write().unwrap();

@@ -203,10 +203,11 @@ class Execution final : public il::Scheduler {
     return false;
   }
 
-  void futex_wake(const void* addr, int n) noexcept override {
+  int futex_wake(const void* addr, int n) noexcept override {
     point(addr, il::Access::kFutexWake);
     std::lock_guard lk(m_);
-    for (int k = 0; k < n; ++k) {
+    int woken = 0;
+    for (int k = 0; k < n; ++k, ++woken) {
       Thread* pick = nullptr;
       for (auto& t : threads_) {
         if (t.st == impl::St::kBlocked && t.wait_addr == addr && (!pick || t.block_seq < pick->block_seq)) pick = &t;
@@ -216,6 +217,7 @@ class Execution final : public il::Scheduler {
       pick->wait_addr = nullptr;
     }
     for (auto& t : threads_) t.idle = 0;
+    return woken;
   }
 
  private:

@@ -41,9 +41,12 @@ inline bool futex_wait(const Atomic<std::uint32_t>& word, std::uint32_t expected
 }
 
 // Wake up to `n` threads blocked on `word`.
-inline void futex_wake(const Atomic<std::uint32_t>& word, int n = 1) noexcept {
-  ::syscall(SYS_futex, reinterpret_cast<const std::uint32_t*>(&word), FUTEX_WAKE | FUTEX_PRIVATE_FLAG, n,
-            nullptr, nullptr, 0);
+// Wakes up to `n` threads blocked on `word`; returns how many it woke (0 when
+// none was asleep there, also on error).
+inline int futex_wake(const Atomic<std::uint32_t>& word, int n = 1) noexcept {
+  const long r = ::syscall(SYS_futex, reinterpret_cast<const std::uint32_t*>(&word), FUTEX_WAKE | FUTEX_PRIVATE_FLAG,
+                           n, nullptr, nullptr, 0);
+  return r > 0 ? static_cast<int>(r) : 0;
 }
 
 inline void futex_wake_all(const Atomic<std::uint32_t>& word) noexcept { futex_wake(word, INT_MAX); }

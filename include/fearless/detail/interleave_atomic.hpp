@@ -45,7 +45,7 @@ class Scheduler {
   virtual bool futex_wait(const void* addr, const std::atomic<std::uint32_t>& word, std::uint32_t expected,
                           Deadline deadline) noexcept = 0;
   // Makes up to `n` threads blocked on `addr` runnable.
-  virtual void futex_wake(const void* addr, int n) noexcept = 0;
+  virtual int futex_wake(const void* addr, int n) noexcept = 0;  // how many it woke
 
  protected:
   ~Scheduler() = default;
@@ -229,11 +229,13 @@ inline bool futex_wait(const Atomic<std::uint32_t>& word, std::uint32_t expected
   return !(r == -1 && errno == ETIMEDOUT);
 }
 
-inline void futex_wake(const Atomic<std::uint32_t>& word, int n = 1) noexcept {
-  if (interleave::Scheduler* s = interleave::current) s->futex_wake(&word, n);
+inline int futex_wake(const Atomic<std::uint32_t>& word, int n = 1) noexcept {
+  int woken = 0;
+  if (interleave::Scheduler* s = interleave::current) woken = s->futex_wake(&word, n);
   // Also wake real waiters: a thread outside the scheduler may sleep on it.
-  ::syscall(SYS_futex, reinterpret_cast<const std::uint32_t*>(&word.raw()), FUTEX_WAKE | FUTEX_PRIVATE_FLAG, n,
-            nullptr, nullptr, 0);
+  const long r = ::syscall(SYS_futex, reinterpret_cast<const std::uint32_t*>(&word.raw()),
+                           FUTEX_WAKE | FUTEX_PRIVATE_FLAG, n, nullptr, nullptr, 0);
+  return woken + (r > 0 ? static_cast<int>(r) : 0);
 }
 
 inline void futex_wake_all(const Atomic<std::uint32_t>& word) noexcept { futex_wake(word, INT_MAX); }

@@ -213,13 +213,14 @@ class FEARLESS_CAPABILITY("mutex") RawRwLock {
       }
     }
     if (s == (kReadersWaiting | kWritersWaiting)) {
-      // Leave the readers asleep and wake one writer. We cannot know whether a
-      // writer was actually asleep, so readers are woken as well: they recheck
-      // and go back to sleep if the writer took the lock. relaxed: only the
-      // waiting bits change; no data is published (the unlock already released it).
+      // Leave the readers asleep and wake one writer; its unlock wakes them.
+      // Only if no writer was asleep after all (one that set the bit and is
+      // about to sleep sees the counter changed and retries) are the readers
+      // woken now, as in Rust's std. relaxed: only the waiting bits change;
+      // no data is published (the unlock already released it).
       if (!state_.compare_exchange_strong(s, kReadersWaiting, std::memory_order_relaxed, std::memory_order_relaxed))
         return;
-      wake_writer();
+      if (wake_writer()) return;
       s = kReadersWaiting;
     }
     if (s == kReadersWaiting) {
@@ -229,10 +230,11 @@ class FEARLESS_CAPABILITY("mutex") RawRwLock {
     }
   }
 
-  void wake_writer() noexcept {
+  // True if a writer was asleep and is woken.
+  bool wake_writer() noexcept {
     // release: pairs with the acquire load of writer_notify_ in write_contended().
     writer_notify_.fetch_add(1, std::memory_order_release);
-    futex_wake(writer_notify_, 1);
+    return futex_wake(writer_notify_, 1) > 0;
   }
 
   Atomic<std::uint32_t> state_{0};

@@ -612,6 +612,40 @@ TEST_P(Flavours, ThrowingCopyLosesNothing) {
   EXPECT_EQ(Fragile::live.load(), 0);
 }
 
+// A message whose hand-over threw goes back, first in line; Select sees it
+// too, and a disconnection does not hide it (no RecvError while one is left).
+TEST_P(Flavours, APutBackMessageIsSeenBySelectAndOutlivesTheDisconnection) {
+  if (rendezvous()) GTEST_SKIP() << "a rendezvous receive has no message to put back until it has one";
+  Fragile::live = 0;
+  {
+    auto [tx, rx] = make<Fragile>();
+    tx.send(Fragile(1)).unwrap();
+    Fragile::throw_next = 1;
+    EXPECT_THROW((void)rx.recv(), std::runtime_error);
+    EXPECT_EQ(rx.len(), 1u);
+    {
+      mpmc::Select sel;
+      const auto i = sel.recv(rx);
+      EXPECT_EQ(sel.ready_timeout(1s).unwrap(), i);
+      mpmc::SelectedOperation op = sel.select_timeout(1s).unwrap();
+      EXPECT_EQ(op.recv(rx).unwrap().v, 1);
+    }
+    tx.send(Fragile(2)).unwrap();
+    Fragile::throw_next = 1;
+    EXPECT_THROW((void)rx.recv(), std::runtime_error);
+    { auto gone = std::move(tx); }  // the last sender leaves
+    {
+      mpmc::Select sel;
+      sel.recv(rx);
+      mpmc::SelectedOperation op = sel.select();
+      EXPECT_EQ(op.recv(rx).unwrap().v, 2);
+    }
+    EXPECT_EQ(rx.recv().unwrap_err(), RecvError{});
+  }
+  Fragile::throw_next = 0;
+  EXPECT_EQ(Fragile::live.load(), 0);
+}
+
 // Select reserves a slot (or pairs with a receiver) before the message is
 // given; a copy (or box) that throws then must leave the operation open, not
 // a reserved slot that is never written (which wedged the bounded ring and

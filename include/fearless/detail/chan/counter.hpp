@@ -112,6 +112,43 @@ struct Shared {
   }
 };
 
+// The receive side of a channel of boxed messages, as Select sees it: a
+// message in the stash is ready, and a select that finds one takes it into
+// its token (recv_selected delivers it). Everything else is the flavour's.
+// Not covered: a select already asleep when a message goes back is not woken
+// for it (it is for the next message sent, or the disconnection).
+template <class T, class H>
+class StashRecvHandle final : public SelectHandle {
+ public:
+  template <class C>
+  StashRecvHandle(C& c, Stash<T>& stash) noexcept : inner_(c), stash_(stash) {}
+  bool try_select(Token& t) override { return take(t) || inner_.try_select(t); }
+  Deadline deadline() override { return inner_.deadline(); }
+  bool register_op(Operation oper, Context& cx) override { return inner_.register_op(oper, cx) || stashed(); }
+  void unregister(Operation oper) override { inner_.unregister(oper); }
+  bool accept(Token& t, Context& cx) override { return inner_.accept(t, cx); }
+  bool is_ready() override { return stashed() || inner_.is_ready(); }
+  bool pollable() const noexcept override { return inner_.pollable(); }
+  bool poll_ready() noexcept override { return stashed() || inner_.poll_ready(); }
+  bool picker_waits() const noexcept override { return inner_.picker_waits(); }
+  bool watch(Operation oper, Context& cx) override { return inner_.watch(oper, cx) || stashed(); }
+  void unwatch(Operation oper) override { inner_.unwatch(oper); }
+
+ private:
+  bool stashed() const noexcept { return stash_.size() > 0; }
+  bool take(Token& t) {
+    std::optional<Stored<T>> m;
+    if (!stash_.pop(m)) return false;
+    t.stashed = m->release();
+    return true;
+  }
+  H inner_;
+  Stash<T>& stash_;
+};
+
+template <class T, class C>
+using RecvHandleOf = std::conditional_t<kBoxed<T>, StashRecvHandle<T, typename C::RecvHandle>, typename C::RecvHandle>;
+
 template <class C>
 concept HasSendHandle = requires { typename C::SendHandle; };
 
@@ -131,7 +168,7 @@ struct SendHandleOf<C> {
 template <class T, class C>
 struct Counter final : Shared<T> {
   template <class... A>
-  explicit Counter(Flavor f, A&&... a) : Shared<T>(f), chan(std::forward<A>(a)...), rx(chan), tx(chan) {
+  explicit Counter(Flavor f, A&&... a) : Shared<T>(f), chan(std::forward<A>(a)...), rx(make_rx()), tx(chan) {
     this->rx_handle = &rx;
     if constexpr (HasSendHandle<C>) this->tx_handle = &tx;
   }
@@ -143,8 +180,14 @@ struct Counter final : Shared<T> {
   }
 
   C chan;
-  typename C::RecvHandle rx;
+  RecvHandleOf<T, C> rx;
   typename SendHandleOf<C>::type tx;
+
+ private:
+  RecvHandleOf<T, C> make_rx() noexcept {
+    if constexpr (kBoxed<T>) return RecvHandleOf<T, C>(chan, this->stash);
+    else return RecvHandleOf<T, C>(chan);
+  }
 };
 
 // Calls f(flavour&) on the channel behind `s`. Timer flavours exist only for

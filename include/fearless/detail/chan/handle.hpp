@@ -34,6 +34,9 @@ struct Token {
   struct {
     Deadline when{};  // the instant a timer delivered
   } timer;
+  // A boxed message taken from the stash of put-back messages (a
+  // std::unique_ptr<T>'s pointer, owned by the token until completed).
+  void* stashed = nullptr;
 };
 
 // One side (send or receive) of one channel, as seen by Select.

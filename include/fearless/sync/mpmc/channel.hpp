@@ -446,7 +446,11 @@ class Receiver {
     if (!s.stash.pop(out)) {
       st = visit(&s, [&](auto& c) { return try_only ? c.try_recv(out) : c.recv(out, d); });
     }
-    if (FEARLESS_UNLIKELY(st != detail_chan::Status::Ok)) return Result<T, E>(std::in_place_index<1>, error_of<E>(st));
+    if (FEARLESS_UNLIKELY(st != detail_chan::Status::Ok)) {
+      // A message put back by another receiver meanwhile (its hand-over
+      // threw) is still to be delivered: no error while one is left.
+      if (!s.stash.pop(out)) return Result<T, E>(std::in_place_index<1>, error_of<E>(st));
+    }
     return deliver<E>(s, out);
   }
 
@@ -471,7 +475,14 @@ class Receiver {
   Result<T, RecvError> recv_selected(detail_chan::Token& token) const {
     Shared& s = shared("SelectedOperation::recv");
     std::optional<S> out;
-    if (!visit(&s, [&](auto& c) { return c.read(token, out); }))
+    if constexpr (detail_chan::kBoxed<T>) {
+      if (token.stashed != nullptr) {  // the select took a put-back message
+        out.emplace(static_cast<T*>(std::exchange(token.stashed, nullptr)));
+        return deliver<RecvError>(s, out);
+      }
+    }
+    // Disconnected and empty, unless a message was put back (as in take()).
+    if (!visit(&s, [&](auto& c) { return c.read(token, out); }) && !s.stash.pop(out))
       return Result<T, RecvError>(std::in_place_index<1>, RecvError{});
     return deliver<RecvError>(s, out);
   }

@@ -428,6 +428,20 @@ TEST_P(Flavours, SameChannelAndClones) {
   EXPECT_FALSE(tx.same_channel(tx2));
   EXPECT_TRUE(rx.same_channel(rx.clone()));
   EXPECT_FALSE(rx.same_channel(rx2));
+  {
+    // A moved-from endpoint belongs to no channel, not even with another one.
+    auto tx3 = tx2.clone();
+    auto rx3 = rx2.clone();
+    auto keep_tx = std::move(tx3);
+    auto keep_rx = std::move(rx3);
+    auto tx4 = std::move(keep_tx);
+    auto rx4 = std::move(keep_rx);
+    EXPECT_FALSE(tx3.same_channel(keep_tx));  // NOLINT(bugprone-use-after-move): the point of the test
+    EXPECT_FALSE(rx3.same_channel(keep_rx));  // NOLINT(bugprone-use-after-move)
+    EXPECT_FALSE(tx3.same_channel(tx4));      // NOLINT(bugprone-use-after-move)
+    EXPECT_TRUE(tx4.same_channel(tx2));
+    EXPECT_TRUE(rx4.same_channel(rx2));
+  }
   // Disconnection waits for the last clone.
   auto txc = tx.clone();
   { auto drop = std::move(tx); }

@@ -149,8 +149,9 @@ class Sender {
   [[nodiscard]] std::optional<std::size_t> capacity() const {
     return visit_tx(&shared("Sender::capacity"), [](auto& c) -> std::optional<std::size_t> { return c.capacity(); });
   }
-  // True if both senders belong to the same channel.
-  [[nodiscard]] bool same_channel(const Sender& o) const noexcept { return s_ == o.s_; }
+  // True if both senders belong to the same channel (false when either is
+  // moved-from: it belongs to none).
+  [[nodiscard]] bool same_channel(const Sender& o) const noexcept { return s_ != nullptr && s_ == o.s_; }
 
  private:
   using Shared = detail_chan::Shared<T>;
@@ -404,11 +405,12 @@ class Receiver {
   [[nodiscard]] std::optional<std::size_t> capacity() const {
     return visit(&shared("Receiver::capacity"), [](auto& c) -> std::optional<std::size_t> { return c.capacity(); });
   }
-  // True if both receivers belong to the same channel. Every never() receiver
-  // counts as the same channel, as in crossbeam (none of them ever delivers).
+  // True if both receivers belong to the same channel (false when either is
+  // moved-from). Every never() receiver counts as the same channel, as in
+  // crossbeam (none of them ever delivers).
   [[nodiscard]] bool same_channel(const Receiver& o) const noexcept {
-    return s_ == o.s_ || (s_ != nullptr && o.s_ != nullptr && s_->flavor == detail_chan::Flavor::Never &&
-                          o.s_->flavor == detail_chan::Flavor::Never);
+    if (s_ == nullptr || o.s_ == nullptr) return false;
+    return s_ == o.s_ || (s_->flavor == detail_chan::Flavor::Never && o.s_->flavor == detail_chan::Flavor::Never);
   }
 
  private:

@@ -300,30 +300,37 @@ TEST(Select, WrongEndpointPanics) {
   EXPECT_EQ(op.recv(rx).unwrap(), 1);
 }
 
-// As crossbeam: completion must name the very endpoint object that was added;
-// another handle to the same channel (a clone) is refused, for sends too.
-TEST(Select, CompletingThroughACloneOfTheEndpointPanics) {
+// As crossbeam (since its #1096): completion names the channel, not the
+// endpoint object, so a clone of the added endpoint, or the endpoint it was
+// moved into, completes the operation; another channel's endpoint panics.
+TEST(Select, CompletingThroughACloneOrAMovedEndpointWorks) {
   auto [tx, rx] = make(-1);
+  auto [other_tx, other_rx] = make(-1);
   tx.send(1).unwrap();
+  tx.send(2).unwrap();
   const auto rx_clone = rx;
   mpmc::Select sel;
   sel.recv(rx);
   auto op = sel.select();
   try {
-    (void)op.recv(rx_clone);
+    (void)op.recv(other_rx);
     ADD_FAILURE() << "no panic";
   } catch (const fearless::Panic& p) {
     EXPECT_NE(std::string(p.what()).find("does not match the selected operation"), std::string::npos) << p.what();
   }
-  EXPECT_EQ(op.recv(rx).unwrap(), 1);
+  EXPECT_EQ(op.recv(rx_clone).unwrap(), 1);
+
+  auto op2 = sel.select();
+  const auto moved_rx = std::move(rx);
+  EXPECT_EQ(op2.recv(moved_rx).unwrap(), 2);
 
   const auto tx_clone = tx;
   mpmc::Select sends;
   sends.send(tx);
   auto sop = sends.select();
-  EXPECT_THROW((void)sop.send(tx_clone, 2), fearless::Panic);
-  sop.send(tx, 2).unwrap();
-  EXPECT_EQ(rx.recv().unwrap(), 2);
+  EXPECT_THROW((void)sop.send(other_tx, 3), fearless::Panic);
+  sop.send(tx_clone, 3).unwrap();
+  EXPECT_EQ(moved_rx.recv().unwrap(), 3);
 }
 
 TEST(Select, NewBiasedIsBiased) {

@@ -42,6 +42,9 @@ class Backoff {
     if (step_ <= kYieldLimit) ++step_;
   }
 
+  // True once spin() has run its course (about 127 pauses, 2-5 us): a peer
+  // that has not finished by then is not running.
+  [[nodiscard]] bool is_spun_out() const noexcept { return step_ > kSpinLimit; }
   // True once snoozing has run its course: time to block instead.
   [[nodiscard]] bool is_completed() const noexcept { return step_ > kYieldLimit; }
   void reset() noexcept { step_ = 0; }

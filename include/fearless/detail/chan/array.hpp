@@ -82,7 +82,7 @@ class Array {
 
   // ---- the two-phase protocol --------------------------------------------
   // Reserves a slot to write. False if full, or (in try mode) if the slot is
-  // still held by a stalled reader. True with a null slot when disconnected.
+  // still held by a reader after a few microseconds. True with a null slot when disconnected.
   bool start_send(Token& token, bool try_mode) noexcept {
     Backoff backoff;
     // acquire: a tail carrying the disconnection mark must make everything the
@@ -111,7 +111,16 @@ class Array {
         seq_cst_fence_unless_alone();
         const std::size_t head = head_->load(std::memory_order_relaxed);  // relaxed: after the fence
         if (head + one_lap_ == tail) return false;  // full
-        if (try_mode) return false;                   // a reader holds the slot: do not wait on it
+        if (try_mode) {
+          // A reader holds the slot. A running one lets go within a few
+          // hundred nanoseconds: spin that long (so that a try_send after a
+          // completed receive finds room), never longer (a stalled reader
+          // must not stall us: crossbeam #997).
+          if (backoff.is_completed()) return false;
+          backoff.snooze();
+          tail = tail_->load(std::memory_order_acquire);  // acquire: as above
+          continue;
+        }
         backoff.snooze();
         tail = tail_->load(std::memory_order_acquire);  // acquire: as above
       } else {
@@ -132,7 +141,7 @@ class Array {
   }
 
   // Reserves a slot to read. False if empty, or (in try mode) if the next
-  // message is still being written by a stalled sender. True with a null
+  // message is still being written after a few microseconds. True with a null
   // slot when empty and disconnected.
   bool start_recv(Token& token, bool try_mode) noexcept {
     Backoff backoff;
@@ -164,7 +173,16 @@ class Array {
           }
           return false;
         }
-        if (try_mode) return false;  // a writer holds the slot: do not wait on it
+        if (try_mode) {
+          // A writer holds the slot: wait for it as long as a running writer
+          // needs (so that a try_recv after a completed send of our own finds
+          // a message, as crossbeam's linearizability tests require), never
+          // longer (a stalled writer must not stall us: crossbeam #997).
+          if (backoff.is_completed()) return false;
+          backoff.snooze();
+          head = head_->load(std::memory_order_relaxed);  // relaxed: revalidated above
+          continue;
+        }
         backoff.snooze();
         head = head_->load(std::memory_order_relaxed);  // relaxed: revalidated above
       } else {

@@ -25,7 +25,7 @@ namespace fearless::detail::chan {
 struct SelectOp {
   SelectHandle* handle;
   std::size_t index;  // the index the user was given
-  const void* ptr;    // identifies the endpoint, to check completion calls
+  const void* ptr;    // the channel (its shared block), to check completion calls
 };
 
 struct Selected {
@@ -114,9 +114,17 @@ inline std::optional<Selected> run_select(std::span<SelectOp> ops, bool now_only
   }
   const TryOrder order(ops, biased);
   Token token;
-  for (std::size_t k = 0; k < order.size(); ++k) {
-    const SelectOp& op = ops[order[k]];
-    if (op.handle->try_select(token)) return Selected{token, op.index, op.ptr};
+  // A non-blocking select makes two passes: an operation found not ready
+  // early in the first may have become ready (its message moved there from
+  // an operation checked later) before the pass ended. With the second pass,
+  // a select over operations of which one is ready at every moment cannot
+  // come back empty-handed, as crossbeam's (its second look comes after
+  // registering).
+  for (int pass = 0; pass < (now_only ? 2 : 1); ++pass) {
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      const SelectOp& op = ops[order[k]];
+      if (op.handle->try_select(token)) return Selected{token, op.index, op.ptr};
+    }
   }
   if (now_only) return std::nullopt;
 
@@ -216,15 +224,18 @@ inline std::optional<std::size_t> run_ready(std::span<SelectOp> ops, bool now_on
   const TryOrder order(ops, biased);
   for (;;) {
     Backoff backoff;
-    for (;;) {
+    for (int pass = 0;; ++pass) {
       for (std::size_t k = 0; k < order.size(); ++k) {
         const SelectOp& op = ops[order[k]];
         if (op.handle->is_ready()) return op.index;
       }
-      if (now_only || backoff.is_completed()) break;
+      if (now_only) {
+        if (pass == 1) return std::nullopt;  // two passes, as run_select's
+        continue;
+      }
+      if (backoff.is_completed()) break;
       backoff.snooze();
     }
-    if (now_only) return std::nullopt;
     if (deadline != kNoDeadline && Clock::now() >= deadline) return std::nullopt;
     std::optional<std::size_t> res = Context::with([&](Context& cx) {
       std::optional<std::size_t> out;

@@ -107,8 +107,9 @@ class Sender {
 
   // Sends without blocking: Err(Full) when a bounded channel has no free slot
   // (or no receiver is waiting on a rendezvous channel), Err(Disconnected)
-  // when every receiver is gone; both hand `msg` back. Never waits for a
-  // stalled peer. O(1).
+  // when every receiver is gone; both hand `msg` back. Waits for a receiver
+  // still reading the slot only a few microseconds, never for a stalled one
+  // (it then reports Full). O(1).
   Result<void, TrySendError<T>> try_send(T msg) const {
     Shared& s = shared("Sender::try_send");
     decltype(auto) m = detail::box(std::move(msg));
@@ -233,7 +234,9 @@ class Receiver {
   Result<T, RecvError> recv() const { return take<RecvError>("Receiver::recv", fearless::detail::kNoDeadline, false); }
 
   // Takes a message if one is available now: Err(Empty) or Err(Disconnected).
-  // Never blocks, and never waits for a bounded channel's stalled sender.
+  // Never blocks. A sender still writing the next message of a bounded
+  // channel gets a few microseconds (so a completed send is always seen), a
+  // stalled one none (Err(Empty)). O(1).
   Result<T, TryRecvError> try_recv() const { return take<TryRecvError>("Receiver::try_recv", {}, true); }
 
   // Like recv(), but gives up after `timeout` (zero or negative: a try; huge:

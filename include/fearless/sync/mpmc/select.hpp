@@ -101,24 +101,25 @@ class SelectedOperation {
   [[nodiscard]] std::size_t index() const noexcept { return index_; }
 
   // Completes a chosen receive: the message, or Err(RecvError) if the channel
-  // is disconnected and empty. Panics if `r` is not the very endpoint object
-  // that was added to the Select for this operation (a clone of it is not:
-  // crossbeam checks the reference the same way).
+  // is disconnected and empty. Panics if `r` is not an endpoint of the
+  // channel this operation was added for (the endpoint added, a clone of it
+  // or one it was moved into all are; as crossbeam, which compares channel
+  // addresses).
   template <SelectableReceiver R>
   auto recv(const R& r) {
-    check(&r, "recv");
+    check(SelectEndpoint<R>::get(r).s_, "recv");
     ptr_ = nullptr;
     return SelectEndpoint<R>::get(r).recv_selected(token_);
   }
   // Completes a chosen send of `msg`: Err(SendError) handing it back if every
-  // receiver is gone. Panics if `e` is not the very endpoint object that was
-  // added to the Select for this operation. If making the message throws (a
+  // receiver is gone. Panics if `e` is not an endpoint of the channel this
+  // operation was added for (as recv above). If making the message throws (a
   // copy of `msg`, or the box of a message whose move may throw), the
   // exception leaves the operation unfinished and the reserved slot
   // untouched: complete it with another call, or dropping it aborts.
   template <SelectableSender E, class T>
   auto send(const E& e, T&& msg) {
-    check(&e, "send");
+    check(SelectEndpoint<E>::get(e).s_, "send");
     const auto& tx = SelectEndpoint<E>::get(e);
     auto m = tx.prepare_selected(std::forward<T>(msg));
     ptr_ = nullptr;
@@ -131,7 +132,7 @@ class SelectedOperation {
   // The handler form's send: the message was made when its arm was.
   template <class E, class S>
   auto send_prepared(const E& e, S& m) {
-    check(&e, "send");
+    check(SelectEndpoint<E>::get(e).s_, "send");
     ptr_ = nullptr;
     return SelectEndpoint<E>::get(e).send_selected(token_, m);
   }
@@ -181,21 +182,23 @@ class Select {
   [[nodiscard]] static Select new_biased() { return biased(); }
 
   // Adds a receive on `r` (mpmc or mpsc Receiver, timers too); returns its
-  // index. Complete it with SelectedOperation::recv(r), on this same object.
+  // index. Complete it with SelectedOperation::recv on an endpoint of the
+  // same channel (usually `r` itself).
   template <SelectableReceiver R>
   std::size_t recv(const R& r) {
     const auto& rx = SelectEndpoint<R>::get(r);
     if (rx.s_ == nullptr) panic("Select::recv: this channel endpoint was moved from");
-    return add(rx.s_->rx_handle, &r);
+    return add(rx.s_->rx_handle, rx.s_);
   }
   // Adds a send on `e` (mpmc Sender, mpsc Sender/SyncSender); returns its
-  // index. Complete it with SelectedOperation::send(e, msg), on this same object.
+  // index. Complete it with SelectedOperation::send(e, msg) on an endpoint of
+  // the same channel (usually `e` itself).
   template <SelectableSender E>
   std::size_t send(const E& e) {
     const auto& tx = SelectEndpoint<E>::get(e);
     if (tx.s_ == nullptr) panic("Select::send: this channel endpoint was moved from");
     if (tx.s_->tx_handle == nullptr) panic("Select::send: this channel cannot be sent on");
-    return add(tx.s_->tx_handle, &e);
+    return add(tx.s_->tx_handle, tx.s_);
   }
   // Removes the operation with this index (panics if there is none).
   void remove(std::size_t index) {

@@ -816,4 +816,4 @@ void new_sender_revival_scenario() {
 
 // crossbeam array.rs: zero_sender_revival. crossbeam's Receiver::new_sender
 // makes a sender for the channel, reconnecting it after every sender left.
-TEST(Bounded, DISABLED_NewSenderRevivesAChannelWhoseSendersAllLeft) { new_sender_revival_scenario<int>(); }
+TEST(Bounded, NewSenderRevivesAChannelWhoseSendersAllLeft) { new_sender_revival_scenario<int>(); }

@@ -1175,3 +1175,106 @@ TEST(MpmcUnbounded, ManySendersGrowALongQueueManyReceiversDrainIt) {
   EXPECT_TRUE(rx.is_empty());
   expect_chunks_back_to(tx, rx, before);
 }
+
+// ---- Receiver::new_sender ---------------------------------------------------
+
+namespace {
+std::pair<mpmc::Sender<int>, mpmc::Receiver<int>> make_flavour(int cap) {
+  return cap < 0 ? mpmc::unbounded<int>() : mpmc::bounded<int>(static_cast<std::size_t>(cap));
+}
+}  // namespace
+
+// As crossbeam: a sender made from a receiver revives a channel whose senders
+// all left, in every flavour; messages sent before still come first.
+TEST(MpmcNewSender, RevivesADisconnectedChannelInEveryFlavour) {
+  for (const int cap : {-1, 0, 1, 4}) {
+    SCOPED_TRACE(cap);
+    auto ch = make_flavour(cap);
+    auto& tx = ch.first;
+    auto& rx = ch.second;
+    if (cap != 0) {
+      tx.send(1).unwrap();
+    }
+    { auto drop_tx = std::move(tx); }
+    if (cap != 0) {
+      EXPECT_EQ(rx.recv().unwrap(), 1);
+    }
+    EXPECT_EQ(rx.recv().unwrap_err(), RecvError{});
+    EXPECT_EQ(rx.try_recv().unwrap_err(), TryRecvError::Disconnected);
+
+    auto revived = rx.new_sender();
+    EXPECT_TRUE(rx.try_recv().is_err());
+    EXPECT_EQ(rx.try_recv().unwrap_err(), TryRecvError::Empty);
+    fearless::thread::scope([&](fearless::thread::Scope& s) {
+      s.spawn([&] { revived.send(2).unwrap(); });
+      EXPECT_EQ(rx.recv().unwrap(), 2);
+    });
+    // And it disconnects again when the revived sender goes.
+    { auto drop_revived = std::move(revived); }
+    EXPECT_EQ(rx.recv().unwrap_err(), RecvError{});
+  }
+}
+
+// A new sender while senders are alive is just another sender.
+TEST(MpmcNewSender, WithSendersAliveIsAnotherSender) {
+  auto [tx, rx] = mpmc::bounded<int>(2);
+  auto tx2 = rx.new_sender();
+  EXPECT_TRUE(tx2.same_channel(tx));
+  { auto drop_tx = std::move(tx); }
+  tx2.send(7).unwrap();
+  EXPECT_EQ(rx.recv().unwrap(), 7);
+  { auto drop_tx2 = std::move(tx2); }
+  EXPECT_EQ(rx.recv().unwrap_err(), RecvError{});
+}
+
+// Timer receivers have nothing to send on; moved-from receivers none either.
+TEST(MpmcNewSender, PanicsOnATimerOrAMovedFromReceiver) {
+  auto timer = mpmc::after(std::chrono::hours(1));
+  EXPECT_THROW((void)timer.new_sender(), fearless::Panic);
+  auto [tx, rx] = mpmc::unbounded<int>();
+  auto moved = std::move(rx);
+  EXPECT_THROW((void)rx.new_sender(), fearless::Panic);  // NOLINT(bugprone-use-after-move)
+  (void)moved;
+}
+
+// Senders leave and come back through new_sender from several threads at
+// once while a receiver counts: every message arrives exactly once, and the
+// channel ends disconnected once the last of them has gone.
+TEST(MpmcNewSender, ConcurrentRevivalsLoseNoMessage) {
+  for (const int cap : {-1, 0, 1}) {
+    SCOPED_TRACE(cap);
+    auto ch = make_flavour(cap);
+    auto& rx = ch.second;
+    { auto drop_tx = std::move(ch.first); }
+    constexpr int kThreads = 3;
+    constexpr int kRounds = 200;
+    std::atomic<long> sum{0};
+    long count = 0;
+    fearless::thread::scope([&](fearless::thread::Scope& s) {
+      // Each round: a fresh sender from the receiver, one message, then gone.
+      // The receiving thread holds a clone of rx for the whole time.
+      for (int t = 0; t < kThreads; ++t) {
+        s.spawn([&, t] {
+          for (int i = 0; i < kRounds; ++i) {
+            auto each = rx.new_sender();
+            each.send(t * kRounds + i).unwrap();
+          }
+        });
+      }
+      s.spawn([&] {
+        for (int got = 0; got < kThreads * kRounds;) {
+          auto r = rx.recv_timeout(std::chrono::milliseconds(20));
+          if (r.is_ok()) {
+            sum += r.unwrap();
+            ++got;
+            ++count;
+          }
+        }
+      });
+    });
+    EXPECT_EQ(count, kThreads * kRounds);
+    const long n = kThreads * kRounds;
+    EXPECT_EQ(sum.load(), n * (n - 1) / 2);
+    EXPECT_EQ(rx.try_recv().unwrap_err(), TryRecvError::Disconnected);
+  }
+}

@@ -317,6 +317,9 @@ class Array {
     receivers_.disconnect();
     return true;
   }
+  // A sender came back (Receiver::new_sender) after the last one left; only
+  // called while receivers remain, so the mark was the senders'.
+  void reconnect_senders() noexcept { tail_->fetch_and(~mark_bit_, std::memory_order_seq_cst); }
   // The last receiver left: wake blocked senders and destroy every message
   // still in the ring, now.
   bool disconnect_receivers() {

@@ -15,6 +15,8 @@
 #include <type_traits>
 #include <utility>
 
+#include <sched.h>
+
 #include "fearless/detail/atomic.hpp"
 #include "fearless/detail/chan/array.hpp"
 #include "fearless/detail/chan/at.hpp"
@@ -84,8 +86,13 @@ struct Shared {
   Atomic<bool> destroy{false};
   Stash<T> stash;
 
+  // Serialises Receiver::new_sender calls (nothing else takes it).
+  WaitLock revive_lock;
+
   virtual void disconnect_senders() = 0;
   virtual void disconnect_receivers() = 0;
+  // Undoes disconnect_senders (Receiver::new_sender, receivers still there).
+  virtual void reconnect_senders() = 0;
 
   static void count_up(Atomic<std::size_t>& c) noexcept {
     // relaxed: a new handle is made from a live one; nothing to order.
@@ -96,6 +103,28 @@ struct Shared {
   }
   void add_sender() noexcept { count_up(senders); }
   void add_receiver() noexcept { count_up(receivers); }
+  // A sender made from a receiver. When every sender had gone, the channel
+  // is connected again: the last sender's leaving (disconnect_senders, then
+  // the destroy flag, its last step) is waited for and undone. The caller
+  // holds a receiver, so the flag can only have been set by that sender and
+  // the channel stays alive; the lock keeps a second new_sender from
+  // returning before the first has reconnected.
+  void revive_sender() {
+    WaitGuard g(revive_lock);
+    // acq_rel: from zero, pairs with the leaving sender's fetch_sub.
+    const std::size_t before = senders.fetch_add(1, std::memory_order_acq_rel);
+    if (before > (SIZE_MAX >> 1)) {
+      std::fputs("fearless: channel endpoint count overflow\n", stderr);
+      std::abort();
+    }
+    if (before != 0) return;
+    // acquire: pairs with release_sender's acq_rel exchange, which follows
+    // its disconnect_senders. The wait is for a few instructions of a
+    // thread that is already past its last fetch_sub.
+    while (!destroy.load(std::memory_order_acquire)) ::sched_yield();
+    reconnect_senders();
+    destroy.store(false, std::memory_order_release);  // release: pairs with the next leaver's acq_rel exchange
+  }
   void release_sender() noexcept {
     // acq_rel: the last one out must see every other endpoint's work.
     if (senders.fetch_sub(1, std::memory_order_acq_rel) == 1) {
@@ -177,6 +206,9 @@ struct Counter final : Shared<T> {
   }
   void disconnect_receivers() noexcept override {
     if constexpr (requires(C& c) { c.disconnect_receivers(); }) chan.disconnect_receivers();
+  }
+  void reconnect_senders() noexcept override {
+    if constexpr (requires(C& c) { c.reconnect_senders(); }) chan.reconnect_senders();
   }
 
   C chan;

@@ -493,6 +493,8 @@ class List {
     receivers_.disconnect();
     return true;
   }
+  // As Array::reconnect_senders.
+  void reconnect_senders() noexcept { tail_->index.fetch_and(~kMarkBit, std::memory_order_seq_cst); }
   bool disconnect_receivers() {
     const std::size_t tail = tail_->index.fetch_or(kMarkBit, std::memory_order_seq_cst);
     if (tail & kMarkBit) return false;

@@ -364,6 +364,11 @@ class Zero {
 
   bool disconnect_senders() { return disconnect(); }
   bool disconnect_receivers() { return disconnect(); }
+  // As Array::reconnect_senders: the flag can only be the senders'.
+  void reconnect_senders() {
+    WaitGuard g(lock_);
+    disconnected_ = false;
+  }
 
   // ---- select handles -----------------------------------------------------
   class RecvHandle final : public SelectHandle {

@@ -408,6 +408,18 @@ class Receiver {
   [[nodiscard]] std::optional<std::size_t> capacity() const {
     return visit(&shared("Receiver::capacity"), [](auto& c) -> std::optional<std::size_t> { return c.capacity(); });
   }
+  // A new sender for this channel (crossbeam's Receiver::new_sender). If
+  // every sender had gone, the channel is connected again: receivers that
+  // saw the disconnection wait for messages anew. Panics on a timer
+  // receiver (after/at/tick/never: nothing can be sent on those) and on a
+  // moved-from one. Takes a lock that only new_sender calls on this channel
+  // share; O(1).
+  [[nodiscard]] Sender<T> new_sender() const {
+    Shared& s = shared("Receiver::new_sender");
+    if (s.tx_handle == nullptr) panic("Receiver::new_sender: this channel cannot be sent on");
+    s.revive_sender();
+    return Sender<T>(&s);
+  }
   // True if both receivers belong to the same channel (false when either is
   // moved-from). Every never() receiver counts as the same channel, as in
   // crossbeam (none of them ever delivers).

@@ -108,6 +108,51 @@ TEST(Panic, DowncastAndIs) {
 
 // Rust code reads a panic's text with downcast_ref::<String>(); the payload of
 // fearless::panic(msg) answers that too, while other exceptions still do not.
+namespace {
+struct Base {
+  virtual ~Base() = default;
+  int b = 1;
+};
+struct Derived : Base {
+  int d = 2;
+};
+}  // namespace
+
+// A handler receives a thrown pointer as a copy in its own frame: the address
+// downcast_ref returns must be the exception object's, alive as long as the
+// payload (it pointed into a finished frame before). Run under
+// AddressSanitizer with detect_stack_use_after_return to see the old bug.
+TEST(Panic, DowncastOfAThrownPointerPointsIntoThePayload) {
+  static int value = 41;
+  static const Derived derived{};
+  const auto literal = fearless::thread::spawn([] { throw "static string"; }).join().unwrap_err();
+  const auto number = fearless::thread::spawn([] { throw &value; }).join().unwrap_err();
+  const auto object = fearless::thread::spawn([] { throw &derived; }).join().unwrap_err();
+
+  const char* const* s1 = literal.downcast_ref<const char*>();
+  const char* const* s2 = literal.downcast_ref<const char*>();
+  ASSERT_NE(s1, nullptr);
+  EXPECT_EQ(s1, s2);  // the same object each time, not a per-call copy
+  EXPECT_STREQ(*s1, "static string");
+  EXPECT_EQ(literal.downcast_ref<char*>(), literal.downcast_ref<const char*>());  // pointee cv aside
+
+  int* const* n = number.downcast_ref<int*>();
+  ASSERT_NE(n, nullptr);
+  EXPECT_EQ(*n, &value);
+  ASSERT_NE(number.downcast_ref<const int*>(), nullptr);
+  EXPECT_EQ(*number.downcast_ref<const int*>(), &value);
+  EXPECT_EQ(number.downcast_ref<long*>(), nullptr);
+  EXPECT_FALSE(number.is<long*>());
+
+  // A derived-to-base conversion would need a new pointer value: is<> sees
+  // the match, downcast_ref only the exact type.
+  EXPECT_TRUE(object.is<const Base*>());
+  EXPECT_EQ(object.downcast_ref<const Base*>(), nullptr);
+  ASSERT_NE(object.downcast_ref<const Derived*>(), nullptr);
+  EXPECT_EQ(*object.downcast_ref<const Derived*>(), &derived);
+  EXPECT_EQ((*object.downcast_ref<const Derived*>())->d, 2);
+}
+
 TEST(Panic, DowncastToStringGivesAPanicsMessage) {
   QuietHook quiet;
   auto h = fearless::thread::spawn([] { fearless::panic("formatted 42"); });

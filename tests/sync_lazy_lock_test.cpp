@@ -495,3 +495,17 @@ TEST(LazyLock, MovingFromInsideItsOwnInitializerPanicsAndPoisons) {
 }
 
 }  // namespace
+
+// As OnceLockTemporaries: a temporary LazyLock<std::string> never forced
+// made g++ 12 warn -Wmaybe-uninitialized in its destructor (a -Werror build
+// of this file failed); forced, it gives its value.
+TEST(LazyLockTemporaries, UnforcedAndForcedTemporariesOfAString) {
+  static int calls = 0;
+  (void)LazyLock<std::string>([] {
+    ++calls;
+    return std::string("x");
+  });
+  EXPECT_EQ(calls, 0);
+  using Lazy = LazyLock<std::string, std::string (*)()>;
+  EXPECT_EQ(*Lazy([] { return std::string("y"); }), "y");
+}

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <concepts>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -353,3 +354,16 @@ TEST_F(OnceLockTest, MovingWhileAThreadWaitsPanics) {
 }
 
 }  // namespace
+
+// Temporaries of an empty cell holding a std::string: g++ 12 at -O1..-O3
+// saw the never-filled value destroyed, compared or moved out (behind a
+// completed-check it cannot see through) and warned -Wmaybe-uninitialized,
+// which failed this file's -Werror build. These lines are the check.
+TEST(OnceLockTemporaries, EmptyCellsOfAStringCompareMoveAndDestroy) {
+  EXPECT_TRUE(OnceLock<std::string>() == OnceLock<std::string>());
+  EXPECT_FALSE(OnceLock<std::string>(std::string("x")) == OnceLock<std::string>());
+  EXPECT_EQ(OnceLock<std::string>().into_inner(), std::nullopt);
+  EXPECT_EQ(OnceLock<std::string>(std::string("y")).into_inner(), std::optional<std::string>("y"));
+  OnceLock<std::string> named;
+  EXPECT_EQ(named.take(), std::nullopt);
+}

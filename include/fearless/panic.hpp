@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -80,26 +81,53 @@ class PanicPayload {
   // `downcast_ref`. One addition, for code written against Rust's
   // `downcast_ref::<String>()`: `downcast_ref<std::string>()` on the payload of
   // a `fearless::Panic` (what `fearless::panic(msg)` throws, Rust's
-  // `panic!(msg)`) gives its message. Cost: one rethrow/catch.
+  // `panic!(msg)`) gives its message. A pointer type `X` (a thrown string
+  // literal is a `const char*`: `downcast_ref<const char*>()`) matches only a
+  // thrown pointer of that very type, the pointee's const/volatile aside: a
+  // handler receives a thrown pointer as a converted copy in its own frame,
+  // so the address returned is that of the exception object itself, which a
+  // derived-to-base conversion would make the wrong pointer. Cost: one
+  // rethrow/catch.
   template <class X>
   [[nodiscard]] const X* downcast_ref() const noexcept {
     if (!ptr_) return nullptr;
-    try {
-      std::rethrow_exception(ptr_);
-    } catch (const X& x) {
-      return &x;
-    } catch (...) {
+    if constexpr (std::is_pointer_v<X>) {
+      try {
+        std::rethrow_exception(ptr_);
+      } catch (...) {
+        const std::type_info* t = abi::__cxa_current_exception_type();
+        if (t != nullptr && same_pointer_type<X>(*t)) return static_cast<const X*>(exception_object());
+      }
+      return nullptr;
+    } else {
+      try {
+        std::rethrow_exception(ptr_);
+      } catch (const X& x) {
+        return &x;
+      } catch (...) {
+      }
+      if constexpr (std::is_same_v<X, std::string>) {
+        if (downcast_ref<Panic>() != nullptr) return &message_;
+      }
+      return nullptr;
     }
-    if constexpr (std::is_same_v<X, std::string>) {
-      if (downcast_ref<Panic>() != nullptr) return &message_;
-    }
-    return nullptr;
   }
 
-  // True if the thrown object is an `X` (or derived from one).
+  // True if a `catch (const X&)` would take the thrown object (for pointers,
+  // with the conversions a handler makes: `is<const Base*>()` holds for a
+  // thrown `Derived*`), or, for `std::string`, if it is a `fearless::Panic`
+  // (as downcast_ref).
   template <class X>
   [[nodiscard]] bool is() const noexcept {
-    return downcast_ref<X>() != nullptr;
+    if (!ptr_) return false;
+    try {
+      std::rethrow_exception(ptr_);
+    } catch (const X&) {
+      return true;
+    } catch (...) {
+    }
+    if constexpr (std::is_same_v<X, std::string>) return downcast_ref<Panic>() != nullptr;
+    return false;
   }
 
  private:
@@ -121,6 +149,21 @@ class PanicPayload {
       const std::type_info* t = abi::__cxa_current_exception_type();
       return "panic payload of type `" + (t ? detail::demangle(t->name()) : std::string("?")) + "`";
     }
+  }
+
+  // The exception object behind ptr_. Both C++ runtimes in use on Linux
+  // (libstdc++ and libc++) keep its address as std::exception_ptr's only
+  // member; the static_assert catches a runtime that does not.
+  const void* exception_object() const noexcept {
+    static_assert(sizeof(std::exception_ptr) == sizeof(void*), "std::exception_ptr is not one pointer here");
+    const void* obj = nullptr;
+    std::memcpy(&obj, &ptr_, sizeof obj);
+    return obj;
+  }
+  template <class X>
+  static bool same_pointer_type(const std::type_info& t) noexcept {
+    using P = std::remove_cv_t<std::remove_pointer_t<X>>;
+    return t == typeid(P*) || t == typeid(const P*) || t == typeid(volatile P*) || t == typeid(const volatile P*);
   }
 
   std::exception_ptr ptr_;

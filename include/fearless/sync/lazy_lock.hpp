@@ -97,7 +97,7 @@ class LazyLock {
   }
   ~LazyLock() {
     if (once_.is_completed()) {
-      s_.value.~T();
+      destroy_value();
     } else if (!poisoned()) {
       s_.f.~F();
     }
@@ -158,6 +158,11 @@ class LazyLock {
   static constexpr const char* kMovedFrom = "use of a moved-from LazyLock";
   static constexpr const char* kMove = "cannot move a LazyLock";
   static constexpr const char* kAssign = "cannot assign to a LazyLock";
+
+  // Out of line: inlined into the destructor of a LazyLock that g++ 12 can
+  // see was never forced (a temporary), the value's destructor draws a false
+  // -Wmaybe-uninitialized, which breaks users' -Werror builds.
+  FEARLESS_NOINLINE void destroy_value() noexcept { s_.value.~T(); }
 
   // Moves what the unused `o` holds (`from` says which) into this LazyLock,
   // whose storage is empty, and leaves `o` moved-from. If T's or F's move

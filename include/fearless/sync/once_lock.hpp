@@ -92,7 +92,7 @@ class OnceLock {
     return *this;
   }
   ~OnceLock() {
-    if (once_.is_completed()) value_.~T();
+    if (once_.is_completed()) destroy_value();
   }
 
   // The value, or nullptr if not initialised (yet). Never blocks.
@@ -162,8 +162,7 @@ class OnceLock {
   // Moves the value out, leaving the cell empty (needs a non-const, unshared cell).
   [[nodiscard]] std::optional<T> take() {
     if (!once_.is_completed()) return std::nullopt;
-    std::optional<T> v(std::in_place, std::move(value_));
-    value_.~T();
+    std::optional<T> v = move_value_out();
     once_.reset_unshared(false);
     return v;
   }
@@ -172,9 +171,7 @@ class OnceLock {
   friend bool operator==(const OnceLock& a, const OnceLock& b)
     requires std::equality_comparable<T>
   {
-    const T* x = a.get();
-    const T* y = b.get();
-    return x && y ? *x == *y : x == y;
+    return equal(a.get(), b.get());
   }
 
  private:
@@ -194,9 +191,22 @@ class OnceLock {
     o.clear_unshared();
   }
 
+  // Out of line: inlined into the destructor of a cell g++ 12 can see was
+  // never filled (a temporary), the value's destructor draws a false
+  // -Wmaybe-uninitialized, which breaks users' -Werror builds.
+  FEARLESS_NOINLINE void destroy_value() noexcept { value_.~T(); }
+  // The same for take() and into_inner() on such a cell.
+  FEARLESS_NOINLINE std::optional<T> move_value_out() {
+    std::optional<T> v(std::in_place, std::move(value_));
+    value_.~T();
+    return v;
+  }
+  // The same for operator== on two such cells.
+  FEARLESS_NOINLINE static bool equal(const T* x, const T* y) { return x && y ? *x == *y : x == y; }
+
   // Destroys the value of an unused cell, if any, leaving it empty.
   void clear_unshared() noexcept {
-    if (once_.is_completed()) value_.~T();
+    if (once_.is_completed()) destroy_value();
     once_.reset_unshared(false);
   }
 

@@ -375,6 +375,14 @@ class List {
     Atomic<State>& state = block->state(token.list.offset);
     // acquire: pairs with write()'s release (the message is visible if kWrite is).
     State st = state.load(std::memory_order_acquire);
+    // A running writer finishes within a few hundred nanoseconds: give it a
+    // short back-off (as Array::start_recv in try mode), so that a message
+    // whose send has all but completed is taken rather than re-sent behind
+    // later ones; a stalled writer gets no more than that.
+    for (Backoff backoff; (st & kWrite) == 0 && !backoff.is_completed();) {
+      backoff.snooze();
+      st = state.load(std::memory_order_acquire);  // acquire: as above
+    }
     // The state may also change under us by a destroyer delegating the
     // block's freeing to this slot (kDestroy): retry until written or given up.
     while ((st & kWrite) == 0) {

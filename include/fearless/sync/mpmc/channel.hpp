@@ -530,15 +530,29 @@ template <class T>
   return {std::move(tx), std::move(rx)};
 }
 
+namespace detail {
+// Out of line, so that code using a channel made in the same function does
+// not see which flavour the capacity picked: g++ 12 then flags (with
+// -Wstringop-overflow, at -O1 and up) the other flavour's branches of every
+// operation as writes past the end of the smaller object, breaking -Werror
+// builds of code as plain as a rendezvous channel of an empty struct.
+template <class T>
+FEARLESS_NOINLINE detail_chan::Shared<T>* new_rendezvous() {
+  return new detail_chan::Counter<T, detail_chan::Zero<detail_chan::Stored<T>>>(detail_chan::Flavor::Zero);
+}
+template <class T>
+FEARLESS_NOINLINE detail_chan::Shared<T>* new_array(std::size_t cap) {
+  return new detail_chan::Counter<T, detail_chan::Array<detail_chan::Stored<T>>>(detail_chan::Flavor::Array, cap);
+}
+}  // namespace detail
+
 // A bounded channel of `cap` slots; `cap == 0` is a rendezvous channel, where
 // each send waits until a receiver takes the message. A capacity too large to
 // allocate panics (fearless::Panic) with a clear message.
 template <class T>
 [[nodiscard]] std::pair<Sender<T>, Receiver<T>> bounded(std::size_t cap) {
   fearless::detail::send_checks::check_channel_message<T>();
-  detail_chan::Shared<T>* s;
-  if (cap == 0) s = new detail_chan::Counter<T, detail_chan::Zero<detail_chan::Stored<T>>>(detail_chan::Flavor::Zero);
-  else s = new detail_chan::Counter<T, detail_chan::Array<detail_chan::Stored<T>>>(detail_chan::Flavor::Array, cap);
+  detail_chan::Shared<T>* s = cap == 0 ? detail::new_rendezvous<T>() : detail::new_array<T>(cap);
   return {Sender<T>(s), Receiver<T>(s)};
 }
 

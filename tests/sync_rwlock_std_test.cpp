@@ -6,8 +6,9 @@
 // panics poison (writers) and which do not (readers).
 //
 // Upstream tests with no counterpart here, because the API does not exist:
-// get_cloned, set, replace, with / with_mut, RwLockReadGuard/RwLockWriteGuard
-// ::map / ::filter_map and the Mapped*Guard types, and the guards' `unlocked`.
+// RwLockReadGuard/RwLockWriteGuard ::map / ::filter_map and the Mapped*Guard
+// types, and the guards' `unlocked` (all unstable in Rust). get_cloned, set,
+// replace and nonpoison's with / with_mut are at the end of the file.
 #include <gtest/gtest.h>
 
 #include <array>
@@ -300,8 +301,6 @@ void IntoInnerHandsOverTheValueWithoutDestroyingIt() {
 }
 STD_RWLOCK_BOTH_FLAVOURS(IntoInnerHandsOverTheValueWithoutDestroyingIt)
 
-// std rwlock.rs: test_get_cloned — RwLock has no get_cloned (missing API).
-
 // std rwlock.rs: test_get_mut
 template <class F>
 void GetMutWritesWithoutLockingAndIntoInnerSeesIt() {
@@ -311,7 +310,6 @@ void GetMutWritesWithoutLockingAndIntoInnerSeesIt() {
 }
 STD_RWLOCK_BOTH_FLAVOURS(GetMutWritesWithoutLockingAndIntoInnerSeesIt)
 
-// std rwlock.rs: test_set, test_replace — RwLock has no set / replace (missing API).
 // std rwlock.rs: test_read_guard_covariance, test_mapped_read_guard_covariance —
 // lifetime variance is a Rust type-system property with no C++ counterpart.
 
@@ -436,8 +434,6 @@ TEST(StdRwLock, IntoInnerOfAPoisonedLockIsErrCarryingTheMoveOnlyValue) {
   EXPECT_EQ(std::move(r).unwrap_err().into_inner(), NonCopy(10));
 }
 
-// std rwlock.rs: test_get_cloned_poison — no get_cloned (missing API).
-
 // std rwlock.rs: test_get_mut_poison
 TEST(StdRwLock, GetMutOfAPoisonedLockIsErrPointingAtTheValue) {
   auto m = new_poisoned_rwlock<NonCopy>(10);
@@ -448,8 +444,6 @@ TEST(StdRwLock, GetMutOfAPoisonedLockIsErrPointingAtTheValue) {
   *p = NonCopy(11);  // the pointer reaches the lock's own value
   EXPECT_EQ(*m.read().unwrap_err().get_ref(), NonCopy(11));
 }
-
-// std rwlock.rs: test_set_poison, test_replace_poison — no set / replace (missing API).
 
 // std rwlock.rs: test_rw_arc_poison_wr
 TEST(StdRwLock, WriterPanickingInAnotherThreadMakesReadErr) {
@@ -524,3 +518,43 @@ TEST(StdRwLock, ReaderPanickingInAnotherThreadLeavesWriteOk) {
 // guards have no `unlocked(guard, f)` (missing API).
 
 }  // namespace
+
+// std rwlock.rs: test_get_cloned, test_set, test_replace and their _poison
+// twins, and nonpoison's test_rwlock_with / test_rwlock_with_mut.
+TEST(StdRwLock, ValueAccessorsOfBothKinds) {
+  const fearless::sync::RwLock<std::string> l(std::string("a"));
+  EXPECT_EQ(l.get_cloned().unwrap(), "a");
+  l.set(std::string("b")).unwrap();
+  EXPECT_EQ(l.replace(std::string("c")).unwrap(), "b");
+  EXPECT_EQ(*l.read().unwrap(), "c");
+
+  const fearless::sync::nonpoison::RwLock<int> n(2);
+  EXPECT_EQ(n.get_cloned(), 2);
+  n.set(3);
+  EXPECT_EQ(n.replace(4), 3);
+  EXPECT_EQ(n.with([](const int& v) { return v * 10; }), 40);
+  EXPECT_EQ(n.with_mut([](int& v) {
+    v += 1;
+    return v;
+  }),
+            5);
+  EXPECT_EQ(*n.read(), 5);
+}
+
+TEST(StdRwLock, ValueAccessorsOfAPoisonedLockHandTheNewValueBack) {
+  fearless::sync::RwLock<std::string> l(std::string("kept"));
+  try {
+    auto g = l.write().unwrap();
+    throw std::runtime_error("poison it");
+  } catch (const std::runtime_error&) {
+  }
+  ASSERT_TRUE(l.is_poisoned());
+  EXPECT_TRUE(l.get_cloned().is_err());
+  auto s = l.set(std::string("new"));
+  ASSERT_TRUE(s.is_err());
+  EXPECT_EQ(std::move(s).unwrap_err().into_inner(), "new");
+  auto r = l.replace(std::string("newer"));
+  ASSERT_TRUE(r.is_err());
+  EXPECT_EQ(std::move(r).unwrap_err().into_inner(), "newer");
+  EXPECT_EQ(*l.read().unwrap_err().into_inner(), "kept");
+}

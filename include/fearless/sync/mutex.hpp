@@ -15,6 +15,7 @@
 #include <exception>
 #include <type_traits>
 #include <utility>
+#include <variant>
 
 #include "fearless/detail/config.hpp"
 #include "fearless/detail/guard_access.hpp"
@@ -179,6 +180,41 @@ class FEARLESS_CAPABILITY("mutex") Mutex {
   // Marks the mutex as recovered; later lock() calls return Ok. Never blocks
   // (callable while holding the guard from a PoisonError).
   void clear_poison() const noexcept { raw_.clear_poison(); }
+
+  // Rust's value accessors (unstable `lock_value_accessors`), each one
+  // lock()/unlock around the value; they block as lock() does.
+  // A copy of the value; Err(PoisonError<std::monostate>) if poisoned (Rust's
+  // PoisonError<()>: no value comes out).
+  [[nodiscard]] Result<T, PoisonError<std::monostate>> get_cloned() const
+    requires std::copy_constructible<T>
+  {
+    using R = Result<T, PoisonError<std::monostate>>;
+    auto r = lock();
+    if (r.is_err()) return R(std::in_place_index<1>, PoisonError<std::monostate>(std::monostate{}));
+    const auto g = std::move(r).unwrap();
+    return R(std::in_place_index<0>, *g);
+  }
+  // Stores `value`, destroying the old one after unlocking. Err hands `value`
+  // back, the old one kept, if poisoned.
+  Result<void, PoisonError<T>> set(T value) const
+    requires std::is_move_assignable_v<T>
+  {
+    auto r = replace(std::move(value));
+    if (r.is_err()) return Result<void, PoisonError<T>>(std::in_place_index<1>, std::move(r).unwrap_err());
+    (void)std::move(r).unwrap();  // the old value, destroyed here: after unlocking
+    return Ok();
+  }
+  // Stores `value` and returns the old one. Err hands `value` back, the old
+  // one kept, if poisoned.
+  LockResult<T> replace(T value) const
+    requires std::is_move_assignable_v<T>
+  {
+    auto r = lock();
+    if (r.is_err()) return LockResult<T>(std::in_place_index<1>, PoisonError<T>(std::move(value)));
+    auto g = std::move(r).unwrap();
+    T old = std::exchange(*g, std::move(value));
+    return LockResult<T>(std::in_place_index<0>, std::move(old));
+  }
 
   // Direct access through a non-const (so, in C++ terms, unshared) Mutex: no
   // locking. Err(PoisonError<T*>) if poisoned, still carrying the pointer.

@@ -11,6 +11,7 @@
 #pragma once
 #include <chrono>
 #include <concepts>
+#include <functional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -149,6 +150,37 @@ class FEARLESS_CAPABILITY("mutex") Mutex {
     if (!raw_.try_lock()) return TryLockResult<MutexGuard<T>>(std::in_place_index<1>);
     fearless::detail::lock_order::on_locked(&raw_, site);
     return TryLockResult<MutexGuard<T>>(std::in_place_index<0>, fearless::detail::adopt_lock, *this);
+  }
+
+  // Rust's value accessors (unstable `lock_value_accessors`), each one
+  // lock()/unlock around the value; they block as lock() does.
+  // A copy of the value.
+  [[nodiscard]] T get_cloned() const
+    requires std::copy_constructible<T>
+  {
+    const auto g = lock();
+    return *g;
+  }
+  // Stores `value`, destroying the old one after unlocking.
+  void set(T value) const
+    requires std::is_move_assignable_v<T>
+  {
+    (void)replace(std::move(value));  // the old value, destroyed here: after unlocking
+  }
+  // Stores `value` and returns the old one.
+  T replace(T value) const
+    requires std::is_move_assignable_v<T>
+  {
+    auto g = lock();
+    return std::exchange(*g, std::move(value));
+  }
+  // Runs `f(value)` under the lock and returns its result (Rust's
+  // `with_mut`). Blocks as lock(); an exception from `f` unlocks and passes.
+  template <class F>
+    requires std::invocable<F&&, T&>
+  decltype(auto) with_mut(F&& f) const {
+    auto g = lock();
+    return std::invoke(std::forward<F>(f), *g);
   }
 
   // Access through a non-const Mutex, without locking.
@@ -331,6 +363,44 @@ class FEARLESS_CAPABILITY("mutex") RwLock {
     if (!raw_.try_lock()) return TryLockResult<RwLockWriteGuard<T>>(std::in_place_index<1>);
     fearless::detail::lock_order::on_locked(&raw_, site);
     return TryLockResult<RwLockWriteGuard<T>>(std::in_place_index<0>, fearless::detail::adopt_lock, *this);
+  }
+
+  // Rust's value accessors (unstable `lock_value_accessors`), each one
+  // write()/unlock (read() for get_cloned) around the value; they block as those do.
+  // A copy of the value.
+  [[nodiscard]] T get_cloned() const
+    requires std::copy_constructible<T>
+  {
+    const auto g = read();
+    return *g;
+  }
+  // Stores `value`, destroying the old one after unlocking.
+  void set(T value) const
+    requires std::is_move_assignable_v<T>
+  {
+    (void)replace(std::move(value));  // the old value, destroyed here: after unlocking
+  }
+  // Stores `value` and returns the old one.
+  T replace(T value) const
+    requires std::is_move_assignable_v<T>
+  {
+    auto g = write();
+    return std::exchange(*g, std::move(value));
+  }
+  // Runs `f(value)` under a read lock (`with`, `f` gets a const T&) or the
+  // write lock (`with_mut`, a T&) and returns its result, as Rust's. Block as
+  // read()/write(); an exception from `f` unlocks and passes.
+  template <class F>
+    requires std::invocable<F&&, const T&>
+  decltype(auto) with(F&& f) const {
+    auto g = read();
+    return std::invoke(std::forward<F>(f), std::as_const(*g));
+  }
+  template <class F>
+    requires std::invocable<F&&, T&>
+  decltype(auto) with_mut(F&& f) const {
+    auto g = write();
+    return std::invoke(std::forward<F>(f), *g);
   }
 
   // Access through a non-const (unshared) RwLock, without locking. O(1).

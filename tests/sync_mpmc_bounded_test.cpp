@@ -585,24 +585,37 @@ TEST(Bounded, EveryMessageIsDestroyedExactlyOnce) {
 
 // crossbeam array.rs: linearizable. A try_recv that finds the head slot
 // claimed by a sender still writing it waits the few microseconds a running
-// writer needs (never longer: crossbeam #997), so this thread's own completed
-// send guarantees it a message.
-TEST(Bounded, TryRecvAfterOwnCompletedSendAlwaysFindsAMessage) {
+// writer needs, never longer (crossbeam #997: crossbeam waits without bound),
+// so this thread's own completed send finds it a message unless the other
+// writer was descheduled mid-slot. That is rare, not impossible (4 threads on
+// 2 CPUs, ThreadSanitizer: 1 miss in 4,000 seen): the test allows 1%, and a
+// miss must be Empty, never Disconnected.
+TEST(Bounded, TryRecvAfterOwnCompletedSendAlmostAlwaysFindsAMessage) {
   constexpr int kCount = 1000;
   constexpr std::size_t kThreads = 4;
-  auto ch = mpmc::bounded<int>(kThreads);
+  // Room for every message: a miss leaves one behind for good, and a ring
+  // that filled up with them would block every send.
+  auto ch = mpmc::bounded<int>(kThreads * kCount);
   auto& s = ch.first;
   auto& r = ch.second;
+  std::atomic<int> misses{0};
   thread::scope([&](thread::Scope& sc) {
     for (std::size_t t = 0; t < kThreads; ++t) {
       sc.spawn([&] {
         for (int i = 0; i < kCount; ++i) {
           s.send(0).unwrap();
-          r.try_recv().unwrap();
+          auto got = r.try_recv();
+          if (got.is_err()) {
+            EXPECT_EQ(got.unwrap_err(), mpmc::TryRecvError::Empty);
+            misses.fetch_add(1);
+          }
         }
       });
     }
   });
+  EXPECT_LE(misses.load(), static_cast<int>(kThreads) * kCount / 100);
+  // Every message a miss left behind is still there.
+  EXPECT_EQ(r.len(), static_cast<std::size_t>(misses.load()));
 }
 
 namespace {

@@ -660,6 +660,72 @@ TEST_P(Flavours, APutBackMessageIsSeenBySelectAndOutlivesTheDisconnection) {
   EXPECT_EQ(Fragile::live.load(), 0);
 }
 
+namespace {
+// A message whose move throws on the thread that armed it, once the test
+// lets it: until then that move waits, with the message claimed.
+struct Balky {
+  int v;
+  static inline thread_local bool armed = false;
+  static inline std::atomic<bool> moving{false};
+  static inline std::atomic<bool> release{false};
+  explicit Balky(int x) : v(x) {}
+  Balky(Balky&& o) : v(o.v) {  // NOLINT(performance-noexcept-move-constructor): throws on purpose
+    if (armed) {
+      armed = false;
+      moving = true;
+      while (!release.load()) std::this_thread::sleep_for(1ms);
+      throw std::runtime_error("hand-over failed");
+    }
+  }
+  Balky(const Balky&) = delete;
+  Balky& operator=(const Balky&) = delete;
+  Balky& operator=(Balky&&) = delete;
+  ~Balky() = default;
+};
+}  // namespace
+
+// A message put back while another receiver already sleeps on the empty
+// channel wakes that receiver, blocked in recv or in a select, which then
+// takes it (it slept on until its own timeout).
+TEST_P(Flavours, APutBackMessageWakesAReceiverAlreadyAsleep) {
+  for (const bool by_select : {false, true}) {
+    SCOPED_TRACE(by_select ? "select" : "recv");
+    Balky::moving = false;
+    Balky::release = false;
+    auto ends = make<Balky>();
+    auto& tx = ends.first;  // named, not structured bindings: lambdas below capture them
+    auto& rx = ends.second;
+    // The first receiver claims the message; its hand-over throws later.
+    auto first = fearless::thread::spawn([rx = rx] {
+      Balky::armed = true;
+      try {
+        (void)rx.recv();
+      } catch (const std::runtime_error&) {
+        return true;
+      }
+      return false;
+    });
+    tx.send(Balky(1)).unwrap();
+    while (!Balky::moving.load()) std::this_thread::sleep_for(1ms);
+    // The second one finds the channel empty and goes to sleep.
+    auto second = fearless::thread::spawn([rx = rx, by_select] {
+      if (!by_select) return rx.recv_timeout(10s).map([](Balky b) { return b.v; }).unwrap_or(-1);
+      mpmc::Select sel;
+      sel.recv(rx);
+      auto op = sel.select_timeout(10s);
+      if (op.is_err()) return -1;
+      return op.unwrap().recv(rx).map([](Balky b) { return b.v; }).unwrap_or(-2);
+    });
+    std::this_thread::sleep_for(200ms);
+    const auto t0 = std::chrono::steady_clock::now();
+    Balky::release = true;
+    EXPECT_TRUE(std::move(first).join().unwrap());
+    EXPECT_EQ(std::move(second).join().unwrap(), 1);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
+    EXPECT_EQ(rx.try_recv().unwrap_err(), TryRecvError::Empty);
+  }
+}
+
 // Select reserves a slot (or pairs with a receiver) before the message is
 // given; a copy (or box) that throws then must leave the operation open, not
 // a reserved slot that is never written (which wedged the bounded ring and

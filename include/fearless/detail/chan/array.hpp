@@ -262,25 +262,32 @@ class Array {
   // With a deadline, a message still being written by a stalled sender is
   // not waited on inside start_recv (try mode) but by the loop below, which
   // watches the clock.
-  Status recv(std::optional<S>& out, Deadline deadline) {
+  // `stop()` true makes a blocked receive give up with WouldBlock (a message
+  // was put back into the receivers' stash; wake_receivers() wakes it).
+  template <class Stop = NoStop>
+  Status recv(std::optional<S>& out, Deadline deadline, Stop stop = {}) {
     Token token;
     if (FEARLESS_LIKELY(slot_written() && start_recv(token, deadline != kNoDeadline)))
       return read(token, out) ? Status::Ok : Status::Disconnected;
-    return recv_blocking(out, token, deadline);
+    return recv_blocking(out, token, deadline, stop);
   }
   // The empty channel's path, kept out of line so the fast path above stays small.
   // While waiting it polls only the slot at the head (see slot_written),
   // then claims it with a full start_recv.
-  FEARLESS_NOINLINE Status recv_blocking(std::optional<S>& out, Token& token, Deadline deadline) {
+  template <class Stop>
+  FEARLESS_NOINLINE Status recv_blocking(std::optional<S>& out, Token& token, Deadline deadline, Stop stop) {
     const bool try_mode = deadline != kNoDeadline;
     for (;;) {
       if (spin_then_yield([&] { return slot_written() && start_recv(token, try_mode); }, kSpinNs, kPreYieldNs, deadline))
         return read(token, out) ? Status::Ok : Status::Disconnected;
       if (start_recv(token, try_mode)) return read(token, out) ? Status::Ok : Status::Disconnected;
+      if (stop()) return Status::WouldBlock;
       if (deadline != kNoDeadline && Clock::now() >= deadline) return Status::Timeout;
-      receivers_.wait_for_peer(&token, deadline, [&] { return !is_empty() || is_disconnected(); });
+      receivers_.wait_for_peer(&token, deadline, [&] { return !is_empty() || is_disconnected() || stop(); });
     }
   }
+  // Wakes every blocked receive and select, which then look again (see recv).
+  void wake_receivers() { receivers_.abort_all(); }
 
   // ---- observers ----------------------------------------------------------
   std::size_t len() const noexcept {

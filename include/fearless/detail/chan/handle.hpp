@@ -18,6 +18,12 @@ namespace fearless::detail::chan {
 // Rust error kinds): WouldBlock is Empty for receives and Full for sends.
 enum class Status : std::uint8_t { Ok, WouldBlock, Timeout, Disconnected };
 
+// The `stop` of a blocking receive that nothing outside the channel
+// interrupts (every T but those kept boxed; see Stash).
+struct NoStop {
+  constexpr bool operator()() const noexcept { return false; }
+};
+
 struct Token {
   struct {
     void* slot = nullptr;  // null: the channel is disconnected

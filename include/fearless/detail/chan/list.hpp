@@ -423,7 +423,9 @@ class List {
       if (!abandoned) return Status::Disconnected;
     }
   }
-  Status recv(std::optional<S>& out, Deadline deadline) {
+  // `stop()`: as in Array::recv.
+  template <class Stop = NoStop>
+  Status recv(std::optional<S>& out, Deadline deadline, Stop stop = {}) {
     Token token;
     if (FEARLESS_LIKELY(start_recv(token, false))) {
       // Without a deadline, read in line: finish_recv's out-of-line call cost
@@ -431,7 +433,7 @@ class List {
       if (FEARLESS_LIKELY(deadline == kNoDeadline)) return read(token, out) ? Status::Ok : Status::Disconnected;
       return finish_recv(token, out, deadline);
     }
-    return recv_blocking(out, token, deadline);
+    return recv_blocking(out, token, deadline, stop);
   }
   // Completes a claimed receive. Without a deadline it waits for the slot's
   // write. With one, a write still missing when the deadline comes (at once
@@ -456,14 +458,18 @@ class List {
     return st == Status::WouldBlock ? Status::Timeout : st;
   }
   // The empty channel's path, kept out of line so the fast path above stays small.
-  FEARLESS_NOINLINE Status recv_blocking(std::optional<S>& out, Token& token, Deadline deadline) {
+  template <class Stop>
+  FEARLESS_NOINLINE Status recv_blocking(std::optional<S>& out, Token& token, Deadline deadline, Stop stop) {
     for (;;) {
       if (spin_then_yield([&] { return start_recv(token, false); }, kSpinNs, kPreYieldNs, deadline))
         return finish_recv(token, out, deadline);
+      if (stop()) return Status::WouldBlock;
       if (deadline != kNoDeadline && Clock::now() >= deadline) return Status::Timeout;
-      receivers_.wait_for_peer(&token, deadline, [&] { return !is_empty() || is_disconnected(); });
+      receivers_.wait_for_peer(&token, deadline, [&] { return !is_empty() || is_disconnected() || stop(); });
     }
   }
+  // Wakes every blocked receive and select, which then look again (see recv).
+  void wake_receivers() { receivers_.abort_all(); }
 
   // ---- observers ----------------------------------------------------------
   std::size_t len() const noexcept {

@@ -14,10 +14,14 @@ class Never {
   bool start_recv(Token&, bool) noexcept { return false; }
   bool read(Token&, std::optional<S>&) noexcept { return false; }
   Status try_recv(std::optional<S>&) noexcept { return Status::WouldBlock; }
-  Status recv(std::optional<S>&, Deadline deadline) noexcept {
+  // `stop` is ignored: nothing is ever put back into a channel that
+  // delivers nothing.
+  template <class Stop = NoStop>
+  Status recv(std::optional<S>&, Deadline deadline, Stop = {}) noexcept {
     sleep_until(deadline);
     return Status::Timeout;
   }
+  void wake_receivers() noexcept {}
   std::size_t len() const noexcept { return 0; }
   std::size_t capacity() const noexcept { return 0; }
   bool is_empty() const noexcept { return true; }

@@ -159,6 +159,15 @@ class Waker {
     notify();
   }
 
+  // Wakes every waiting operation with "aborted", as a timeout would: each
+  // retries from the top and sees what changed outside the channel (a
+  // message put back into a receivers' stash).
+  void abort_all() {
+    for (Entry& e : selectors_)
+      if (e.cx->try_select(kAborted)) e.cx->unpark();
+    notify();
+  }
+
   bool empty() const noexcept { return selectors_.empty() && observers_.empty(); }
 
  private:
@@ -236,6 +245,12 @@ class SyncWaker {
   void disconnect() {
     WaitGuard g(lock_);
     inner_.disconnect();
+    sync_empty();
+  }
+  void abort_all() {
+    if (nobody_waiting()) return;
+    WaitGuard g(lock_);
+    inner_.abort_all();
     sync_empty();
   }
 

@@ -312,7 +312,10 @@ class Zero {
     read(token, out);
     return Status::Ok;
   }
-  Status recv(std::optional<S>& out, Deadline deadline) FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
+  // `stop()`: as in Array::recv. Checked under the lock that
+  // wake_receivers() takes, so a put-back message is never missed.
+  template <class Stop = NoStop>
+  Status recv(std::optional<S>& out, Deadline deadline, Stop stop = {}) FEARLESS_NO_THREAD_SAFETY_ANALYSIS {
     Token token;
     lock_.lock();
     if (auto e = senders_.try_select()) {
@@ -324,6 +327,10 @@ class Zero {
     if (disconnected_) {
       raw_unlock();
       return Status::Disconnected;
+    }
+    if (stop()) {
+      raw_unlock();
+      return Status::WouldBlock;
     }
     if (deadline != kNoDeadline && Clock::now() >= deadline) {
       raw_unlock();
@@ -344,12 +351,19 @@ class Zero {
       if (sel == kAborted || sel == kDisconnected) {
         WaitGuard g(lock_);
         receivers_.unregister(oper);
-        return sel == kAborted ? Status::Timeout : Status::Disconnected;
+        if (sel == kDisconnected) return Status::Disconnected;
+        return stop() ? Status::WouldBlock : Status::Timeout;
       }
       packet.wait_ready();
       out.emplace(std::move(*packet.msg));
       return Status::Ok;
     });
+  }
+
+  // Wakes every blocked receive and select, which then look again (see recv).
+  void wake_receivers() {
+    WaitGuard g(lock_);
+    receivers_.abort_all();
   }
 
   // ---- observers ----------------------------------------------------------

@@ -461,7 +461,24 @@ class Receiver {
     std::optional<S> out;
     detail_chan::Status st = detail_chan::Status::Ok;
     if (!s.stash.pop(out)) {
-      st = visit(&s, [&](auto& c) { return try_only ? c.try_recv(out) : c.recv(out, d); });
+      if constexpr (detail_chan::kBoxed<T>) {
+        // A receive blocked here gives up (WouldBlock) when another
+        // receiver puts a message back (put_back), and takes that one.
+        const auto stashed = [&s] { return s.stash.size() > 0; };
+        for (;;) {
+          st = visit(&s, [&](auto& c) {
+            if (try_only) return c.try_recv(out);
+            return c.recv(out, d, stashed);
+          });
+          if (try_only || st != detail_chan::Status::WouldBlock) break;
+          if (s.stash.pop(out)) {
+            st = detail_chan::Status::Ok;
+            break;
+          }
+        }
+      } else {
+        st = visit(&s, [&](auto& c) { return try_only ? c.try_recv(out) : c.recv(out, d); });
+      }
     }
     if (FEARLESS_UNLIKELY(st != detail_chan::Status::Ok)) {
       // A message put back by another receiver meanwhile (its hand-over
@@ -480,6 +497,9 @@ class Receiver {
         return Result<T, E>(std::in_place_index<0>, std::move(**out));
       } catch (...) {
         s.stash.push(std::move(*out));
+        // Receivers and selects already asleep on the empty channel look
+        // again and find it (take(), StashRecvHandle).
+        visit(&s, [](auto& c) { c.wake_receivers(); });
         throw;
       }
     } else {

@@ -53,7 +53,7 @@ TEST(InterleaveParker, FlagHandoffRandom) {
   const Report r = Explorer::random(flag_handoff<Parker>, 7, 2000);
   show("parker flag hand-off, random", r);
   EXPECT_FALSE(r.failed) << r.failure;
-  EXPECT_EQ(r.executions, 2000u);
+  EXPECT_EQ(r.executions, Explorer::scaled_runs(2000));
 }
 
 // Two unparks and a timed park: the token is never duplicated and never lost.

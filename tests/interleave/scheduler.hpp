@@ -23,6 +23,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -139,7 +140,7 @@ class Execution final : public il::Scheduler {
     const int first = choose(-1, false);
     if (first < 0) record_failure("no thread to run");
     running_ = first;
-    cv_.notify_all();
+    if (first >= 0) wake(first);
     cv_.wait(lk, [&] { return abandoned_ || done_ == threads_.size(); });
     const bool ok = !abandoned_ && failure_.empty();
     lk.unlock();
@@ -230,6 +231,7 @@ class Execution final : public il::Scheduler {
     bool woken_by_timeout = false;
     std::uint64_t block_seq = 0;
     std::size_t idle = 0;
+    std::unique_ptr<std::condition_variable> cv = std::make_unique<std::condition_variable>();
   };
 
   void body(int me) {
@@ -237,7 +239,7 @@ class Execution final : public il::Scheduler {
     il::current = this;
     {
       std::unique_lock lk(m_);
-      cv_.wait(lk, [&] { return running_ == me || abandoned_; });
+      threads_[static_cast<std::size_t>(me)].cv->wait(lk, [&] { return running_ == me || abandoned_; });
       if (abandoned_) park_forever(lk);
     }
     try {
@@ -263,11 +265,20 @@ class Execution final : public il::Scheduler {
     if (next < 0) {
       record_failure("deadlock: every remaining thread is blocked");
       abandoned_ = true;
-      cv_.notify_all();
+      wake_all();
       return;  // this thread finished; the blocked ones stay abandoned
     }
     running_ = next;
     prepare(next);
+    wake(next);
+  }
+
+  // Each logical thread sleeps on its own condition variable, so that a
+  // switch wakes only the thread chosen (one OS context switch, not one per
+  // thread); cv_ is run()'s, which waits for the end of the execution.
+  void wake(int id) { threads_[static_cast<std::size_t>(id)].cv->notify_one(); }
+  void wake_all() {
+    for (auto& t : threads_) t.cv->notify_one();
     cv_.notify_all();
   }
 
@@ -319,22 +330,22 @@ class Execution final : public il::Scheduler {
     if (next != me) {
       running_ = next;
       prepare(next);
-      cv_.notify_all();
+      wake(next);
     }
-    cv_.wait(lk, [&] { return running_ == me || abandoned_; });
+    threads_[static_cast<std::size_t>(me)].cv->wait(lk, [&] { return running_ == me || abandoned_; });
     if (abandoned_) park_forever(lk);
   }
 
   void abandon(std::unique_lock<std::mutex>& lk) {
     abandoned_ = true;
-    cv_.notify_all();
+    wake_all();
     park_forever(lk);
   }
 
   // A thread of a failed execution: it is never resumed.
   [[noreturn]] void park_forever(std::unique_lock<std::mutex>& lk) {
     il::current = nullptr;
-    for (;;) cv_.wait(lk);
+    for (;;) threads_[static_cast<std::size_t>(impl::self)].cv->wait(lk);
   }
 
   void record_failure(const std::string& what) {
@@ -377,8 +388,24 @@ class Explorer {
  public:
   using Scenario = std::function<void(Execution&)>;
 
-  // `runs` executions with choices drawn from a generator seeded by `seed`.
+  // The number of executions random(..., runs) performs.
+  static std::size_t scaled_runs(std::size_t runs) {
+    if (const char* e = std::getenv("FEARLESS_STRESS_SCALE")) {
+      const double scale = std::atof(e);
+      if (scale > 0 && scale < 1) {
+        return std::max(std::min<std::size_t>(runs, 100), static_cast<std::size_t>(static_cast<double>(runs) * scale));
+      }
+    }
+    return runs;
+  }
+
+  // `runs` executions with choices drawn from a generator seeded by `seed`,
+  // scaled by FEARLESS_STRESS_SCALE as the stress tests are (the sanitizer
+  // presets set it below 1: there every switch between logical threads costs
+  // several times more), never below 100. Exhaustive searches are not scaled:
+  // they must cover their bounded space.
   static Report random(const Scenario& sc, std::uint64_t seed, std::size_t runs, Options opt = {}) {
+    runs = scaled_runs(runs);
     Report r;
     impl::Strategy st;
     st.exhaustive = false;

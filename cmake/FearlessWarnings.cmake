@@ -14,15 +14,17 @@ endif()
 if(FEARLESS_LOCK_ORDER)
   target_compile_definitions(fearless_dev_flags INTERFACE FEARLESS_LOCK_ORDER=1)
 endif()
+# Sanitizer builds carry line tables only: a report's stacks need no more
+# (file:line, inlined frames included), and they compile faster than full -g
+# (clang TSan: a quarter; g++ ASan+UBSan: 44 s against 47-49 s for
+# tests/sync_mpmc_test.cpp). Given last, they override the -g of a Debug build.
+set(_fearless_line_tables $<IF:$<CXX_COMPILER_ID:Clang>,-gline-tables-only,-g1>)
 if(FEARLESS_SANITIZE STREQUAL "thread")
-  # Clang: line tables are all a report's stacks need (file:line, inlined
-  # frames included), and compile a quarter faster than full -g.
-  target_compile_options(fearless_dev_flags INTERFACE -fsanitize=thread -fno-omit-frame-pointer
-                                                      $<IF:$<CXX_COMPILER_ID:Clang>,-gline-tables-only,-g>)
+  target_compile_options(fearless_dev_flags INTERFACE -fsanitize=thread -fno-omit-frame-pointer ${_fearless_line_tables})
   target_link_options(fearless_dev_flags INTERFACE -fsanitize=thread)
 elseif(FEARLESS_SANITIZE STREQUAL "address")
   target_compile_options(fearless_dev_flags INTERFACE
-    -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g)
+    -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer ${_fearless_line_tables})
   target_link_options(fearless_dev_flags INTERFACE -fsanitize=address,undefined)
 elseif(NOT FEARLESS_SANITIZE STREQUAL "")
   message(FATAL_ERROR "FEARLESS_SANITIZE must be 'thread', 'address' or empty")

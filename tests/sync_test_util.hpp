@@ -11,6 +11,7 @@
 #include "fearless/detail/futex.hpp"
 #include "fearless/detail/raw_mutex.hpp"
 #include "fearless/panic.hpp"
+#include "stress_scale.hpp"
 
 namespace sync_test {
 
@@ -43,14 +44,6 @@ inline bool woken_within_two_seconds(const std::atomic<bool>& got, fearless::det
   if (got.load()) return true;
   fearless::detail::futex_wake(*reinterpret_cast<fearless::detail::Atomic<std::uint32_t>*>(&mu), 1);
   return false;
-}
-
-// n scaled by FEARLESS_STRESS_SCALE (default 1.0), at least `floor`.
-inline std::size_t scaled(std::size_t n, std::size_t floor = 1) {
-  double scale = 1.0;
-  if (const char* s = std::getenv("FEARLESS_STRESS_SCALE")) scale = std::atof(s);
-  const auto v = static_cast<std::size_t>(static_cast<double>(n) * scale);
-  return v < floor ? floor : v;
 }
 
 // A value that counts its live instances, to prove every one is destroyed exactly once.

@@ -37,6 +37,7 @@
 
 #include "fearless/detail/atomic.hpp"
 #include "fearless/detail/futex.hpp"
+#include "../stress_scale.hpp"
 
 namespace fearless_test::interleave {
 
@@ -388,15 +389,10 @@ class Explorer {
  public:
   using Scenario = std::function<void(Execution&)>;
 
-  // The number of executions random(..., runs) performs.
+  // The number of executions random(..., runs) performs: scaled down (never
+  // below 100) when FEARLESS_STRESS_SCALE is below 1, never scaled up.
   static std::size_t scaled_runs(std::size_t runs) {
-    if (const char* e = std::getenv("FEARLESS_STRESS_SCALE")) {
-      const double scale = std::atof(e);
-      if (scale > 0 && scale < 1) {
-        return std::max(std::min<std::size_t>(runs, 100), static_cast<std::size_t>(static_cast<double>(runs) * scale));
-      }
-    }
-    return runs;
+    return sync_test::stress_scale() < 1 ? sync_test::scaled(runs, std::min<std::size_t>(runs, 100)) : runs;
   }
 
   // `runs` executions with choices drawn from a generator seeded by `seed`,

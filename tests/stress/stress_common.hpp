@@ -13,19 +13,12 @@
 #include <string>
 #include <vector>
 
+#include "../stress_scale.hpp"
+
 namespace fearless_stress {
 
 // FEARLESS_STRESS_SCALE (default 1.0) times `n`, at least `min`.
-inline std::size_t scaled(std::size_t n, std::size_t min = 1) {
-  double s = 1.0;
-  if (const char* e = std::getenv("FEARLESS_STRESS_SCALE")) {
-    char* end = nullptr;
-    const double v = std::strtod(e, &end);
-    if (end != e && v > 0) s = v;
-  }
-  const auto r = static_cast<std::size_t>(static_cast<double>(n) * s);
-  return r < min ? min : r;
-}
+using sync_test::scaled;
 
 // Seed for a test; FEARLESS_STRESS_SEED overrides it (printed for reproduction).
 inline std::uint64_t seed(std::uint64_t dflt) {

@@ -2,9 +2,7 @@
 #pragma once
 #include <atomic>
 #include <chrono>
-#include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <string>
 #include <thread>
 

@@ -531,8 +531,8 @@ TEST(Unbounded, EveryMessageIsDestroyedExactlyOnce) {
 // crossbeam list.rs: linearizable (25,000 per thread upstream): after a send
 // returns, a try_recv on the same thread finds a message, unless the slot at
 // the head belongs to another writer descheduled mid-write, which a try waits
-// for only briefly (crossbeam #997; see Bounded's twin): at most 1% misses,
-// each Empty, and nothing lost.
+// for only briefly (crossbeam #997; see Bounded's twin): at most 1% misses
+// (5% under ThreadSanitizer), each Empty, and nothing lost.
 TEST(Unbounded, TryRecvAfterOwnSendAlmostAlwaysFindsAMessage) {
   constexpr int kCount = 10'000;
   constexpr int kThreads = 4;
@@ -554,7 +554,8 @@ TEST(Unbounded, TryRecvAfterOwnSendAlmostAlwaysFindsAMessage) {
       });
     }
   });
-  EXPECT_LE(misses.load(), kThreads * kCount / 100);
+  constexpr int kPercent = FEARLESS_TSAN ? 5 : 1;
+  EXPECT_LE(misses.load(), kThreads * kCount * kPercent / 100);
   EXPECT_EQ(r.len(), static_cast<std::size_t>(misses.load()));
 }
 

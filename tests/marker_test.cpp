@@ -169,6 +169,11 @@ static_assert(!Send<fs::RwLockReadGuard<int>> && !Sync<fs::RwLockReadGuard<int>>
 static_assert(!Send<fs::RwLockWriteGuard<int>> && !Sync<fs::RwLockWriteGuard<int>>);
 static_assert(!Send<fs::nonpoison::MutexGuard<int>> && !Sync<fs::nonpoison::MutexGuard<int>>);
 static_assert(!Send<fs::nonpoison::RwLockReadGuard<int>> && !Send<fs::nonpoison::RwLockWriteGuard<int>>);
+static_assert(!Send<fs::MappedMutexGuard<int>> && !Sync<fs::MappedMutexGuard<int>>);
+static_assert(!Send<fs::MappedRwLockReadGuard<int>> && !Sync<fs::MappedRwLockReadGuard<int>>);
+static_assert(!Send<fs::MappedRwLockWriteGuard<int>> && !Sync<fs::MappedRwLockWriteGuard<int>>);
+static_assert(!Send<fs::nonpoison::MappedMutexGuard<int>> && !Send<fs::nonpoison::MappedRwLockWriteGuard<int>>);
+static_assert(!Send<fs::nonpoison::MappedRwLockReadGuard<int>>);
 // Values that carry other values.
 static_assert(!Send<fearless::Result<RcI, int>> && !Send<fearless::Result<int, RcI>>);
 static_assert(Send<fearless::Result<int, std::string>> && Send<fearless::Result<void, int>>);

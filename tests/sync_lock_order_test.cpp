@@ -177,6 +177,36 @@ TEST_F(LockOrderTest, ReleasingOutOfOrderKeepsTheStackRight) {
   EXPECT_EQ(rs[0].cycle.size(), 3u);
 }
 
+// A mapped guard releases its lock for the checker too: had `a` stayed on
+// the held stack after its mapped guard went, taking b then a would record
+// a->b and b->a and report a cycle.
+TEST_F(LockOrderTest, MappedGuardsReleaseTheirLock) {
+  auto id = [](auto& x) -> auto& { return x; };
+  Mutex<int> a;
+  Mutex<int> b;
+  { auto ga = fearless::sync::MutexGuard<int>::map(a.lock().unwrap(), id); }
+  {
+    auto gb = b.lock().unwrap();
+    auto ga = a.lock().unwrap();
+  }
+  fearless::sync::RwLock<int> c;
+  fearless::sync::RwLock<int> d;
+  { auto gc = fearless::sync::RwLockWriteGuard<int>::map(c.write().unwrap(), id); }
+  { auto gc = fearless::sync::RwLockReadGuard<int>::map(c.read().unwrap(), id); }
+  {
+    auto gd = d.write().unwrap();
+    auto gc = c.write().unwrap();
+  }
+  fearless::sync::nonpoison::Mutex<int> e;
+  fearless::sync::nonpoison::Mutex<int> f;
+  { auto ge = fearless::sync::nonpoison::MutexGuard<int>::map(e.lock(), id); }
+  {
+    auto gf = f.lock();
+    auto ge = e.lock();
+  }
+  EXPECT_TRUE(reports().empty());
+}
+
 TEST_F(LockOrderTest, TryLockNeverReports) {
   Mutex<int> a;
   Mutex<int> b;

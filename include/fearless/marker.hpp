@@ -387,6 +387,10 @@ struct sync_trait<std::scoped_lock<Ms...>> : std::false_type {};
 // against the real definitions).
 template <class T, class E>
 class Result;
+namespace detail {
+template <class U, class R>
+class MappedGuard;
+}  // namespace detail
 namespace sync {
 template <class G>
 class PoisonError;
@@ -537,6 +541,12 @@ template <class T>
 struct send_trait<sync::nonpoison::RwLockWriteGuard<T>> : std::false_type {};
 template <class T>
 struct sync_trait<sync::nonpoison::RwLockWriteGuard<T>> : std::false_type {};
+// The mapped guards (MappedMutexGuard, MappedRwLock{Read,Write}Guard, both
+// families) for the same reasons.
+template <class U, class R>
+struct send_trait<detail::MappedGuard<U, R>> : std::false_type {};
+template <class U, class R>
+struct sync_trait<detail::MappedGuard<U, R>> : std::false_type {};
 
 // Channel ends (Rust's std::sync::mpsc and crossbeam-channel): Send and Sync
 // when the message is Send, except mpsc::Receiver, which is never Sync (one

@@ -13,6 +13,8 @@
 #pragma once
 #include <concepts>
 #include <exception>
+#include <functional>
+#include <memory>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -20,6 +22,7 @@
 #include "fearless/detail/config.hpp"
 #include "fearless/detail/guard_access.hpp"
 #include "fearless/detail/lock_order.hpp"
+#include "fearless/detail/mapped_guard.hpp"
 #include "fearless/detail/raw_mutex.hpp"
 #include "fearless/detail/site.hpp"
 #include "fearless/panic.hpp"
@@ -30,6 +33,13 @@ namespace fearless::sync {
 
 template <class T>
 class Mutex;
+
+// A MutexGuard narrowed to part of the value by MutexGuard::map / filter_map
+// (Rust's MappedMutexGuard): `*g`, `g->` reach that part; destroying it
+// unlocks the Mutex, poisoning it first if an exception is unwinding past it.
+// Has map / filter_map itself; cannot be used with a Condvar. Move-only.
+template <class U>
+using MappedMutexGuard = fearless::detail::MappedGuard<U, fearless::detail::MappedMutexRelease>;
 
 // Proof that the Mutex is locked, and the way to its data (`*g`, `g->`).
 // Move-only. Destroying it unlocks; destroying it while an exception unwinds
@@ -68,6 +78,44 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY MutexGuard {
   [[nodiscard]] const T& operator*() const FEARLESS_LIFETIMEBOUND { return data(); }
   [[nodiscard]] T* operator->() FEARLESS_LIFETIMEBOUND { return &data(); }
   [[nodiscard]] const T* operator->() const FEARLESS_LIFETIMEBOUND { return &data(); }
+
+ private:
+  // What map / filter_map return (internal names: callers see MappedMutexGuard<U>,
+  // and a Result of it or of the original guard).
+  using Mapping = fearless::detail::MappedMutexRelease;
+  template <class F>
+  using MapTo = MappedMutexGuard<fearless::detail::MapTarget<Mapping, F, T>>;
+  template <class F>
+  using FilterMapTo =
+      Result<MappedMutexGuard<fearless::detail::FilterMapTarget<Mapping, F, T>>, MutexGuard>;
+
+ public:
+  // Narrows the guard to part of the value (Rust's MutexGuard::map): f(*g)
+  // returns a reference into it (a member, an element, a variant's
+  // alternative), and the MappedMutexGuard<U> that comes back guards just that,
+  // under the same lock, until it is destroyed. Consumes g: call it as
+  // `MutexGuard<T>::map(std::move(g), f)`. If f throws, g is destroyed by the
+  // unwinding: the lock is released, and the mutex is poisoned. A mapped guard
+  // cannot be given to a Condvar. O(1) plus f; never blocks; panics on a
+  // moved-from guard.
+  template <class F>
+    requires fearless::detail::MapProjection<F, T>
+  [[nodiscard]] static MapTo<F> map(MutexGuard g, F f) {
+    auto& part = std::invoke(std::move(f), g.data());
+    const auto* l = std::exchange(g.m_, nullptr);
+    return MapTo<F>(fearless::detail::adopt_lock, &l->raw_, std::addressof(part), g.unwind_);
+  }
+  // As map, for a part that may be absent (Rust's MutexGuard::filter_map):
+  // f(*g) returns a pointer into the value, or nullptr, and then g comes back
+  // unchanged as the error. Throwing f: as for map.
+  template <class F>
+    requires fearless::detail::FilterMapProjection<F, T>
+  [[nodiscard]] static FilterMapTo<F> filter_map(MutexGuard g, F f) {
+    auto* part = std::invoke(std::move(f), g.data());
+    if (part == nullptr) return FilterMapTo<F>(std::in_place_index<1>, std::move(g));
+    const auto* l = std::exchange(g.m_, nullptr);
+    return FilterMapTo<F>(std::in_place_index<0>, fearless::detail::adopt_lock, &l->raw_, part, g.unwind_);
+  }
 
  private:
   friend struct fearless::detail::GuardAccess;

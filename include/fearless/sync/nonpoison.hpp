@@ -12,6 +12,7 @@
 #include <chrono>
 #include <concepts>
 #include <functional>
+#include <memory>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -19,6 +20,7 @@
 #include "fearless/detail/config.hpp"
 #include "fearless/detail/guard_access.hpp"
 #include "fearless/detail/lock_order.hpp"
+#include "fearless/detail/mapped_guard.hpp"
 #include "fearless/detail/raw_condvar.hpp"
 #include "fearless/detail/raw_mutex.hpp"
 #include "fearless/detail/raw_rwlock.hpp"
@@ -47,6 +49,21 @@ class Mutex;
 template <class T>
 class RwLock;
 
+// A MutexGuard narrowed to part of the value by MutexGuard::map / filter_map
+// (Rust's nonpoison::MappedMutexGuard): `*g`, `g->` reach that part;
+// destroying it unlocks (never poisons). Has map / filter_map itself; cannot
+// be used with a Condvar. Move-only.
+template <class U>
+using MappedMutexGuard = fearless::detail::MappedGuard<U, fearless::detail::MappedNonpoisonMutexRelease>;
+// A read guard narrowed to part of the value (Rust's
+// nonpoison::MappedRwLockReadGuard): const access to that part. Move-only.
+template <class U>
+using MappedRwLockReadGuard = fearless::detail::MappedGuard<const U, fearless::detail::MappedReadRelease<false>>;
+// A write guard narrowed to part of the value (Rust's
+// nonpoison::MappedRwLockWriteGuard). Move-only; never poisons.
+template <class U>
+using MappedRwLockWriteGuard = fearless::detail::MappedGuard<U, fearless::detail::MappedNonpoisonWriteRelease>;
+
 // Proof that a nonpoison::Mutex is locked, and the way to its data. Move-only;
 // destroying it unlocks (also during unwinding, without poisoning).
 // Dereferencing a moved-from guard panics.
@@ -73,6 +90,45 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY MutexGuard {
   [[nodiscard]] const T& operator*() const FEARLESS_LIFETIMEBOUND { return data(); }
   [[nodiscard]] T* operator->() FEARLESS_LIFETIMEBOUND { return &data(); }
   [[nodiscard]] const T* operator->() const FEARLESS_LIFETIMEBOUND { return &data(); }
+
+ private:
+  // What map / filter_map return (internal names: callers see MappedMutexGuard<U>,
+  // and a Result of it or of the original guard).
+  using Mapping = fearless::detail::MappedNonpoisonMutexRelease;
+  template <class F>
+  using MapTo = MappedMutexGuard<fearless::detail::MapTarget<Mapping, F, T>>;
+  template <class F>
+  using FilterMapTo =
+      Result<MappedMutexGuard<fearless::detail::FilterMapTarget<Mapping, F, T>>, MutexGuard>;
+
+ public:
+  // Narrows the guard to part of the value (Rust's MutexGuard::map): f(*g)
+  // returns a reference into it (a member, an element, a variant's
+  // alternative), and the MappedMutexGuard<U> that comes back guards just that,
+  // under the same lock, until it is destroyed. Consumes g: call it as
+  // `MutexGuard<T>::map(std::move(g), f)`. If f throws, g is destroyed by the
+  // unwinding: the lock is released (never poisoned). A mapped guard cannot be
+  // given to a Condvar. O(1) plus f; never blocks; panics on a moved-from
+  // guard.
+  template <class F>
+    requires fearless::detail::MapProjection<F, T>
+  [[nodiscard]] static MapTo<F> map(MutexGuard g, F f) {
+    auto& part = std::invoke(std::move(f), g.data());
+    const auto* l = std::exchange(g.m_, nullptr);
+    return MapTo<F>(fearless::detail::adopt_lock, &l->raw_, std::addressof(part), fearless::detail::NoPoison{});
+  }
+  // As map, for a part that may be absent (Rust's MutexGuard::filter_map):
+  // f(*g) returns a pointer into the value, or nullptr, and then g comes back
+  // unchanged as the error. Throwing f: as for map.
+  template <class F>
+    requires fearless::detail::FilterMapProjection<F, T>
+  [[nodiscard]] static FilterMapTo<F> filter_map(MutexGuard g, F f) {
+    auto* part = std::invoke(std::move(f), g.data());
+    if (part == nullptr) return FilterMapTo<F>(std::in_place_index<1>, std::move(g));
+    const auto* l = std::exchange(g.m_, nullptr);
+    return FilterMapTo<F>(std::in_place_index<0>, fearless::detail::adopt_lock,
+                          &l->raw_, part, fearless::detail::NoPoison{});
+  }
 
  private:
   friend struct fearless::detail::GuardAccess;
@@ -230,6 +286,44 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY RwLockReadGuard {
   [[nodiscard]] const T* operator->() const FEARLESS_LIFETIMEBOUND { return &data(); }
 
  private:
+  // What map / filter_map return (internal names: callers see MappedRwLockReadGuard<U>,
+  // and a Result of it or of the original guard).
+  using Mapping = fearless::detail::MappedReadRelease<false>;
+  template <class F>
+  using MapTo = MappedRwLockReadGuard<fearless::detail::MapTarget<Mapping, F, const T>>;
+  template <class F>
+  using FilterMapTo =
+      Result<MappedRwLockReadGuard<fearless::detail::FilterMapTarget<Mapping, F, const T>>, RwLockReadGuard>;
+
+ public:
+  // Narrows the guard to part of the value (Rust's RwLockReadGuard::map): f(*g)
+  // returns a reference into it (a member, an element, a variant's
+  // alternative), and the MappedRwLockReadGuard<U> that comes back guards just
+  // that, under the same lock, until it is destroyed. Consumes g: call it as
+  // `RwLockReadGuard<T>::map(std::move(g), f)`. If f throws, g is destroyed by
+  // the unwinding: the lock is released (never poisoned). O(1) plus f; never
+  // blocks; panics on a moved-from guard.
+  template <class F>
+    requires fearless::detail::MapProjection<F, const T>
+  [[nodiscard]] static MapTo<F> map(RwLockReadGuard g, F f) {
+    auto& part = std::invoke(std::move(f), g.data());
+    const auto* l = std::exchange(g.l_, nullptr);
+    return MapTo<F>(fearless::detail::adopt_lock, &l->raw_, std::addressof(part), fearless::detail::NoPoison{});
+  }
+  // As map, for a part that may be absent (Rust's RwLockReadGuard::filter_map):
+  // f(*g) returns a pointer into the value, or nullptr, and then g comes back
+  // unchanged as the error. Throwing f: as for map.
+  template <class F>
+    requires fearless::detail::FilterMapProjection<F, const T>
+  [[nodiscard]] static FilterMapTo<F> filter_map(RwLockReadGuard g, F f) {
+    auto* part = std::invoke(std::move(f), g.data());
+    if (part == nullptr) return FilterMapTo<F>(std::in_place_index<1>, std::move(g));
+    const auto* l = std::exchange(g.l_, nullptr);
+    return FilterMapTo<F>(std::in_place_index<0>, fearless::detail::adopt_lock,
+                          &l->raw_, part, fearless::detail::NoPoison{});
+  }
+
+ private:
   [[nodiscard]] const T& data() const {
     if (FEARLESS_UNLIKELY(l_ == nullptr)) panic("RwLockReadGuard: dereferenced a moved-from guard");
     return l_->data_;
@@ -278,6 +372,45 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY RwLockWriteGuard {
   [[nodiscard]] const T& operator*() const FEARLESS_LIFETIMEBOUND { return data(); }
   [[nodiscard]] T* operator->() FEARLESS_LIFETIMEBOUND { return &data(); }
   [[nodiscard]] const T* operator->() const FEARLESS_LIFETIMEBOUND { return &data(); }
+
+ private:
+  // What map / filter_map return (internal names: callers see MappedRwLockWriteGuard<U>,
+  // and a Result of it or of the original guard).
+  using Mapping = fearless::detail::MappedNonpoisonWriteRelease;
+  template <class F>
+  using MapTo = MappedRwLockWriteGuard<fearless::detail::MapTarget<Mapping, F, T>>;
+  template <class F>
+  using FilterMapTo =
+      Result<MappedRwLockWriteGuard<fearless::detail::FilterMapTarget<Mapping, F, T>>, RwLockWriteGuard>;
+
+ public:
+  // Narrows the guard to part of the value (Rust's RwLockWriteGuard::map):
+  // f(*g) returns a reference into it (a member, an element, a variant's
+  // alternative), and the MappedRwLockWriteGuard<U> that comes back guards just
+  // that, under the same lock, until it is destroyed. Consumes g: call it as
+  // `RwLockWriteGuard<T>::map(std::move(g), f)`. If f throws, g is destroyed by
+  // the unwinding: the lock is released (never poisoned). O(1) plus f; never
+  // blocks; panics on a moved-from guard.
+  template <class F>
+    requires fearless::detail::MapProjection<F, T>
+  [[nodiscard]] static MapTo<F> map(RwLockWriteGuard g, F f) {
+    auto& part = std::invoke(std::move(f), g.data());
+    const auto* l = std::exchange(g.l_, nullptr);
+    return MapTo<F>(fearless::detail::adopt_lock, &l->raw_, std::addressof(part), fearless::detail::NoPoison{});
+  }
+  // As map, for a part that may be absent (Rust's
+  // RwLockWriteGuard::filter_map): f(*g) returns a pointer into the value, or
+  // nullptr, and then g comes back unchanged as the error. Throwing f: as for
+  // map.
+  template <class F>
+    requires fearless::detail::FilterMapProjection<F, T>
+  [[nodiscard]] static FilterMapTo<F> filter_map(RwLockWriteGuard g, F f) {
+    auto* part = std::invoke(std::move(f), g.data());
+    if (part == nullptr) return FilterMapTo<F>(std::in_place_index<1>, std::move(g));
+    const auto* l = std::exchange(g.l_, nullptr);
+    return FilterMapTo<F>(std::in_place_index<0>, fearless::detail::adopt_lock,
+                          &l->raw_, part, fearless::detail::NoPoison{});
+  }
 
  private:
   [[nodiscard]] T& data() const {

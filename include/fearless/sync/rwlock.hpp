@@ -10,6 +10,8 @@
 // during unwinding poisons (a reader cannot leave the data half-changed).
 #pragma once
 #include <concepts>
+#include <functional>
+#include <memory>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -18,6 +20,7 @@
 #include "fearless/detail/config.hpp"
 #include "fearless/detail/guard_access.hpp"
 #include "fearless/detail/lock_order.hpp"
+#include "fearless/detail/mapped_guard.hpp"
 #include "fearless/detail/raw_mutex.hpp"
 #include "fearless/detail/raw_rwlock.hpp"
 #include "fearless/detail/site.hpp"
@@ -30,6 +33,19 @@ namespace fearless::sync {
 
 template <class T>
 class RwLock;
+
+// A read guard narrowed to part of the value by RwLockReadGuard::map /
+// filter_map (Rust's MappedRwLockReadGuard): `*g`, `g->` give const access to
+// that part; destroying it releases the read lock (never poisons). Has map /
+// filter_map itself. Move-only.
+template <class U>
+using MappedRwLockReadGuard = fearless::detail::MappedGuard<const U, fearless::detail::MappedReadRelease<true>>;
+// A write guard narrowed to part of the value by RwLockWriteGuard::map /
+// filter_map (Rust's MappedRwLockWriteGuard): `*g`, `g->` reach that part;
+// destroying it releases the write lock, poisoning it first if an exception
+// is unwinding past it. Has map / filter_map itself. Move-only.
+template <class U>
+using MappedRwLockWriteGuard = fearless::detail::MappedGuard<U, fearless::detail::MappedWriteRelease>;
 
 // Shared read access (`*g`, `g->`: const T). Move-only; destroying it
 // releases the read lock. Never poisons. Dereferencing a moved-from guard panics.
@@ -56,6 +72,44 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY RwLockReadGuard {
   // The protected value, read-only. O(1), never blocks; panics on a moved-from guard.
   [[nodiscard]] const T& operator*() const FEARLESS_LIFETIMEBOUND { return data(); }
   [[nodiscard]] const T* operator->() const FEARLESS_LIFETIMEBOUND { return &data(); }
+
+ private:
+  // What map / filter_map return (internal names: callers see MappedRwLockReadGuard<U>,
+  // and a Result of it or of the original guard).
+  using Mapping = fearless::detail::MappedReadRelease<true>;
+  template <class F>
+  using MapTo = MappedRwLockReadGuard<fearless::detail::MapTarget<Mapping, F, const T>>;
+  template <class F>
+  using FilterMapTo =
+      Result<MappedRwLockReadGuard<fearless::detail::FilterMapTarget<Mapping, F, const T>>, RwLockReadGuard>;
+
+ public:
+  // Narrows the guard to part of the value (Rust's RwLockReadGuard::map): f(*g)
+  // returns a reference into it (a member, an element, a variant's
+  // alternative), and the MappedRwLockReadGuard<U> that comes back guards just
+  // that, under the same lock, until it is destroyed. Consumes g: call it as
+  // `RwLockReadGuard<T>::map(std::move(g), f)`. If f throws, g is destroyed by
+  // the unwinding: the lock is released; a read lock is never poisoned. O(1)
+  // plus f; never blocks; panics on a moved-from guard.
+  template <class F>
+    requires fearless::detail::MapProjection<F, const T>
+  [[nodiscard]] static MapTo<F> map(RwLockReadGuard g, F f) {
+    auto& part = std::invoke(std::move(f), g.data());
+    const auto* l = std::exchange(g.l_, nullptr);
+    return MapTo<F>(fearless::detail::adopt_lock, &l->raw_, std::addressof(part), fearless::detail::NoPoison{});
+  }
+  // As map, for a part that may be absent (Rust's RwLockReadGuard::filter_map):
+  // f(*g) returns a pointer into the value, or nullptr, and then g comes back
+  // unchanged as the error. Throwing f: as for map.
+  template <class F>
+    requires fearless::detail::FilterMapProjection<F, const T>
+  [[nodiscard]] static FilterMapTo<F> filter_map(RwLockReadGuard g, F f) {
+    auto* part = std::invoke(std::move(f), g.data());
+    if (part == nullptr) return FilterMapTo<F>(std::in_place_index<1>, std::move(g));
+    const auto* l = std::exchange(g.l_, nullptr);
+    return FilterMapTo<F>(std::in_place_index<0>, fearless::detail::adopt_lock,
+                          &l->raw_, part, fearless::detail::NoPoison{});
+  }
 
  private:
   [[nodiscard]] const T& data() const {
@@ -113,6 +167,46 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY RwLockWriteGuard {
   [[nodiscard]] const T& operator*() const FEARLESS_LIFETIMEBOUND { return data(); }
   [[nodiscard]] T* operator->() FEARLESS_LIFETIMEBOUND { return &data(); }
   [[nodiscard]] const T* operator->() const FEARLESS_LIFETIMEBOUND { return &data(); }
+
+ private:
+  // What map / filter_map return (internal names: callers see MappedRwLockWriteGuard<U>,
+  // and a Result of it or of the original guard).
+  using Mapping = fearless::detail::MappedWriteRelease;
+  template <class F>
+  using MapTo = MappedRwLockWriteGuard<fearless::detail::MapTarget<Mapping, F, T>>;
+  template <class F>
+  using FilterMapTo =
+      Result<MappedRwLockWriteGuard<fearless::detail::FilterMapTarget<Mapping, F, T>>, RwLockWriteGuard>;
+
+ public:
+  // Narrows the guard to part of the value (Rust's RwLockWriteGuard::map):
+  // f(*g) returns a reference into it (a member, an element, a variant's
+  // alternative), and the MappedRwLockWriteGuard<U> that comes back guards just
+  // that, under the same lock, until it is destroyed. Consumes g: call it as
+  // `RwLockWriteGuard<T>::map(std::move(g), f)`. If f throws, g is destroyed by
+  // the unwinding: the lock is released, and the RwLock is poisoned. O(1) plus
+  // f; never blocks; panics on a moved-from guard.
+  template <class F>
+    requires fearless::detail::MapProjection<F, T>
+  [[nodiscard]] static MapTo<F> map(RwLockWriteGuard g, F f) {
+    auto& part = std::invoke(std::move(f), g.data());
+    const auto* l = std::exchange(g.l_, nullptr);
+    return MapTo<F>(fearless::detail::adopt_lock,
+                    Mapping::Handle{&l->raw_, &l->poisoned_}, std::addressof(part), g.unwind_);
+  }
+  // As map, for a part that may be absent (Rust's
+  // RwLockWriteGuard::filter_map): f(*g) returns a pointer into the value, or
+  // nullptr, and then g comes back unchanged as the error. Throwing f: as for
+  // map.
+  template <class F>
+    requires fearless::detail::FilterMapProjection<F, T>
+  [[nodiscard]] static FilterMapTo<F> filter_map(RwLockWriteGuard g, F f) {
+    auto* part = std::invoke(std::move(f), g.data());
+    if (part == nullptr) return FilterMapTo<F>(std::in_place_index<1>, std::move(g));
+    const auto* l = std::exchange(g.l_, nullptr);
+    return FilterMapTo<F>(std::in_place_index<0>, fearless::detail::adopt_lock,
+                          Mapping::Handle{&l->raw_, &l->poisoned_}, part, g.unwind_);
+  }
 
  private:
   [[nodiscard]] T& data() const {

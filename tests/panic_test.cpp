@@ -3,12 +3,16 @@
 
 #include <gtest/gtest.h>
 
+#include <pthread.h>
+
 #include <atomic>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "fearless/thread.hpp"
@@ -259,4 +263,101 @@ TEST(Panic, TakeHookWithoutCustomHookReturnsTheDefault) {
   EXPECT_EQ(wrapped.load(), 1);
   EXPECT_NE(err.find("thread 'still-default' panicked: first\n"), std::string::npos) << err;
   EXPECT_NE(err.find("thread 'wrapped' panicked: second\n"), std::string::npos) << err;
+}
+
+// ---- catch_unwind, resume_unwind, panic_any --------------------------------
+
+TEST(CatchUnwind, OkWithWhatTheFunctionReturned) {
+  auto r = fearless::catch_unwind([](int a, int b) { return a * b; }, 6, 7);
+  static_assert(std::is_same_v<decltype(r), fearless::Result<int, PanicPayload>>);
+  ASSERT_TRUE(r.is_ok());
+  EXPECT_EQ(std::move(r).unwrap(), 42);
+
+  int calls = 0;
+  auto v = fearless::catch_unwind([&calls] { ++calls; });
+  static_assert(std::is_same_v<decltype(v), fearless::Result<void, PanicPayload>>);
+  EXPECT_TRUE(v.is_ok());
+  EXPECT_EQ(calls, 1);
+
+  // Move-only results and arguments pass through.
+  auto p = fearless::catch_unwind([](std::unique_ptr<int> x) { return x; }, std::make_unique<int>(5));
+  EXPECT_EQ(*std::move(p).unwrap(), 5);
+}
+
+TEST(CatchUnwind, ErrWithThePayloadOfWhateverEscaped) {
+  auto e = fearless::catch_unwind([]() -> int { throw CustomException(9); });
+  ASSERT_TRUE(e.is_err());
+  const PanicPayload& payload = e.unwrap_err();
+  EXPECT_EQ(payload.message(), "custom exception");
+  ASSERT_NE(payload.downcast_ref<CustomException>(), nullptr);
+  EXPECT_EQ(payload.downcast_ref<CustomException>()->value(), 9);
+
+  auto p = fearless::catch_unwind([] { fearless::panic("boom"); });
+  ASSERT_TRUE(p.is_err());
+  EXPECT_EQ(p.unwrap_err().message(), "boom");
+  EXPECT_TRUE(p.unwrap_err().is<Panic>());
+  ASSERT_NE(p.unwrap_err().downcast_ref<std::string>(), nullptr);
+  EXPECT_EQ(*p.unwrap_err().downcast_ref<std::string>(), "boom");
+
+  auto i = fearless::catch_unwind([] { throw 17; });
+  ASSERT_TRUE(i.is_err());
+  EXPECT_EQ(*i.unwrap_err().downcast_ref<int>(), 17);
+  EXPECT_EQ(i.unwrap_err().message(), "panic payload of type `int`");
+}
+
+TEST(CatchUnwind, NestsAndKeepsAPanicInsideTheThread) {
+  std::atomic<int> hook_calls{0};
+  fearless::set_panic_hook([&hook_calls](const PanicInfo&) { hook_calls.fetch_add(1); });
+  auto h = fearless::thread::spawn([] {
+    auto inner = fearless::catch_unwind([] { return fearless::catch_unwind([] { throw std::runtime_error("deep"); }); });
+    // The outer call returned normally: its Ok holds the inner Err.
+    return std::move(inner).unwrap().unwrap_err().message();
+  });
+  auto r = h.join();
+  (void)fearless::take_panic_hook();
+  ASSERT_TRUE(r.is_ok());
+  EXPECT_EQ(std::move(r).unwrap(), "deep");
+  EXPECT_EQ(hook_calls.load(), 0);  // the hook runs only when a panic leaves a thread
+}
+
+TEST(CatchUnwind, ForcedUnwindingIsNotCaught) {
+  QuietHook quiet;
+  std::atomic<bool> after{false};
+  auto h = fearless::thread::spawn([&after] {
+    (void)fearless::catch_unwind([] { ::pthread_exit(nullptr); });
+    after.store(true);  // never reached: the thread exits through catch_unwind
+  });
+  auto r = h.join();
+  ASSERT_TRUE(r.is_err());
+  EXPECT_EQ(r.unwrap_err().message(), "thread exited through pthread_exit or cancellation");
+  EXPECT_FALSE(after.load());
+}
+
+TEST(CatchUnwind, ResumeUnwindRethrowsTheOriginalObject) {
+  auto e = fearless::catch_unwind([] { throw CustomException(3); });
+  ASSERT_TRUE(e.is_err());
+  const PanicPayload payload = e.unwrap_err();
+  try {
+    fearless::resume_unwind(payload);
+  } catch (const CustomException& again) {
+    EXPECT_EQ(&again, payload.downcast_ref<CustomException>());  // the very object, not a copy
+    EXPECT_EQ(again.value(), 3);
+    return;
+  }
+  ADD_FAILURE() << "resume_unwind did not rethrow";
+}
+
+TEST(CatchUnwind, PanicAnyCarriesTheValueItself) {
+  auto r = fearless::catch_unwind([] { fearless::panic_any(CustomPayload{21}); });
+  ASSERT_TRUE(r.is_err());
+  ASSERT_NE(r.unwrap_err().downcast_ref<CustomPayload>(), nullptr);
+  EXPECT_EQ(r.unwrap_err().downcast_ref<CustomPayload>()->code, 21);
+  EXPECT_EQ(r.unwrap_err().downcast_ref<Panic>(), nullptr);
+
+  QuietHook quiet;
+  auto h = fearless::thread::spawn([] { fearless::panic_any(std::string("as a string")); });
+  auto j = h.join();
+  ASSERT_TRUE(j.is_err());
+  EXPECT_EQ(j.unwrap_err().message(), "as a string");
+  EXPECT_EQ(*j.unwrap_err().downcast_ref<std::string>(), "as a string");
 }

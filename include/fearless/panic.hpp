@@ -257,3 +257,59 @@ inline void run_panic_hook(const PanicInfo& info) noexcept {
 }  // namespace detail
 
 }  // namespace fearless
+
+// ---- catch_unwind, resume_unwind, panic_any (Rust's std::panic) -----------
+
+namespace fearless {
+
+template <class T, class E>
+class Result;  // fearless/result.hpp, included below
+
+// Runs f(args...) on the calling thread: Ok with what it returned, or Err with
+// whatever escaped it (any exception: a panic) as a PanicPayload, the error
+// JoinHandle::join gives for a whole thread (Rust's std::panic::catch_unwind).
+// A void f gives Result<void, PanicPayload>. Differences from Rust: the panic
+// hook does not run (fearless runs it only when a panic leaves a thread), and
+// f need not be UnwindSafe (C++ has no such marker). Not caught: glibc's forced
+// unwinding (pthread_exit, cancellation), which is not a C++ exception and
+// must run to the end. f may not return a reference (a Result holds none):
+// return a pointer or a std::reference_wrapper. Costs nothing beyond f unless
+// something is thrown.
+template <class F, class... A>
+  requires std::invocable<F, A...>
+auto catch_unwind(F&& f, A&&... args) -> Result<std::invoke_result_t<F, A...>, PanicPayload> {
+  using R = std::invoke_result_t<F, A...>;
+  static_assert(!std::is_reference_v<R>,
+                "fearless::catch_unwind: f returns a reference, and a Result holds none: return a pointer or a "
+                "std::reference_wrapper");
+  using Out = Result<R, PanicPayload>;
+  try {
+    if constexpr (std::is_void_v<R>) {
+      std::invoke(std::forward<F>(f), std::forward<A>(args)...);
+      return Out(std::in_place_index<0>);
+    } else {
+      return Out(std::in_place_index<0>, std::invoke(std::forward<F>(f), std::forward<A>(args)...));
+    }
+  } catch (...) {
+    if (!std::current_exception()) throw;  // forced unwinding (see the thread boundary in detail/spawn.hpp)
+    return Out(std::in_place_index<1>, PanicPayload::capture_current());
+  }
+}
+
+// Rethrows the exception object a payload holds, its type intact (Rust's
+// std::panic::resume_unwind; the same as payload.resume()). Does not run the
+// panic hook. Never returns.
+[[noreturn]] inline void resume_unwind(const PanicPayload& payload) { payload.resume(); }
+
+// Panics with `value` itself as the payload (Rust's std::panic::panic_any):
+// throws a copy of it (decayed: an array becomes a pointer), so the
+// PanicPayload that catch_unwind or JoinHandle::join hands back finds it with
+// downcast_ref<std::decay_t<T>>(). Never returns.
+template <class T>
+[[noreturn]] void panic_any(T&& value) {
+  throw std::decay_t<T>(std::forward<T>(value));
+}
+
+}  // namespace fearless
+
+#include "fearless/result.hpp"

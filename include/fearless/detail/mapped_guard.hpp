@@ -116,6 +116,29 @@ using MapTarget = MappedValue<R, std::remove_reference_t<std::invoke_result_t<F,
 template <class R, class F, class X>
 using FilterMapTarget = MappedValue<R, std::remove_pointer_t<std::invoke_result_t<F, X&>>>;
 
+template <class U, class R>
+class MappedGuard;
+
+// The bodies of every guard's map / filter_map. f(value) picks the part; only
+// then is the guard consumed: `give_up()` leaves it empty and returns its lock
+// handle and unwinding record. So a throwing f leaves the guard whole, to be
+// destroyed by the unwinding (releasing, and poisoning where it poisons).
+template <class R, class X, class F, class GiveUp>
+MappedGuard<MapTarget<R, F, X>, R> map_part(X& value, F&& f, GiveUp give_up) {
+  auto& part = std::invoke(std::forward<F>(f), value);
+  auto [handle, unwind] = give_up();
+  return MappedGuard<MapTarget<R, F, X>, R>(adopt_lock, handle, std::addressof(part), unwind);
+}
+// On nullptr from f, `g` itself comes back as the error, still holding its lock.
+template <class R, class G, class X, class F, class GiveUp>
+Result<MappedGuard<FilterMapTarget<R, F, X>, R>, G> filter_map_part(G& g, X& value, F&& f, GiveUp give_up) {
+  using Out = Result<MappedGuard<FilterMapTarget<R, F, X>, R>, G>;
+  auto* part = std::invoke(std::forward<F>(f), value);
+  if (part == nullptr) return Out(std::in_place_index<1>, std::move(g));
+  auto [handle, unwind] = give_up();
+  return Out(std::in_place_index<0>, adopt_lock, handle, part, unwind);
+}
+
 // A lock guard projected onto part of the protected value. Move-only;
 // destroying it releases the lock as the original guard would have (a
 // poisoning write lock is poisoned first if an exception is unwinding past
@@ -161,8 +184,7 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY MappedGuard {
   template <class F>
     requires MapProjection<F, U>
   [[nodiscard]] static MappedGuard<MapTarget<R, F, U>, R> map(MappedGuard g, F f) {
-    auto& part = std::invoke(std::move(f), g.data());
-    return MappedGuard<MapTarget<R, F, U>, R>(adopt_lock, g.h_, std::addressof(part), g.take());
+    return map_part<R>(g.data(), std::move(f), [&g] { return g.give_up(); });
   }
 
   // As map, for a part that may be absent: f(*g) returns a pointer into the
@@ -171,10 +193,7 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY MappedGuard {
   template <class F>
     requires FilterMapProjection<F, U>
   [[nodiscard]] static Result<MappedGuard<FilterMapTarget<R, F, U>, R>, MappedGuard> filter_map(MappedGuard g, F f) {
-    using Out = Result<MappedGuard<FilterMapTarget<R, F, U>, R>, MappedGuard>;
-    auto* part = std::invoke(std::move(f), g.data());
-    if (part == nullptr) return Out(std::in_place_index<1>, std::move(g));
-    return Out(std::in_place_index<0>, adopt_lock, g.h_, part, g.take());
+    return filter_map_part<R>(g, g.data(), std::move(f), [&g] { return g.give_up(); });
   }
 
  private:
@@ -185,10 +204,10 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY MappedGuard {
     if (FEARLESS_UNLIKELY(data_ == nullptr)) panic(R::kMovedFrom);
     return *data_;
   }
-  // Gives the lock up to a new guard: this one then holds nothing.
-  typename R::Unwind take() noexcept {
+  // Hands the lock to a new guard: this one then holds nothing.
+  std::pair<typename R::Handle, typename R::Unwind> give_up() noexcept {
     data_ = nullptr;
-    return unwind_;
+    return {h_, unwind_};
   }
   void release() noexcept {
     if (data_ == nullptr) return;

@@ -13,8 +13,6 @@
 #pragma once
 #include <concepts>
 #include <exception>
-#include <functional>
-#include <memory>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -80,14 +78,7 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY MutexGuard {
   [[nodiscard]] const T* operator->() const FEARLESS_LIFETIMEBOUND { return &data(); }
 
  private:
-  // What map / filter_map return (internal names: callers see MappedMutexGuard<U>,
-  // and a Result of it or of the original guard).
-  using Mapping = fearless::detail::MappedMutexRelease;
-  template <class F>
-  using MapTo = MappedMutexGuard<fearless::detail::MapTarget<Mapping, F, T>>;
-  template <class F>
-  using FilterMapTo =
-      Result<MappedMutexGuard<fearless::detail::FilterMapTarget<Mapping, F, T>>, MutexGuard>;
+  using Mapping = fearless::detail::MappedMutexRelease;  // how mapped guards release this lock
 
  public:
   // Narrows the guard to part of the value (Rust's MutexGuard::map): f(*g)
@@ -100,24 +91,24 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY MutexGuard {
   // moved-from guard.
   template <class F>
     requires fearless::detail::MapProjection<F, T>
-  [[nodiscard]] static MapTo<F> map(MutexGuard g, F f) {
-    auto& part = std::invoke(std::move(f), g.data());
-    const auto* l = std::exchange(g.m_, nullptr);
-    return MapTo<F>(fearless::detail::adopt_lock, &l->raw_, std::addressof(part), g.unwind_);
+  [[nodiscard]] static auto map(MutexGuard g, F f) {
+    return fearless::detail::map_part<Mapping>(g.data(), std::move(f), [&g] { return g.give_up(); });
   }
   // As map, for a part that may be absent (Rust's MutexGuard::filter_map):
   // f(*g) returns a pointer into the value, or nullptr, and then g comes back
   // unchanged as the error. Throwing f: as for map.
   template <class F>
     requires fearless::detail::FilterMapProjection<F, T>
-  [[nodiscard]] static FilterMapTo<F> filter_map(MutexGuard g, F f) {
-    auto* part = std::invoke(std::move(f), g.data());
-    if (part == nullptr) return FilterMapTo<F>(std::in_place_index<1>, std::move(g));
-    const auto* l = std::exchange(g.m_, nullptr);
-    return FilterMapTo<F>(std::in_place_index<0>, fearless::detail::adopt_lock, &l->raw_, part, g.unwind_);
+  [[nodiscard]] static auto filter_map(MutexGuard g, F f) {
+    return fearless::detail::filter_map_part<Mapping>(g, g.data(), std::move(f), [&g] { return g.give_up(); });
   }
 
  private:
+  // Hands the lock to a mapped guard: this guard then holds nothing.
+  std::pair<Mapping::Handle, Mapping::Unwind> give_up() noexcept {
+    const auto* m = std::exchange(m_, nullptr);
+    return {&m->raw_, unwind_};
+  }
   friend struct fearless::detail::GuardAccess;
   [[nodiscard]] T& data() const {
     if (FEARLESS_UNLIKELY(m_ == nullptr)) moved_from();

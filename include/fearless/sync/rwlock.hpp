@@ -10,8 +10,6 @@
 // during unwinding poisons (a reader cannot leave the data half-changed).
 #pragma once
 #include <concepts>
-#include <functional>
-#include <memory>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -74,14 +72,7 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY RwLockReadGuard {
   [[nodiscard]] const T* operator->() const FEARLESS_LIFETIMEBOUND { return &data(); }
 
  private:
-  // What map / filter_map return (internal names: callers see MappedRwLockReadGuard<U>,
-  // and a Result of it or of the original guard).
-  using Mapping = fearless::detail::MappedReadRelease<true>;
-  template <class F>
-  using MapTo = MappedRwLockReadGuard<fearless::detail::MapTarget<Mapping, F, const T>>;
-  template <class F>
-  using FilterMapTo =
-      Result<MappedRwLockReadGuard<fearless::detail::FilterMapTarget<Mapping, F, const T>>, RwLockReadGuard>;
+  using Mapping = fearless::detail::MappedReadRelease<true>;  // how mapped guards release this lock
 
  public:
   // Narrows the guard to part of the value (Rust's RwLockReadGuard::map): f(*g)
@@ -93,25 +84,24 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY RwLockReadGuard {
   // plus f; never blocks; panics on a moved-from guard.
   template <class F>
     requires fearless::detail::MapProjection<F, const T>
-  [[nodiscard]] static MapTo<F> map(RwLockReadGuard g, F f) {
-    auto& part = std::invoke(std::move(f), g.data());
-    const auto* l = std::exchange(g.l_, nullptr);
-    return MapTo<F>(fearless::detail::adopt_lock, &l->raw_, std::addressof(part), fearless::detail::NoPoison{});
+  [[nodiscard]] static auto map(RwLockReadGuard g, F f) {
+    return fearless::detail::map_part<Mapping>(g.data(), std::move(f), [&g] { return g.give_up(); });
   }
   // As map, for a part that may be absent (Rust's RwLockReadGuard::filter_map):
   // f(*g) returns a pointer into the value, or nullptr, and then g comes back
   // unchanged as the error. Throwing f: as for map.
   template <class F>
     requires fearless::detail::FilterMapProjection<F, const T>
-  [[nodiscard]] static FilterMapTo<F> filter_map(RwLockReadGuard g, F f) {
-    auto* part = std::invoke(std::move(f), g.data());
-    if (part == nullptr) return FilterMapTo<F>(std::in_place_index<1>, std::move(g));
-    const auto* l = std::exchange(g.l_, nullptr);
-    return FilterMapTo<F>(std::in_place_index<0>, fearless::detail::adopt_lock,
-                          &l->raw_, part, fearless::detail::NoPoison{});
+  [[nodiscard]] static auto filter_map(RwLockReadGuard g, F f) {
+    return fearless::detail::filter_map_part<Mapping>(g, g.data(), std::move(f), [&g] { return g.give_up(); });
   }
 
  private:
+  // Hands the lock to a mapped guard: this guard then holds nothing.
+  std::pair<Mapping::Handle, Mapping::Unwind> give_up() noexcept {
+    const auto* m = std::exchange(l_, nullptr);
+    return {&m->raw_, fearless::detail::NoPoison{}};
+  }
   [[nodiscard]] const T& data() const {
     if (FEARLESS_UNLIKELY(l_ == nullptr)) panic("RwLockReadGuard: dereferenced a moved-from guard");
     return l_->data_;
@@ -169,14 +159,7 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY RwLockWriteGuard {
   [[nodiscard]] const T* operator->() const FEARLESS_LIFETIMEBOUND { return &data(); }
 
  private:
-  // What map / filter_map return (internal names: callers see MappedRwLockWriteGuard<U>,
-  // and a Result of it or of the original guard).
-  using Mapping = fearless::detail::MappedWriteRelease;
-  template <class F>
-  using MapTo = MappedRwLockWriteGuard<fearless::detail::MapTarget<Mapping, F, T>>;
-  template <class F>
-  using FilterMapTo =
-      Result<MappedRwLockWriteGuard<fearless::detail::FilterMapTarget<Mapping, F, T>>, RwLockWriteGuard>;
+  using Mapping = fearless::detail::MappedWriteRelease;  // how mapped guards release this lock
 
  public:
   // Narrows the guard to part of the value (Rust's RwLockWriteGuard::map):
@@ -188,11 +171,8 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY RwLockWriteGuard {
   // f; never blocks; panics on a moved-from guard.
   template <class F>
     requires fearless::detail::MapProjection<F, T>
-  [[nodiscard]] static MapTo<F> map(RwLockWriteGuard g, F f) {
-    auto& part = std::invoke(std::move(f), g.data());
-    const auto* l = std::exchange(g.l_, nullptr);
-    return MapTo<F>(fearless::detail::adopt_lock,
-                    Mapping::Handle{&l->raw_, &l->poisoned_}, std::addressof(part), g.unwind_);
+  [[nodiscard]] static auto map(RwLockWriteGuard g, F f) {
+    return fearless::detail::map_part<Mapping>(g.data(), std::move(f), [&g] { return g.give_up(); });
   }
   // As map, for a part that may be absent (Rust's
   // RwLockWriteGuard::filter_map): f(*g) returns a pointer into the value, or
@@ -200,15 +180,16 @@ class [[nodiscard]] FEARLESS_SCOPED_CAPABILITY RwLockWriteGuard {
   // map.
   template <class F>
     requires fearless::detail::FilterMapProjection<F, T>
-  [[nodiscard]] static FilterMapTo<F> filter_map(RwLockWriteGuard g, F f) {
-    auto* part = std::invoke(std::move(f), g.data());
-    if (part == nullptr) return FilterMapTo<F>(std::in_place_index<1>, std::move(g));
-    const auto* l = std::exchange(g.l_, nullptr);
-    return FilterMapTo<F>(std::in_place_index<0>, fearless::detail::adopt_lock,
-                          Mapping::Handle{&l->raw_, &l->poisoned_}, part, g.unwind_);
+  [[nodiscard]] static auto filter_map(RwLockWriteGuard g, F f) {
+    return fearless::detail::filter_map_part<Mapping>(g, g.data(), std::move(f), [&g] { return g.give_up(); });
   }
 
  private:
+  // Hands the lock to a mapped guard: this guard then holds nothing.
+  std::pair<Mapping::Handle, Mapping::Unwind> give_up() noexcept {
+    const auto* m = std::exchange(l_, nullptr);
+    return {Mapping::Handle{&m->raw_, &m->poisoned_}, unwind_};
+  }
   [[nodiscard]] T& data() const {
     if (FEARLESS_UNLIKELY(l_ == nullptr)) panic("RwLockWriteGuard: dereferenced a moved-from guard");
     return l_->data_;

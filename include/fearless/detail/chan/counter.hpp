@@ -160,6 +160,7 @@ class StashRecvHandle final : public SelectHandle {
   bool pollable() const noexcept override { return inner_.pollable(); }
   bool poll_ready() noexcept override { return stashed() || inner_.poll_ready(); }
   bool picker_waits() const noexcept override { return inner_.picker_waits(); }
+  bool needs_waiting_peer() const noexcept override { return inner_.needs_waiting_peer(); }
   bool watch(Operation oper, Context& cx) override { return inner_.watch(oper, cx) || stashed(); }
   void unwatch(Operation oper) override { inner_.unwatch(oper); }
 

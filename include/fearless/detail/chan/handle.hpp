@@ -72,6 +72,12 @@ class SelectHandle {
   // the message). A select with such an operation advertises whether it is
   // on a CPU while it waits (Context::on_cpu), so that peers prefer one that is.
   virtual bool picker_waits() const noexcept { return false; }
+  // True when the operation becomes ready only while a peer is registered on
+  // the channel (either side of a rendezvous). A select with one registers at
+  // once instead of polling: a peer select sees it only once it is
+  // registered, and a poll would keep taking the pollable operands, so the
+  // rendezvous would never be chosen (crossbeam's fairness2).
+  virtual bool needs_waiting_peer() const noexcept { return false; }
   // Observer registration for Select::ready: no reservation, only a wake-up.
   virtual bool watch(Operation oper, Context& cx) = 0;
   virtual void unwatch(Operation oper) = 0;

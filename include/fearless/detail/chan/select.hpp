@@ -132,9 +132,15 @@ inline std::optional<Selected> run_select(std::span<SelectOp> ops, bool now_only
   // registering takes every operand's waiting-list lock twice and makes the
   // peer that completes us take one more to wake us. Only operations with a
   // cheap look are polled (bounded and unbounded channels); the poll ends
-  // early when a timer operand or the deadline falls due.
+  // early when a timer operand or the deadline falls due. No poll when an
+  // operand is a rendezvous (needs_waiting_peer).
   bool pollable = false;
-  for (const SelectOp& op : ops) pollable = pollable || op.handle->pollable();
+  bool rendezvous = false;
+  for (const SelectOp& op : ops) {
+    pollable = pollable || op.handle->pollable();
+    rendezvous = rendezvous || op.handle->needs_waiting_peer();
+  }
+  if (rendezvous) pollable = false;
   if (pollable) {
     std::optional<Selected> got;
     const auto poll = [&] {

@@ -389,6 +389,7 @@ class Zero {
    public:
     explicit RecvHandle(Zero& c) noexcept : c_(c) {}
     bool try_select(Token& t) override { return c_.start_recv(t, false); }
+    bool needs_waiting_peer() const noexcept override { return true; }
     bool register_op(Operation oper, Context& cx) override {
       Packet* p = new_heap_packet();
       WaitGuard g(c_.lock_);
@@ -425,6 +426,7 @@ class Zero {
    public:
     explicit SendHandle(Zero& c) noexcept : c_(c) {}
     bool try_select(Token& t) override { return c_.start_send(t, false); }
+    bool needs_waiting_peer() const noexcept override { return true; }
     bool register_op(Operation oper, Context& cx) override {
       Packet* p = new_heap_packet();
       WaitGuard g(c_.lock_);

@@ -1255,3 +1255,46 @@ TEST(SelectArms, DroppingTheSenderWakesABlockedRecvArm) {
 
 // Not ported, being select! syntax with no C++ counterpart: infer_types (Rust
 // type inference), same_variable_name, parse_nesting, trailing_comma.
+
+// crossbeam thread_locals.rs: use_while_exiting
+// A thread-local whose destructor runs after the channels' own per-thread
+// state has been destroyed (it was constructed first) still selects, blocks
+// and sends. Reading freed memory there was caught by ASan and TSan.
+namespace {
+struct SelectsWhenDestroyed {
+  explicit SelectsWhenDestroyed(mpmc::Sender<bool> r) : report(std::move(r)) {}
+  SelectsWhenDestroyed(const SelectsWhenDestroyed&) = delete;
+  SelectsWhenDestroyed& operator=(const SelectsWhenDestroyed&) = delete;
+  mpmc::Sender<bool> report;
+  ~SelectsWhenDestroyed() {
+    auto c = unbounded<Unit>();
+    bool timed_out = false;
+    mpmc::select(mpmc::on_recv(c.rx, [](auto) {}), mpmc::on_timeout(10ms, [&] { timed_out = true; }));
+    auto z = bounded<int>(0);
+    int got = 0;
+    thread::scope([&](thread::Scope& s) {
+      s.spawn([&] { z.tx.send(7).unwrap(); });
+      got = z.rx.recv().unwrap();
+    });
+    report.send(timed_out && got == 7).unwrap();
+  }
+};
+thread_local std::optional<SelectsWhenDestroyed> t_selects_when_destroyed;
+}  // namespace
+
+TEST(SelectArms, UsableFromAThreadLocalDestructorAtThreadExit) {
+  auto c = unbounded<Unit>();
+  auto report = bounded<bool>(1);
+  thread::scope([&](thread::Scope& s) {
+    s.spawn([&] {
+      t_selects_when_destroyed.emplace(report.tx);  // before the channels' thread-locals
+      c.rx.recv().unwrap();  // blocks: creates this thread's channel state
+    });
+    s.spawn([&] {
+      thread::sleep(50ms);
+      c.tx.send(Unit{}).unwrap();
+    });
+  });
+  // The destructor runs after the thread's closure, so possibly after the scope.
+  EXPECT_EQ(report.rx.recv_timeout(30s).unwrap(), true);
+}

@@ -15,8 +15,10 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -862,3 +864,48 @@ TEST(ThreadChannels, SendersInManyWorkersEndTheReceiverLoopWithoutJoin) {
   for (auto& w : workers) w.join().unwrap();
 }
 #endif
+
+// A thread_local destructor that runs after the thread's record would have
+// been destroyed (the thread_local was constructed before the first
+// current()) still sees the same thread: same id, same name. Before, the
+// record was a thread_local of its own: current() there made a second record
+// (another id) that was never freed (a LeakSanitizer report).
+namespace {
+struct ReportsCurrentWhenDestroyed {
+  std::function<void(thread::Thread)> report;
+  explicit ReportsCurrentWhenDestroyed(std::function<void(thread::Thread)> r) : report(std::move(r)) {}
+  ReportsCurrentWhenDestroyed(const ReportsCurrentWhenDestroyed&) = delete;
+  ReportsCurrentWhenDestroyed& operator=(const ReportsCurrentWhenDestroyed&) = delete;
+  ~ReportsCurrentWhenDestroyed() { report(thread::current()); }
+};
+// Function-local: constructed (and its destructor registered) when first
+// used, not with the file's namespace-scope thread_locals.
+std::optional<ReportsCurrentWhenDestroyed>& reports_current() {
+  static thread_local std::optional<ReportsCurrentWhenDestroyed> r;
+  return r;
+}
+}  // namespace
+
+TEST(ThreadCurrent, SameThreadInALateThreadLocalDestructor) {
+  for (const bool ours : {false, true}) {
+    SCOPED_TRACE(ours ? "spawned by fearless" : "std::thread");
+    std::promise<std::pair<thread::ThreadId, std::optional<std::string>>> seen_late;
+    auto late = seen_late.get_future();
+    std::optional<thread::ThreadId> early;
+    auto body = [&] {
+      reports_current().emplace([&](thread::Thread t) {
+        seen_late.set_value({t.id(), t.name() ? std::optional<std::string>(*t.name()) : std::nullopt});
+      });
+      early = thread::current().id();  // the record is made after the thread_local
+    };
+    if (ours) {
+      thread::Builder().name("late").spawn(body).unwrap().join().unwrap();
+    } else {
+      std::thread(body).join();
+    }
+    ASSERT_EQ(late.wait_for(30s), std::future_status::ready);
+    const auto [id, name] = late.get();
+    EXPECT_EQ(id, *early);
+    EXPECT_EQ(name, ours ? std::optional<std::string>("late") : std::nullopt);
+  }
+}

@@ -116,7 +116,7 @@ struct SpawnState final : Packet<T> {
   static void* entry(void* arg) {
     auto* s = static_cast<SpawnState*>(arg);
     s->retain();
-    current_thread.inner = s;  // released by the thread-local destructor
+    set_current_inner(s);  // released at thread exit (release_current_thread)
     if (s->name) {
       const std::string os = os_thread_name(*s->name);
       ::pthread_setname_np(::pthread_self(), os.c_str());

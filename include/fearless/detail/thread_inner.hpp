@@ -48,23 +48,47 @@ struct ThreadInner {
   }
 };
 
-// The calling thread's record: set by the spawn entry point, or created lazily.
-struct CurrentThread {
-  ThreadInner* inner = nullptr;
-  ~CurrentThread() {
-    if (inner) std::exchange(inner, nullptr)->release();
+// The calling thread's record: set by the spawn entry point, or created
+// lazily. A plain pointer, trivially destructible, so that it stays readable
+// from thread_local destructors however late they run at thread exit (a
+// thread_local with a destructor of its own would be gone for those that run
+// after it: a second record, another id, and a leak). Its reference is
+// dropped by a pthread key's destructor, which glibc runs after every
+// thread_local destructor; the main thread's lives until the process ends.
+inline constinit thread_local ThreadInner* current_thread = nullptr;
+
+inline void release_current_thread(void* p) noexcept {
+  current_thread = nullptr;
+  static_cast<ThreadInner*>(p)->release();
+}
+
+// Makes `t` the calling thread's record, adopting one reference.
+inline void set_current_inner(ThreadInner* t) noexcept {
+  static const pthread_key_t key = [] {
+    pthread_key_t k;
+    if (::pthread_key_create(&k, &release_current_thread) != 0) {
+      // One key per process; only a process that has used up PTHREAD_KEYS_MAX gets here.
+      static constexpr char msg[] = "fearless: pthread_key_create failed (no thread-specific keys left)\n";
+      (void)!::write(2, msg, sizeof msg - 1);
+      std::abort();
+    }
+    return k;
+  }();
+  current_thread = t;
+  if (::pthread_setspecific(key, t) != 0) {
+    static constexpr char msg[] = "fearless: pthread_setspecific failed (out of memory)\n";
+    (void)!::write(2, msg, sizeof msg - 1);
+    std::abort();
   }
-};
-inline thread_local CurrentThread current_thread;
+}
 
 inline ThreadInner* current_inner() {
-  CurrentThread& c = current_thread;
-  if (!c.inner) {
-    // Not spawned by fearless: the process's first thread is "main", as in Rust.
-    const bool is_main = ::syscall(SYS_gettid) == ::getpid();
-    c.inner = is_main ? new ThreadInner(std::string("main")) : new ThreadInner();
-  }
-  return c.inner;
+  if (ThreadInner* t = current_thread) return t;
+  // Not spawned by fearless: the process's first thread is "main", as in Rust.
+  const bool is_main = ::syscall(SYS_gettid) == ::getpid();
+  ThreadInner* t = is_main ? new ThreadInner(std::string("main")) : new ThreadInner();
+  set_current_inner(t);
+  return t;
 }
 
 }  // namespace fearless::detail

@@ -164,18 +164,19 @@ class Context {
  public:
   // Runs f(Context&) with this thread's cached context, or with a fresh one
   // when the cached one is busy (a nested blocking call from inside a move
-  // constructor, say).
+  // constructor, say) or already destroyed (a blocking call from another
+  // thread_local's destructor at thread exit: the fresh one is freed after).
   template <class F>
   static decltype(auto) with(F&& f) {
-    Cache& c = cache();
-    Context* cx = std::exchange(c.cx, nullptr);
+    Cache* c = cache_dead_ ? nullptr : &cache();
+    Context* cx = c != nullptr ? std::exchange(c->cx, nullptr) : nullptr;
     if (cx == nullptr) cx = new Context();
     cx->reset();
     struct Restore {
-      Cache& c;
+      Cache* c;
       Context* cx;
       ~Restore() {
-        if (c.cx == nullptr) c.cx = cx;
+        if (c != nullptr && c->cx == nullptr) c->cx = cx;
         else cx->release();
       }
     } restore{c, cx};
@@ -267,13 +268,17 @@ class Context {
   struct Cache {
     Context* cx = nullptr;
     ~Cache() {
-      if (cx != nullptr) cx->release();
+      cache_dead_ = true;
+      if (cx != nullptr) std::exchange(cx, nullptr)->release();
     }
   };
   static Cache& cache() noexcept {
     static thread_local Cache c;
     return c;
   }
+  // Set when this thread's Cache is destroyed. Trivially destructible, so it
+  // stays readable in the thread_local destructors that run after ~Cache.
+  static inline constinit thread_local bool cache_dead_ = false;
 
   Context() noexcept : thread_id_(current_thread_id()) {}
 

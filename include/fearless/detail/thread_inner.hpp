@@ -57,6 +57,15 @@ struct ThreadInner {
 // thread_local destructor; the main thread's lives until the process ends.
 inline constinit thread_local ThreadInner* current_thread = nullptr;
 
+// A thread_local with a destructor, made on a thread's first record: glibc
+// does not unload a shared object (dlclose) while some thread still has
+// thread_local destructors of it to run, and release_current_thread, the
+// key's destructor, is code of that same object.
+struct CurrentThreadPin {
+  ~CurrentThreadPin() {}  // user-provided: registers the thread-exit destructor
+};
+inline thread_local CurrentThreadPin current_thread_pin;
+
 inline void release_current_thread(void* p) noexcept {
   current_thread = nullptr;
   static_cast<ThreadInner*>(p)->release();
@@ -74,6 +83,7 @@ inline void set_current_inner(ThreadInner* t) noexcept {
     }
     return k;
   }();
+  static_cast<void>(&current_thread_pin);  // constructs it, with its destructor
   current_thread = t;
   if (::pthread_setspecific(key, t) != 0) {
     static constexpr char msg[] = "fearless: pthread_setspecific failed (out of memory)\n";

@@ -808,9 +808,9 @@ class PinnedTo {
 
 // A rendezvous operand is ready to a peer only while its select is
 // registered. Selects that polled their bounded operand before registering
-// kept meeting there: the rendezvous was chosen in 0-2 of 1000 rounds.
-// Registering at once makes both operands ready when the receiver comes
-// (about 450 of 1000 rendezvous in a release build, 23-180 under TSan). The
+// kept meeting there: the rendezvous was chosen in 0-4 of 1000 rounds (20
+// release runs of this test). Registering at once makes both operands ready
+// when the receiver comes, and the random pick takes the rendezvous too. The
 // threads run on two different CPUs: on one, each is always woken by the
 // other's bounded operation first and never sees the rendezvous ready, as
 // with crossbeam-channel.

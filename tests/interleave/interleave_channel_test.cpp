@@ -224,8 +224,9 @@ TEST(InterleaveChannel, UnboundedBlockBoundary) {
 
 // Two producers on two channels, one consumer selecting over both until it
 // has both messages; each message is received once, from its own channel.
-// Select picks at random among ready operations; the exhaustive search uses
-// Select::biased() so that a replayed schedule makes the same choices.
+// Select picks at random among ready operations (under the scheduler, from
+// its seeded generator, so replays choose the same); the exhaustive search
+// here takes Select::biased(), interleave_explorer_test the unbiased form.
 void select_two_ready(Execution& ex, bool biased) {
   auto a = mpmc::bounded<int>(1);
   auto b = mpmc::unbounded<int>();

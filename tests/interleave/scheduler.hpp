@@ -9,6 +9,11 @@
 // number of preemptions (switching away from a thread that could go on), the
 // approach of CHESS. futex waits block the logical thread until a futex_wake on
 // the same word; a wait with a deadline may also time out at any switch.
+// Time is virtual (detail::Clock on a controlled thread): each reading moves
+// it on by kTimeQuantum, and a wait that times out moves it to its deadline,
+// so a replayed schedule makes the same deadline checks and the same number
+// of polls in every duration-bounded spin, whatever the build's speed. Select
+// draws its random choices from a generator seeded by the exploration.
 // Failures: every thread blocked (deadlock), a step budget exhausted
 // (livelock), an exception escaping a thread, or a failed Execution::check().
 // A failed execution's threads are abandoned (never resumed, their memory
@@ -85,6 +90,7 @@ struct Choice {
 struct Strategy {
   bool exhaustive = false;
   std::mt19937_64 rng{1};
+  std::uint64_t random_seed = 0x5e1ec7u;  // of the generator behind Scheduler::random()
   std::vector<Choice> stack;  // exhaustive: the current path
   std::size_t depth = 0;
   bool diverged = false;
@@ -116,7 +122,14 @@ inline thread_local int self = -1;
 // One run of a scenario: owns the logical threads and schedules them.
 class Execution final : public il::Scheduler {
  public:
-  Execution(const Options& opt, impl::Strategy& strategy) : opt_(opt), strat_(strategy) {}
+  // The virtual time of one reading of the clock.
+  static constexpr std::chrono::nanoseconds kTimeQuantum{100};
+
+  Execution(const Options& opt, impl::Strategy& strategy)
+      : opt_(opt),
+        strat_(strategy),
+        vbase_(std::chrono::steady_clock::now()),
+        rng_(strategy.random_seed) {}
   Execution(const Execution&) = delete;
   Execution& operator=(const Execution&) = delete;
 
@@ -188,6 +201,7 @@ class Execution final : public il::Scheduler {
     t.st = impl::St::kBlocked;
     t.wait_addr = addr;
     t.timed = deadline != fearless::detail::kNoDeadline;
+    t.deadline = deadline;
     t.woken_by_timeout = false;
     t.block_seq = ++block_seq_;
     const int next = choose(me, false);
@@ -196,12 +210,18 @@ class Execution final : public il::Scheduler {
       abandon(lk);
     }
     switch_to(lk, me, next);
-    if (!t.woken_by_timeout) return true;
-    lk.unlock();
-    // Make the deadline real, so that the library's own clock checks agree.
-    const auto now = fearless::detail::Clock::now();
-    if (deadline > now && deadline - now < std::chrono::seconds(2)) std::this_thread::sleep_until(deadline);
-    return false;
+    return !t.woken_by_timeout;  // choose() moved the virtual time to the deadline
+  }
+
+  std::chrono::steady_clock::time_point now() noexcept override {
+    std::lock_guard lk(m_);
+    velapsed_ += kTimeQuantum;
+    return vbase_ + velapsed_;
+  }
+
+  std::uint64_t random() noexcept override {
+    std::lock_guard lk(m_);
+    return rng_();
   }
 
   int futex_wake(const void* addr, int n) noexcept override {
@@ -228,6 +248,7 @@ class Execution final : public il::Scheduler {
     impl::St st = impl::St::kReady;
     const void* wait_addr = nullptr;
     bool timed = false;
+    fearless::detail::Deadline deadline{};
     bool woken_by_timeout = false;
     std::uint64_t block_seq = 0;
     std::size_t idle = 0;
@@ -237,6 +258,7 @@ class Execution final : public il::Scheduler {
   void body(int me) {
     impl::self = me;
     il::current = this;
+    il::virtual_clock = this;
     {
       std::unique_lock lk(m_);
       threads_[static_cast<std::size_t>(me)].cv->wait(lk, [&] { return running_ == me || abandoned_; });
@@ -252,6 +274,7 @@ class Execution final : public il::Scheduler {
       record_failure("exception escaped a thread");
     }
     il::current = nullptr;
+    il::virtual_clock = nullptr;
     std::unique_lock lk(m_);
     threads_[static_cast<std::size_t>(me)].st = impl::St::kDone;
     ++done_;
@@ -320,6 +343,8 @@ class Execution final : public il::Scheduler {
       t.st = impl::St::kReady;
       t.wait_addr = nullptr;
       t.woken_by_timeout = true;
+      // The chosen thread runs next: its deadline has come, for every thread.
+      if (t.deadline > vbase_ + velapsed_) velapsed_ = t.deadline - vbase_;
     }
     return c.tid;
   }
@@ -345,6 +370,7 @@ class Execution final : public il::Scheduler {
   // A thread of a failed execution: it is never resumed.
   [[noreturn]] void park_forever(std::unique_lock<std::mutex>& lk) {
     il::current = nullptr;
+    il::virtual_clock = nullptr;
     for (;;) threads_[static_cast<std::size_t>(impl::self)].cv->wait(lk);
   }
 
@@ -377,6 +403,9 @@ class Execution final : public il::Scheduler {
   int preemptions_ = 0;
   std::size_t steps_ = 0;
   std::uint64_t block_seq_ = 0;
+  const std::chrono::steady_clock::time_point vbase_;  // virtual time 0: when the execution was made
+  std::chrono::nanoseconds velapsed_{0};
+  std::mt19937_64 rng_;
   std::string failure_;
   std::vector<std::string> trace_;
 };
@@ -406,6 +435,7 @@ class Explorer {
     st.exhaustive = false;
     for (std::size_t i = 0; i < runs; ++i) {
       st.rng.seed(seed * 1000003u + i);
+      st.random_seed = seed * 1000003u + i;
       if (!once(sc, opt, st, r)) {
         r.failure += "\n  (random schedule: seed " + std::to_string(seed) + ", run " + std::to_string(i) + ")";
         return r;
@@ -422,7 +452,8 @@ class Explorer {
     st.exhaustive = true;
     for (;;) {
       if (!once(sc, opt, st, r)) return r;
-      if (st.diverged) {
+      // A replay that ended before the recorded path did diverged as well.
+      if (st.diverged || st.depth < st.stack.size()) {
         r.failed = true;
         r.failure = "scenario is not deterministic: a replayed schedule offered different choices";
         return r;

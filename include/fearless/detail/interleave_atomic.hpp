@@ -32,8 +32,9 @@ namespace interleave {
 enum class Access : std::uint8_t { kLoad, kStore, kRmw, kCas, kFutexWait, kFutexWake };
 
 // The controlling scheduler, as seen from the library. One instance drives one
-// execution of a scenario; `current` is set on every thread it controls.
-class Scheduler {
+// execution of a scenario; `current` (and `virtual_clock`, to the same
+// object) is set on every thread it controls.
+class Scheduler : public VirtualClock {
  public:
   // Called before every atomic operation: may hand the CPU to another thread
   // and return only when this thread is scheduled again.
@@ -46,6 +47,9 @@ class Scheduler {
                           Deadline deadline) noexcept = 0;
   // Makes up to `n` threads blocked on `addr` runnable.
   virtual int futex_wake(const void* addr, int n) noexcept = 0;  // how many it woke
+  // The random numbers of Select's fair choice: drawn from the exploration's
+  // own seeded generator, so a replayed schedule chooses the same.
+  virtual std::uint64_t random() noexcept = 0;
 
  protected:
   ~Scheduler() = default;

@@ -15,7 +15,39 @@
 
 namespace fearless::detail {
 
+#if defined(FEARLESS_INTERLEAVE)
+namespace interleave {
+// The time seen by threads that the interleaving-exploration scheduler
+// (tests/interleave/scheduler.hpp) controls. Their time is virtual: it moves
+// only when they read it and when the scheduler lets a timed wait time out,
+// so that replaying a schedule replays every deadline check and every spin
+// that is bounded by a duration, however slowly the build runs.
+class VirtualClock {
+ public:
+  virtual std::chrono::steady_clock::time_point now() noexcept = 0;
+
+ protected:
+  ~VirtualClock() = default;
+};
+// The virtual clock of the calling thread, or nullptr (real time).
+inline thread_local VirtualClock* virtual_clock = nullptr;
+}  // namespace interleave
+
+// steady_clock, except on threads that run under the exploration scheduler.
+struct Clock {
+  using rep = std::chrono::steady_clock::rep;
+  using period = std::chrono::steady_clock::period;
+  using duration = std::chrono::steady_clock::duration;
+  using time_point = std::chrono::steady_clock::time_point;
+  static constexpr bool is_steady = true;
+  static time_point now() noexcept {
+    if (interleave::VirtualClock* c = interleave::virtual_clock) return c->now();
+    return std::chrono::steady_clock::now();
+  }
+};
+#else
 using Clock = std::chrono::steady_clock;
+#endif
 using Deadline = Clock::time_point;
 
 inline constexpr Deadline kNoDeadline = Deadline::max();
@@ -65,7 +97,7 @@ template <class C, class D>
 Deadline to_deadline(std::chrono::time_point<C, D> t) noexcept {
   if (t == std::chrono::time_point<C, D>::max()) return kNoDeadline;
   constexpr long double kMaxNs = static_cast<long double>(std::chrono::nanoseconds::max().count());
-  if constexpr (std::is_same_v<C, Clock>) {
+  if constexpr (std::is_same_v<C, Deadline::clock>) {
     const long double ns = as_ns_ld(t.time_since_epoch());
     if (std::isnan(ns)) return Clock::now();
     if (ns >= kMaxNs) return kNoDeadline;

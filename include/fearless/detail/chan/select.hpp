@@ -36,6 +36,9 @@ struct Selected {
 
 // A small per-thread xorshift64* generator: fairness needs randomness, not quality.
 inline std::uint64_t random_u64() noexcept {
+#if defined(FEARLESS_INTERLEAVE)
+  if (interleave::Scheduler* s = interleave::current) return s->random();
+#endif
   static constinit thread_local std::uint64_t state = 0;  // seeded on first use
   std::uint64_t x = state;
   if (FEARLESS_UNLIKELY(x == 0)) {

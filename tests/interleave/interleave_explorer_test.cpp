@@ -1,0 +1,140 @@
+// The exploration scheduler itself: a search is reproducible (the same
+// scenario explored twice gives the same executions and scheduling points,
+// also when it reads the clock, times out or lets Select choose at random),
+// and time is virtual (a wait of an hour that the scheduler times out is over
+// at once, and the thread then sees the hour gone).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "fearless/detail/time.hpp"
+#include "fearless/sync/mpmc.hpp"
+#include "scheduler.hpp"
+
+namespace {
+
+namespace mpmc = fearless::sync::mpmc;
+using fearless::detail::Clock;
+using fearless_test::interleave::Execution;
+using fearless_test::interleave::Explorer;
+using fearless_test::interleave::Options;
+using fearless_test::interleave::Report;
+
+void show(const char* name, const Report& r) { std::printf("[interleave] %s: %s\n", name, r.describe().c_str()); }
+
+// Two ready channels and an unbiased Select: which one it takes first is the
+// library's random choice.
+void select_either(Execution& ex) {
+  auto a = mpmc::bounded<int>(1);
+  auto b = mpmc::unbounded<int>();
+  int sum = 0, bad = 0;
+  ex.spawn([&] { (void)a.first.send(1); });
+  ex.spawn([&] { (void)b.first.send(2); });
+  ex.spawn([&] {
+    for (int got = 0; got < 2; ++got) {
+      mpmc::Select sel;
+      const std::size_t ia = sel.recv(a.second);
+      sel.recv(b.second);
+      auto op = sel.select();
+      auto r = op.index() == ia ? op.recv(a.second) : op.recv(b.second);
+      if (r.is_ok()) sum += r.unwrap(); else ++bad;
+    }
+  });
+  if (ex.run()) ex.check(bad == 0 && sum == 3, "both messages, once each");
+}
+
+// A timed send and a timed receive on a rendezvous channel; both deadlines
+// are read from the clock, and either wait may time out.
+void timed_rendezvous(Execution& ex) {
+  auto ends = mpmc::bounded<int>(0);  // not a structured binding: clang 14 cannot capture one
+  auto& tx = ends.first;
+  auto& rx = ends.second;
+  int sent = 0, got = 0;
+  ex.spawn([&] { sent += tx.send_timeout(1, std::chrono::milliseconds(2)).is_ok(); });
+  ex.spawn([&] { got += rx.recv_timeout(std::chrono::milliseconds(2)).is_ok(); });
+  if (ex.run()) ex.check(sent == got, "a rendezvous completes on both sides or on neither");
+}
+
+bool same(const Report& a, const Report& b) { return a.executions == b.executions && a.steps == b.steps; }
+
+TEST(InterleaveExplorer, SameSearchTwiceGivesTheSameSchedules) {
+  Options o;
+  o.preemption_bound = 1;
+  const Report e1 = Explorer::exhaustive(select_either, o);
+  const Report e2 = Explorer::exhaustive(select_either, o);
+  show("unbiased select, exhaustive pb=1 (first)", e1);
+  show("unbiased select, exhaustive pb=1 (second)", e2);
+  EXPECT_FALSE(e1.failed) << e1.failure;
+  EXPECT_TRUE(e1.complete);
+  EXPECT_TRUE(same(e1, e2)) << e1.describe() << " / " << e2.describe();
+
+  const Report r1 = Explorer::random(select_either, 5, 300);
+  const Report r2 = Explorer::random(select_either, 5, 300);
+  show("unbiased select, random (first)", r1);
+  show("unbiased select, random (second)", r2);
+  EXPECT_FALSE(r1.failed) << r1.failure;
+  EXPECT_TRUE(same(r1, r2)) << r1.describe() << " / " << r2.describe();
+
+  o.preemption_bound = 2;
+  const Report t1 = Explorer::exhaustive(timed_rendezvous, o);
+  const Report t2 = Explorer::exhaustive(timed_rendezvous, o);
+  show("timed rendezvous, exhaustive pb=2 with time-outs (first)", t1);
+  show("timed rendezvous, exhaustive pb=2 with time-outs (second)", t2);
+  EXPECT_FALSE(t1.failed) << t1.failure;
+  EXPECT_TRUE(t1.complete);
+  EXPECT_TRUE(same(t1, t2)) << t1.describe() << " / " << t2.describe();
+}
+
+// A receive that waits up to an hour for a send that may come first: every
+// schedule ends (the time-out branch moves virtual time to the deadline
+// instead of sleeping), both outcomes occur, and a receive that timed out saw
+// its hour pass on the clock while the message stayed in the channel.
+struct HourTally {
+  int received = 0;
+  int timed_out = 0;
+};
+
+void hour_wait(Execution& ex, HourTally& tally) {
+  auto ends = mpmc::bounded<int>(1);
+  auto& tx = ends.first;
+  auto& rx = ends.second;
+  bool got = false, timed_out = false, hour_passed = false;
+  ex.spawn([&] {
+    const auto t0 = Clock::now();
+    auto r = rx.recv_timeout(std::chrono::hours(1));
+    if (r.is_ok()) {
+      got = r.unwrap() == 9;
+    } else {
+      timed_out = r.unwrap_err().is_timeout();
+      hour_passed = Clock::now() - t0 >= std::chrono::hours(1);
+    }
+  });
+  ex.spawn([&] { (void)tx.send(9); });
+  if (!ex.run()) return;
+  ex.check(got != timed_out, "the receive got the message or timed out");
+  if (timed_out) {
+    ex.check(hour_passed, "an hour passed on the clock of the thread that timed out");
+    ex.check(rx.try_recv().is_ok(), "the message the timed-out receive missed is still there");
+  }
+  tally.received += got;
+  tally.timed_out += timed_out;
+}
+
+TEST(InterleaveExplorer, AnHourLongTimeoutIsExploredWithoutWaiting) {
+  HourTally tally;
+  Options o;
+  o.preemption_bound = 2;
+  const auto start = std::chrono::steady_clock::now();
+  const Report r = Explorer::exhaustive([&](Execution& ex) { hour_wait(ex, tally); }, o);
+  const auto took = std::chrono::steady_clock::now() - start;
+  show("recv_timeout(1h) vs send, exhaustive pb=2 with time-outs", r);
+  EXPECT_FALSE(r.failed) << r.failure;
+  EXPECT_TRUE(r.complete);
+  EXPECT_GT(tally.received, 0);
+  EXPECT_GT(tally.timed_out, 0);
+  EXPECT_LT(took, std::chrono::minutes(5));
+}
+
+}  // namespace

@@ -3,7 +3,9 @@
 // moved-from behaviour, every value destroyed exactly once, and counts under
 // concurrent clone / drop / upgrade; the value-based ==, <=>, std::hash and
 // <<; the default constructor; into_raw / from_raw, increment/decrement of the
-// strong count, Weak::as_ptr / into_raw / from_raw.
+// strong count, Weak::as_ptr / into_raw / from_raw; conversion of Arc and
+// Weak to a base type (one at an offset, one without a virtual destructor) and
+// to const, the panics of what needs the exact type, and downcast.
 #include "fearless/sync/arc.hpp"
 
 #include <gtest/gtest.h>
@@ -30,9 +32,11 @@ using fearless::sync::Mutex;
 using fearless::sync::Weak;
 using sync_test::Tracked;
 
-static_assert(sizeof(Arc<int>) == sizeof(void*));
-static_assert(sizeof(Arc<std::string>) == sizeof(void*));
-static_assert(sizeof(Weak<int>) == sizeof(void*));
+// The block and the value's address (which an Arc converted to a base type
+// needs), as a Rust Arc<dyn Trait> or a std::shared_ptr.
+static_assert(sizeof(Arc<int>) == 2 * sizeof(void*));
+static_assert(sizeof(Arc<std::string>) == 2 * sizeof(void*));
+static_assert(sizeof(Weak<int>) == 2 * sizeof(void*));
 static_assert(std::is_same_v<decltype(*std::declval<Arc<int>&>()), const int&>);
 static_assert(std::is_same_v<decltype(std::declval<Arc<int>&>().operator->()), const int*>);
 
@@ -569,6 +573,269 @@ TEST_F(ArcTest, WeakIntoRawFromRaw) {
   // A default Weak round-trips as nullptr.
   EXPECT_EQ(Weak<int>().into_raw(), nullptr);
   EXPECT_FALSE(Weak<int>::from_raw(nullptr).upgrade().has_value());
+}
+
+
+// ---- Conversion to a base type (Rust's Arc<dyn Trait>) and to const ------
+
+struct Shape {
+  virtual ~Shape() = default;
+  [[nodiscard]] virtual int area() const = 0;
+};
+struct Square : Shape {
+  explicit Square(int s) : side(s) {}
+  [[nodiscard]] int area() const override { return side * side; }
+  int side;
+  Tracked alive{0};
+};
+struct Rectangle final : Shape {
+  Rectangle(int w, int h) : width(w), height(h) {}
+  [[nodiscard]] int area() const override { return width * height; }
+  int width, height;
+};
+
+// A base without a virtual destructor: deleting a Derived through a
+// PlainBase* would be undefined, so the block must destroy the Derived itself.
+struct PlainBase {
+  int x = 7;
+};
+struct PlainDerived : PlainBase {
+  static inline std::atomic<int> destroyed{0};
+  Tracked t{1};
+  ~PlainDerived() { destroyed.fetch_add(1); }
+};
+
+// Two bases: the second one lies at an offset inside the object.
+struct FirstBase {
+  virtual ~FirstBase() = default;
+  long first = 1;
+};
+struct SecondBase {
+  long second = 2;
+};
+struct TwoBases : FirstBase, SecondBase {
+  static inline std::atomic<int> destroyed{0};
+  long own = 3;
+  ~TwoBases() override { destroyed.fetch_add(1); }
+};
+
+static_assert(std::is_convertible_v<Arc<Square>, Arc<Shape>>);
+static_assert(std::is_convertible_v<const Arc<Square>&, Arc<const Shape>>);
+static_assert(std::is_convertible_v<Arc<int>, Arc<const int>>);
+static_assert(!std::is_constructible_v<Arc<Square>, Arc<Shape>>);
+static_assert(!std::is_constructible_v<Arc<int>, Arc<const int>>);
+static_assert(!std::is_constructible_v<Arc<long>, Arc<int>>);
+static_assert(!std::is_constructible_v<Arc<Square>, Arc<Rectangle>>);
+static_assert(std::is_convertible_v<Weak<Square>, Weak<Shape>>);
+static_assert(!std::is_constructible_v<Weak<Square>, Weak<Shape>>);
+// An Arc of an abstract class is a complete type; it just cannot make one.
+static_assert(!std::is_default_constructible_v<Arc<Shape>>);
+static_assert(sizeof(Arc<Shape>) == 2 * sizeof(void*));
+
+TEST_F(ArcTest, ConvertsToABaseSharingTheCounts) {
+  auto square = Arc<Square>::make(3);
+  Arc<Shape> shape = square;
+  EXPECT_EQ(shape->area(), 9);
+  EXPECT_EQ(square.strong_count(), 2u);
+  EXPECT_EQ(shape.strong_count(), 2u);
+  EXPECT_TRUE(Arc<Shape>::ptr_eq(shape, square));
+  EXPECT_TRUE(square.ptr_eq(shape));
+  EXPECT_EQ(shape.as_ptr(), static_cast<const Shape*>(square.as_ptr()));
+
+  Arc<Square> other = square;
+  Arc<const Shape> moved = std::move(other);  // moving converts without touching the count
+  EXPECT_EQ(other.strong_count(), 0u);        // NOLINT(bugprone-use-after-move)
+  EXPECT_EQ(square.strong_count(), 3u);
+  EXPECT_EQ(moved->area(), 9);
+
+  Arc<Square> empty = std::move(other);  // NOLINT(bugprone-use-after-move)
+  Arc<Shape> from_empty = empty;
+  EXPECT_EQ(from_empty.as_ptr(), nullptr);
+  EXPECT_THROW((void)*from_empty, fearless::Panic);
+
+  std::vector<Arc<Shape>> shapes{Arc<Square>::make(2), Arc<Rectangle>::make(2, 5), shape};
+  int total = 0;
+  for (const Arc<Shape>& s : shapes) total += s->area();
+  EXPECT_EQ(total, 4 + 10 + 9);
+  EXPECT_EQ(square.strong_count(), 4u);
+}
+
+TEST_F(ArcTest, TheLastConvertedArcDestroysTheDerivedValueWhole) {
+  PlainDerived::destroyed = 0;
+  Arc<PlainBase> base = Arc<PlainDerived>::make();  // the original Arc<PlainDerived> is gone at once
+  EXPECT_EQ(base->x, 7);
+  EXPECT_EQ(base.strong_count(), 1u);
+  EXPECT_EQ(PlainDerived::destroyed.load(), 0);
+  Weak<PlainBase> weak = base.downgrade();
+  base = Arc<PlainBase>::make();
+  EXPECT_EQ(PlainDerived::destroyed.load(), 1);  // ~PlainDerived ran (PlainBase's destructor is not virtual)
+  EXPECT_FALSE(weak.upgrade().has_value());
+  // The fixture checks that the Tracked member was destroyed too.
+}
+
+TEST_F(ArcTest, ConvertsToABaseAtAnOffset) {
+  TwoBases::destroyed = 0;
+  {
+    auto both = Arc<TwoBases>::make();
+    Arc<SecondBase> second = both;
+    const void* whole = both.as_ptr();
+    EXPECT_NE(static_cast<const void*>(second.as_ptr()), whole);
+    EXPECT_EQ(second.as_ptr(), static_cast<const SecondBase*>(both.as_ptr()));
+    EXPECT_EQ(second->second, 2);
+    Arc<FirstBase> first = both;
+    EXPECT_EQ(first->first, 1);
+    both = Arc<TwoBases>::make();  // the original's first value now lives through its bases only
+    EXPECT_EQ(TwoBases::destroyed.load(), 0);
+    EXPECT_EQ(second.strong_count(), 2u);
+    Weak<SecondBase> w = second.downgrade();
+    first = Arc<FirstBase>(both);
+    EXPECT_EQ(TwoBases::destroyed.load(), 0);
+    second = Arc<SecondBase>(both);
+    EXPECT_EQ(TwoBases::destroyed.load(), 1);
+    EXPECT_FALSE(w.upgrade().has_value());
+  }
+  EXPECT_EQ(TwoBases::destroyed.load(), 2);
+}
+
+TEST_F(ArcTest, WeakConvertsToABase) {
+  auto square = Arc<Square>::make(4);
+  Weak<Square> ws = square.downgrade();
+  Weak<Shape> w = ws;
+  EXPECT_EQ(square.weak_count(), 2u);
+  EXPECT_EQ(w.as_ptr(), static_cast<const Shape*>(square.as_ptr()));
+  EXPECT_TRUE(Weak<Shape>::ptr_eq(w, ws));
+  auto up = w.upgrade();
+  ASSERT_TRUE(up.has_value());
+  EXPECT_EQ((*up)->area(), 16);
+  EXPECT_EQ(square.strong_count(), 2u);
+  up.reset();
+
+  Weak<const Shape> moved = std::move(w);
+  EXPECT_EQ(square.weak_count(), 2u);
+  EXPECT_FALSE(w.upgrade().has_value());  // NOLINT(bugprone-use-after-move): empty now
+
+  // A converted Arc downgrades to a Weak that upgrades to a converted Arc.
+  Arc<Shape> shape = square;
+  Weak<Shape> from_converted = shape.downgrade();
+  auto again = from_converted.upgrade();
+  ASSERT_TRUE(again.has_value());
+  EXPECT_TRUE(again->ptr_eq(square));
+  EXPECT_EQ(square.strong_count(), 3u);
+  again.reset();
+
+  shape = Arc<Square>::make(1);
+  square = Arc<Square>::make(1);
+  EXPECT_FALSE(moved.upgrade().has_value());
+  EXPECT_FALSE(from_converted.upgrade().has_value());
+  // Converting a Weak whose value is gone: nothing to point at, never upgrades.
+  Weak<Shape> late = ws;
+  EXPECT_EQ(late.as_ptr(), nullptr);
+  EXPECT_FALSE(late.upgrade().has_value());
+  EXPECT_EQ(late.strong_count(), 0u);
+  EXPECT_TRUE(late.ptr_eq(ws));
+}
+
+TEST_F(ArcTest, ConvertsToConstAndKeepsTheExactType) {
+  auto a = Arc<Tracked>::make(5);
+  Arc<const Tracked> c = a;
+  EXPECT_EQ(c->value, 5);
+  a = Arc<Tracked>::make(0);
+  // Same type, const added: the operations that need the exact type work.
+  auto r = Arc<const Tracked>::try_unwrap(std::move(c));
+  ASSERT_TRUE(r.is_ok());
+  EXPECT_EQ(std::move(r).unwrap().value, 5);
+}
+
+TEST_F(ArcTest, ExactTypeOperationsPanicOnAConvertedArc) {
+  PlainDerived::destroyed = 0;
+  Arc<PlainBase> base = Arc<PlainDerived>::make();
+  EXPECT_THROW((void)Arc<PlainBase>::try_unwrap(std::move(base)), fearless::Panic);
+  EXPECT_THROW((void)Arc<PlainBase>::into_inner(std::move(base)), fearless::Panic);
+  EXPECT_THROW((void)Arc<PlainBase>::unwrap_or_clone(std::move(base)), fearless::Panic);
+  EXPECT_THROW((void)base.make_mut(), fearless::Panic);
+  EXPECT_THROW((void)Arc<PlainBase>::into_raw(std::move(base)), fearless::Panic);
+  EXPECT_THROW((void)std::move(base.downgrade()).into_raw(), fearless::Panic);
+  // Each panic left the Arc as it was: still the only owner, still usable.
+  EXPECT_EQ(base.strong_count(), 1u);  // NOLINT(bugprone-use-after-move)
+  EXPECT_EQ(PlainDerived::destroyed.load(), 0);
+  PlainBase* p = base.get_mut();  // mutable access to the base part needs no exact type
+  ASSERT_NE(p, nullptr);
+  p->x = 8;
+  EXPECT_EQ(base->x, 8);
+  base = Arc<PlainBase>::make();
+  EXPECT_EQ(PlainDerived::destroyed.load(), 1);
+
+  // An Arc<PlainBase> made as one is exact: the same operations work.
+  auto plain = Arc<PlainBase>::make();
+  EXPECT_EQ(Arc<PlainBase>::unwrap_or_clone(std::move(plain)).x, 7);
+}
+
+struct Cube : Square {
+  explicit Cube(int s) : Square(s) {}
+  [[nodiscard]] int area() const override { return 6 * side * side; }
+};
+
+TEST_F(ArcTest, DowncastFindsTheDerivedType) {
+  Arc<Shape> shape = Arc<Square>::make(5);
+  Arc<Shape> keep = shape;
+  auto as_rect = std::move(shape).downcast<Rectangle>();
+  ASSERT_TRUE(as_rect.is_err());
+  shape = std::move(as_rect).unwrap_err();  // handed back unchanged
+  EXPECT_EQ(shape.strong_count(), 2u);
+  EXPECT_EQ(shape->area(), 25);
+
+  auto as_square = std::move(shape).downcast<Square>();
+  ASSERT_TRUE(as_square.is_ok());
+  Arc<Square> square = std::move(as_square).unwrap();
+  EXPECT_EQ(shape.as_ptr(), nullptr);  // NOLINT(bugprone-use-after-move): consumed
+  EXPECT_EQ(square->side, 5);
+  EXPECT_TRUE(square.ptr_eq(keep));
+  EXPECT_EQ(square.strong_count(), 2u);
+  keep = Arc<Shape>(Arc<Rectangle>::make(1, 1));
+  // The value is a Square itself: the downcast Arc has the exact type again.
+  auto back = Arc<Square>::try_unwrap(std::move(square));
+  ASSERT_TRUE(back.is_ok());
+  EXPECT_EQ(std::move(back).unwrap().side, 5);
+
+  // Down to an intermediate class: the value is more derived, so what needs
+  // the exact type still panics.
+  Arc<const Shape> cube = Arc<Cube>::make(2);
+  auto as_square_of_cube = std::move(cube).downcast<const Square>();
+  ASSERT_TRUE(as_square_of_cube.is_ok());
+  Arc<const Square> sq = std::move(as_square_of_cube).unwrap();
+  EXPECT_EQ(sq->area(), 24);
+  EXPECT_THROW((void)Arc<const Square>::try_unwrap(std::move(sq)), fearless::Panic);
+  auto as_cube = std::move(sq).downcast<const Cube>();  // NOLINT(bugprone-use-after-move): the panic kept it
+  ASSERT_TRUE(as_cube.is_ok());
+  EXPECT_TRUE(Arc<const Cube>::try_unwrap(std::move(as_cube).unwrap()).is_ok());
+
+  Arc<Shape> empty = Arc<Square>::make(1);
+  Arc<Shape> taken = std::move(empty);
+  EXPECT_THROW((void)std::move(empty).downcast<Square>(), fearless::Panic);  // NOLINT(bugprone-use-after-move)
+}
+
+TEST_F(ArcTest, ConvertedArcsSharedAcrossThreads) {
+  PlainDerived::destroyed = 0;
+  auto original = Arc<PlainDerived>::make();
+  Arc<PlainBase> shared = original;
+  original = Arc<PlainDerived>::make();
+  std::vector<fearless::thread::JoinHandle<int>> handles;
+  for (int t = 0; t < 4; ++t) {
+    handles.push_back(fearless::thread::spawn([s = shared.clone()] {
+      int sum = 0;
+      for (int i = 0; i < 2000; ++i) {
+        Arc<PlainBase> c = s;
+        Arc<const PlainBase> d = std::move(c);
+        sum += d->x;
+      }
+      return sum;
+    }));
+  }
+  for (auto& h : handles) EXPECT_EQ(h.join().unwrap(), 2000 * 7);
+  EXPECT_EQ(shared.strong_count(), 1u);
+  EXPECT_EQ(PlainDerived::destroyed.load(), 0);
+  shared = Arc<PlainBase>::make();
+  EXPECT_EQ(PlainDerived::destroyed.load(), 1);
 }
 
 }  // namespace

@@ -5,10 +5,10 @@
 //   auto c2 = counter.clone();            // or a copy, or Arc<...>::clone(counter)
 //   *c2->lock().unwrap() += 1;            // shared data changes only through a lock
 //
-// One allocation holds both counts and the value; sizeof(Arc<T>) is one
-// pointer. Access is const: an Arc is shared, so the value is changed only
-// through something built for sharing (Mutex, RwLock, atomics). That is the
-// rule that makes data races impossible. get_mut/make_mut give mutable access
+// One allocation holds both counts and the value. Access is const: an Arc
+// is shared, so the value is changed only through something built for
+// sharing (Mutex, RwLock, atomics). That is the rule that makes data races
+// impossible. get_mut/make_mut give mutable access
 // only while this Arc is the sole owner.
 //
 // C++ difference: a moved-from Arc is empty (Rust's moves leave nothing
@@ -19,6 +19,15 @@
 // Like Rust's Arc: `==`, `<=>`, std::hash and `<<` act on the values (use
 // ptr_eq for identity); into_raw/from_raw and increment/decrement_strong_count
 // pass an owning reference through a `const T*`.
+//
+// An Arc<Derived> converts to an Arc<Base> (Rust's Arc<dyn Trait>), and an
+// Arc<T> to an Arc<const T>; Weak likewise. The block keeps what destroying
+// the value needs, so the last owner destroys the Derived whole even when
+// Base's destructor is not virtual. sizeof(Arc<T>) is two pointers (the
+// block and the value), as a Rust Arc<dyn Trait> is. What needs the value's
+// exact type (try_unwrap, into_inner, unwrap_or_clone, make_mut, into_raw)
+// panics on an Arc converted from a derived type, where Rust would not
+// compile it. downcast<Derived>() goes back (Rust's Arc<dyn Any>::downcast).
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -31,7 +40,9 @@
 #include <memory>
 #include <new>
 #include <optional>
+#include <string>
 #include <type_traits>
+#include <typeinfo>
 #include <utility>
 
 #include "fearless/detail/atomic.hpp"
@@ -67,35 +78,65 @@ struct ArcNoValue {
 };
 inline constexpr ArcNoValue arc_no_value{};
 
-template <class T>
-struct ArcInner {
-  // strong: the number of Arcs. weak: the number of Weaks, plus one shared by
-  // all Arcs together (dropped when the last Arc goes), or SIZE_MAX while an
-  // is_unique check holds it "locked". The counts come first, as in Rust's
-  // ArcInner: with the block 16-byte aligned, a small value then lies on the
-  // counts' cache line or on the next one, never in front of them; placing the
-  // value first measurably slowed contended clone+drop with reads of the value
-  // (the benchmark suite's arc_clone_drop, 4 threads: 0.14 s -> 0.19 s).
+struct ArcHeader;
+
+// How to destroy the value and free the block, filled in by the block's own
+// type: an Arc<Base> converted from an Arc<Derived> reaches Derived's.
+struct ArcVTable {
+  void (*destroy_value)(ArcHeader*) noexcept;
+  void (*deallocate)(ArcHeader*) noexcept;
+};
+
+// The type-independent start of every Arc block. strong: the number of Arcs.
+// weak: the number of Weaks, plus one shared by all Arcs together (dropped
+// when the last Arc goes), or SIZE_MAX while an is_unique check holds it
+// "locked". The counts come first, as in Rust's ArcInner: with the block
+// 16-byte aligned, a small value then lies on the counts' cache line or on
+// the next one, never in front of them; placing the value first measurably
+// slowed contended clone+drop with reads of the value (the benchmark suite's
+// arc_clone_drop, 4 threads: 0.14 s -> 0.19 s).
+struct ArcHeader {
   Atomic<std::size_t> strong{1};
   Atomic<std::size_t> weak{1};
+  const ArcVTable* vtable;
+
+  explicit ArcHeader(const ArcVTable* vt) noexcept : vtable(vt) {}
+  // No value yet and no strong reference (Arc::new_cyclic).
+  ArcHeader(const ArcVTable* vt, ArcNoValue) noexcept : strong(0), vtable(vt) {}
+  ArcHeader(const ArcHeader&) = delete;
+  ArcHeader& operator=(const ArcHeader&) = delete;
+
+  void destroy_value() noexcept { vtable->destroy_value(this); }
+  // Drops one weak reference; the last frees the block.
+  void drop_weak() noexcept {
+    // acq_rel: the last holder frees the block after every other holder is done.
+    if (weak.fetch_sub(1, std::memory_order_acq_rel) == 1) vtable->deallocate(this);
+  }
+};
+
+// The block of an Arc whose value is a T (never cv-qualified: an
+// Arc<const T> keeps a T and gives const access to it, as every Arc does).
+template <class T>
+struct ArcInner : ArcHeader {
   union {
     T value;
   };
 
   template <class... A>
-  explicit ArcInner(std::in_place_t, A&&... a) : value(std::forward<A>(a)...) {}
-  // No value yet and no strong reference (Arc::new_cyclic).
-  explicit ArcInner(ArcNoValue) noexcept : strong(0) {}
-  ArcInner(const ArcInner&) = delete;
-  ArcInner& operator=(const ArcInner&) = delete;
+  explicit ArcInner(std::in_place_t, A&&... a) : ArcHeader(&kVTable), value(std::forward<A>(a)...) {}
+  explicit ArcInner(ArcNoValue) noexcept : ArcHeader(&kVTable, arc_no_value) {}
   ~ArcInner() {}  // the value is destroyed by whoever drops the last Arc
+
+  static void destroy(ArcHeader* h) noexcept { static_cast<ArcInner*>(h)->value.~T(); }
+  static void deallocate(ArcHeader* h) noexcept { delete static_cast<ArcInner*>(h); }
+  static constexpr ArcVTable kVTable{&ArcInner::destroy, &ArcInner::deallocate};
 
   // The block whose `value` is at `v` (a pointer that &value produced), for
   // Arc::from_raw / Weak::from_raw: the value's address minus its offset in
-  // the block. offsetof is exact for a standard-layout ArcInner; when T is
-  // not standard-layout neither is ArcInner, and offsetof is then
-  // conditionally-supported: g++ and clang give the real offset for any class
-  // without virtual bases (ArcInner has none), and warn, hence the pragma.
+  // the block. ArcInner has a base with data members (ArcHeader), so it is not
+  // standard-layout and offsetof is conditionally-supported: g++ and clang
+  // give the real offset for any class without virtual bases (ArcInner has
+  // none), and warn, hence the pragma.
   static ArcInner* from_value(const T* v) noexcept {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Winvalid-offsetof"
@@ -115,37 +156,59 @@ namespace fearless::sync {
 // once no Weak remains, frees the block. Not null except when moved-from.
 template <class T>
 class Arc {
-  using Inner = fearless::detail::ArcInner<T>;
+  using Stored = std::remove_cv_t<T>;
+  using Inner = fearless::detail::ArcInner<Stored>;
+  using Header = fearless::detail::ArcHeader;
 
  public:
   using element_type = T;
 
   // Builds the value in place from `args` (one allocation). Rust's Arc::new.
   template <class... A>
-    requires std::constructible_from<T, A&&...>
+    requires std::constructible_from<Stored, A&&...>
   [[nodiscard]] static Arc make(A&&... args) {
     return Arc(new Inner(std::in_place, std::forward<A>(args)...));
   }
   // Moves (or copies) `value` into a new Arc.
-  [[nodiscard]] static Arc from(T value)
-    requires std::move_constructible<T>
+  [[nodiscard]] static Arc from(Stored value)
+    requires std::move_constructible<Stored>
   {
     return make(std::move(value));
   }
   // Same as from(value).
-  explicit Arc(T value)
-    requires std::move_constructible<T>
-      : p_(new Inner(std::in_place, std::move(value))) {}
+  explicit Arc(Stored value)
+    requires std::move_constructible<Stored>
+      : Arc(new Inner(std::in_place, std::move(value))) {}
   // An Arc owning a new T{} (Rust's `impl<T: Default> Default for Arc<T>`).
   // Allocates like make(): a default-constructed Arc is never empty.
   Arc()
-    requires std::default_initializable<T>
-      : p_(new Inner(std::in_place)) {}
+    requires std::default_initializable<Stored>
+      : Arc(new Inner(std::in_place)) {}
 
-  Arc(const Arc& o) noexcept : p_(o.p_) {
-    if (p_) increment_strong();
+  Arc(const Arc& o) noexcept : hb_(o.hb_), v_(o.v_) {
+    if (hb_) increment_strong();
   }
-  Arc(Arc&& o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
+  Arc(Arc&& o) noexcept : hb_(std::exchange(o.hb_, 0)), v_(std::exchange(o.v_, nullptr)) {}
+  // Another owner of the same value, seen as its base class or as const
+  // (Rust's unsized coercion to Arc<dyn Trait>): Arc<Base> b = derived_arc;
+  // O(1), one atomic increment (none when moving). The counts stay shared
+  // with `o`; the last owner of either type destroys the U whole. An empty
+  // (moved-from) `o` gives an empty Arc.
+  template <class U>
+    requires(!std::same_as<U, T> && std::convertible_to<U*, T*>)
+  Arc(const Arc<U>& o) noexcept  // NOLINT(google-explicit-constructor): as shared_ptr's
+      : hb_(o.hb_ ? o.hb_ | converted_bit<U>() : 0), v_(o.v_) {
+    fearless::detail::send_checks::check_arc_payload<U>();
+    if (hb_) increment_strong();
+  }
+  template <class U>
+    requires(!std::same_as<U, T> && std::convertible_to<U*, T*>)
+  Arc(Arc<U>&& o) noexcept  // NOLINT(google-explicit-constructor): as shared_ptr's
+      : hb_(o.hb_ ? o.hb_ | converted_bit<U>() : 0), v_(o.v_) {
+    fearless::detail::send_checks::check_arc_payload<U>();
+    o.hb_ = 0;
+    o.v_ = nullptr;
+  }
   Arc& operator=(const Arc& o) noexcept {
     Arc(o).swap(*this);
     return *this;
@@ -158,27 +221,33 @@ class Arc {
     fearless::detail::send_checks::check_arc_payload<T>();
     release();
   }
-  void swap(Arc& o) noexcept { std::swap(p_, o.p_); }
+  void swap(Arc& o) noexcept {
+    std::swap(hb_, o.hb_);
+    std::swap(v_, o.v_);
+  }
 
   // A new owner of the same value (Rust's Arc::clone(&a)): both forms.
   [[nodiscard]] Arc clone() const noexcept { return *this; }
   [[nodiscard]] static Arc clone(const Arc& a) noexcept { return a; }
 
   // Const access to the value. Panics on a moved-from Arc.
-  [[nodiscard]] const T& operator*() const FEARLESS_LIFETIMEBOUND { return inner().value; }
-  [[nodiscard]] const T* operator->() const FEARLESS_LIFETIMEBOUND { return &inner().value; }
+  [[nodiscard]] const T& operator*() const FEARLESS_LIFETIMEBOUND { return *value(); }
+  [[nodiscard]] const T* operator->() const FEARLESS_LIFETIMEBOUND { return value(); }
   // The value's address (nullptr for a moved-from Arc). Rust's Arc::as_ptr.
-  [[nodiscard]] const T* as_ptr() const noexcept { return p_ ? &p_->value : nullptr; }
+  [[nodiscard]] const T* as_ptr() const noexcept { return v_; }
   [[nodiscard]] static const T* as_ptr(const Arc& a) noexcept { return a.as_ptr(); }
 
   // Consumes `a` and returns the value's address (Rust's Arc::into_raw): the
   // strong reference `a` held is kept, not released, so the value stays alive
   // until the pointer is given back to from_raw or decrement_strong_count
   // (otherwise it leaks). `a` is left empty. An empty `a` gives nullptr.
+  // Panics (leaving `a` as it was) if `a` was converted from an Arc of a
+  // derived type: from_raw could not find the block from a base address.
   // O(1), touches no count.
-  [[nodiscard]] static const T* into_raw(Arc&& a) noexcept {
-    Inner* p = std::exchange(a.p_, nullptr);
-    return p ? &p->value : nullptr;
+  [[nodiscard]] static const T* into_raw(Arc&& a) {
+    a.require_exact("into_raw");
+    a.hb_ = 0;
+    return std::exchange(a.v_, nullptr);
   }
   // Takes back the strong reference that into_raw kept (Rust's
   // Arc::from_raw). Precondition: `p` came from Arc<T>::into_raw (same T, not
@@ -192,10 +261,11 @@ class Arc {
   // Adds one strong reference to the value at `p` (Rust's
   // Arc::increment_strong_count), to be taken back later by one more from_raw
   // or decrement_strong_count. Precondition: `p` came from Arc<T>::into_raw
-  // (or as_ptr) and the value is alive (strong count >= 1) for the whole call,
-  // e.g. because the caller still holds the reference into_raw kept.
-  // Undefined behaviour otherwise (not checked). O(1): one relaxed increment;
-  // aborts on count overflow, as copying does.
+  // (or as_ptr of an Arc that was not converted from a derived type) and the
+  // value is alive (strong count >= 1) for the whole call, e.g. because the
+  // caller still holds the reference into_raw kept. Undefined behaviour
+  // otherwise (not checked). O(1): one relaxed increment; aborts on count
+  // overflow, as copying does.
   static void increment_strong_count(const T* p) noexcept { Arc(Inner::from_value(p)).increment_strong_forget(); }
   // Releases one strong reference to the value at `p` (Rust's
   // Arc::decrement_strong_count), as destroying an Arc does: the last one
@@ -208,17 +278,18 @@ class Arc {
   static void decrement_strong_count(const T* p) noexcept { Arc dropped(Inner::from_value(p)); }
 
   // Number of Arcs sharing the value (a snapshot; 0 for a moved-from Arc).
+  // Arcs converted to a base type count: they share the value.
   [[nodiscard]] std::size_t strong_count() const noexcept {
     // acquire: a caller that sees 1 may act on being the only owner; pairs
     // with the release decrement of dropped Arcs.
-    return p_ ? p_->strong.load(std::memory_order_acquire) : 0;
+    return hb_ ? header()->strong.load(std::memory_order_acquire) : 0;
   }
   [[nodiscard]] static std::size_t strong_count(const Arc& a) noexcept { return a.strong_count(); }
   // Number of Weaks pointing at the value (a snapshot).
   [[nodiscard]] std::size_t weak_count() const noexcept {
-    if (!p_) return 0;
+    if (!hb_) return 0;
     // acquire: as strong_count.
-    const std::size_t w = p_->weak.load(std::memory_order_acquire);
+    const std::size_t w = header()->weak.load(std::memory_order_acquire);
     // SIZE_MAX: an is_unique check holds the count, which was 1 (no Weaks).
     return w == SIZE_MAX ? 0 : w - 1;
   }
@@ -226,7 +297,7 @@ class Arc {
 
   // A Weak pointing at the same value. Panics on a moved-from Arc.
   [[nodiscard]] Weak<T> downgrade() const {
-    Inner& in = inner();
+    Header& in = inner();
     // relaxed: the first read of a CAS loop.
     std::size_t w = in.weak.load(std::memory_order_relaxed);
     for (;;) {
@@ -238,119 +309,142 @@ class Arc {
       if (w > fearless::detail::kMaxRefcount) fearless::detail::refcount_overflow();
       // acquire: pairs with is_unique's release of the weak "lock".
       if (in.weak.compare_exchange_weak(w, w + 1, std::memory_order_acquire, std::memory_order_relaxed))
-        return Weak<T>(p_);
+        return Weak<T>(hb_, v_);
     }
   }
   [[nodiscard]] static Weak<T> downgrade(const Arc& a) { return a.downgrade(); }
 
   // Mutable access if this is the only Arc and no Weak exists, else nullptr.
-  [[nodiscard]] T* get_mut() noexcept { return p_ && is_unique() ? &p_->value : nullptr; }
+  // Works on a converted Arc too (the access is to the base part).
+  [[nodiscard]] T* get_mut() noexcept { return hb_ && is_unique() ? v_ : nullptr; }
   [[nodiscard]] static T* get_mut(Arc& a) noexcept { return a.get_mut(); }
 
   // Clone-on-write: mutable access to a value only this Arc owns. If other
   // Arcs share it, the value is first copied into a fresh allocation for this
   // Arc; if only Weaks share it, it is moved to a fresh allocation and the
-  // Weaks are disassociated (they no longer upgrade). Panics on a moved-from Arc.
+  // Weaks are disassociated (they no longer upgrade). Panics on a moved-from
+  // Arc, and on one converted from an Arc of a derived type (a copy made as
+  // a T would lose the rest of the value).
   T& make_mut()
-    requires std::copy_constructible<T>
+    requires std::copy_constructible<Stored>
   {
-    Inner& in = inner();
+    Header& in = inner();
+    require_exact("make_mut");
+    Stored& value = exact_value();
     std::size_t one = 1;
     // acquire: pairs with the release decrements of other Arcs, so their reads
     // of the value happen before our writes.
     if (!in.strong.compare_exchange_strong(one, 0, std::memory_order_acquire, std::memory_order_relaxed)) {
-      *this = make(std::as_const(in.value));
+      *this = make(std::as_const(value));
     } else if (in.weak.load(std::memory_order_relaxed) != 1) {
       // relaxed: we race with Weaks being dropped anyway; at worst we move needlessly.
       Inner* fresh;
       try {
-        fresh = new Inner(std::in_place, std::move(in.value));
+        fresh = new Inner(std::in_place, std::move(value));
       } catch (...) {
         in.strong.store(1, std::memory_order_release);  // release: publishes nothing new; restores the count
         throw;
       }
-      in.value.~T();
-      Inner* old = std::exchange(p_, fresh);
-      drop_weak(old);
+      value.~Stored();
+      Header* old = header();
+      hb_ = reinterpret_cast<std::uintptr_t>(static_cast<Header*>(fresh));
+      v_ = &fresh->value;
+      old->drop_weak();
     } else {
       // release: pairs with the acquire of Weak::upgrade / strong_count readers.
       in.strong.store(1, std::memory_order_release);
     }
-    return p_->value;
+    return exact_value();
   }
   static T& make_mut(Arc& a)
-    requires std::copy_constructible<T>
+    requires std::copy_constructible<Stored>
   {
     return a.make_mut();
   }
 
   // The value, if `a` is the only Arc (Weaks may exist: they stop upgrading);
   // otherwise Err(a) hands the Arc back unchanged. Rust's Arc::try_unwrap.
-  [[nodiscard]] static Result<T, Arc> try_unwrap(Arc&& a)
-    requires std::move_constructible<T>
+  // Panics on an Arc converted from an Arc of a derived type.
+  [[nodiscard]] static Result<Stored, Arc> try_unwrap(Arc&& a)
+    requires std::move_constructible<Stored>
   {
-    Inner& in = a.inner();
+    Header& in = a.inner();
+    a.require_exact("try_unwrap");
     std::size_t one = 1;
     // acquire: pairs with the release decrements of the other Arcs.
     if (!in.strong.compare_exchange_strong(one, 0, std::memory_order_acquire, std::memory_order_relaxed))
-      return Result<T, Arc>(std::in_place_index<1>, std::move(a));
-    Inner* p = std::exchange(a.p_, nullptr);
-    Result<T, Arc> r(std::in_place_index<0>, std::move(p->value));
-    p->value.~T();
-    drop_weak(p);
+      return Result<Stored, Arc>(std::in_place_index<1>, std::move(a));
+    Stored& value = a.exact_value();
+    a.hb_ = 0;
+    a.v_ = nullptr;
+    Result<Stored, Arc> r(std::in_place_index<0>, std::move(value));
+    value.~Stored();
+    in.drop_weak();
     return r;
   }
 
   // The value if `a` was the last Arc, else nullopt (and `a` is released).
   // Unlike try_unwrap, racing callers on the last two Arcs cannot both fail.
-  [[nodiscard]] static std::optional<T> into_inner(Arc&& a)
-    requires std::move_constructible<T>
+  // Panics (before releasing anything) on an Arc converted from an Arc of a
+  // derived type.
+  [[nodiscard]] static std::optional<Stored> into_inner(Arc&& a)
+    requires std::move_constructible<Stored>
   {
-    Inner* p = std::exchange(a.p_, nullptr);
-    if (!p) return std::nullopt;
+    if (!a.hb_) return std::nullopt;
+    a.require_exact("into_inner");
+    Stored& value = a.exact_value();
+    Header* h = a.header();
+    a.hb_ = 0;
+    a.v_ = nullptr;
     // acq_rel: release publishes our use of the value; acquire (for the last
     // owner) makes every other owner's use happen before the move.
-    if (p->strong.fetch_sub(1, std::memory_order_acq_rel) != 1) return std::nullopt;
-    std::optional<T> v(std::in_place, std::move(p->value));
-    p->value.~T();
-    drop_weak(p);
+    if (h->strong.fetch_sub(1, std::memory_order_acq_rel) != 1) return std::nullopt;
+    std::optional<Stored> v(std::in_place, std::move(value));
+    value.~Stored();
+    h->drop_weak();
     return v;
   }
 
   // The value: moved out if `a` is the only Arc, else copied (Rust's
-  // Arc::unwrap_or_clone). `a` is released either way.
-  [[nodiscard]] static T unwrap_or_clone(Arc&& a)
-    requires std::copy_constructible<T>
+  // Arc::unwrap_or_clone). `a` is released either way. Panics (leaving `a`
+  // as it was) on an Arc converted from an Arc of a derived type.
+  [[nodiscard]] static Stored unwrap_or_clone(Arc&& a)
+    requires std::copy_constructible<Stored>
   {
+    (void)a.inner();
+    a.require_exact("unwrap_or_clone");  // before taking `a`: a panic leaves it as it was
     Arc self = std::move(a);
-    (void)self.inner();
+    Header& in = self.inner();
+    Stored& value = self.exact_value();
     std::size_t one = 1;
     // acquire: pairs with the release decrements of the other Arcs.
-    if (self.p_->strong.compare_exchange_strong(one, 0, std::memory_order_acquire, std::memory_order_relaxed)) {
-      Inner* p = std::exchange(self.p_, nullptr);
+    if (in.strong.compare_exchange_strong(one, 0, std::memory_order_acquire, std::memory_order_relaxed)) {
+      self.hb_ = 0;
+      self.v_ = nullptr;
       struct Finish {
-        Inner* p;
+        Header* h;
+        Stored* v;
         ~Finish() {
-          p->value.~T();
-          drop_weak(p);
+          v->~Stored();
+          h->drop_weak();
         }
-      } finish{p};
-      return T(std::move(p->value));
+      } finish{&in, &value};
+      return Stored(std::move(value));
     }
-    return T(self.p_->value);
+    return Stored(std::as_const(value));
   }
 
   // Builds a value that holds a Weak to itself (Rust's Arc::new_cyclic):
   // `f(const Weak<T>&)` returns the T; during the call the Weak does not
   // upgrade yet. One allocation. If `f` throws, nothing leaks.
   template <class F>
-    requires std::constructible_from<T, std::invoke_result_t<F&, const Weak<T>&>>
+    requires std::constructible_from<Stored, std::invoke_result_t<F&, const Weak<T>&>>
   [[nodiscard]] static Arc new_cyclic(F&& f) {
     // The block starts with no strong reference, so the Weak cannot upgrade
     // until the value exists.
     auto* p = new Inner(fearless::detail::arc_no_value);
-    Weak<T> weak(p);  // owns the one weak reference for now
-    ::new (static_cast<void*>(&p->value)) T(f(std::as_const(weak)));
+    Weak<T> weak(bits_of(p), &p->value);  // owns the one weak reference for now
+    ::new (static_cast<void*>(&p->value)) Stored(f(std::as_const(weak)));
     // The Arc shares the weak reference already counted; add one for `weak`,
     // which is released at the end of this scope.
     p->weak.fetch_add(1, std::memory_order_relaxed);  // relaxed: we hold a reference
@@ -359,9 +453,38 @@ class Arc {
     return Arc(p);
   }
 
-  // True if both point at the same allocation (Rust's Arc::ptr_eq).
-  [[nodiscard]] static bool ptr_eq(const Arc& a, const Arc& b) noexcept { return a.p_ == b.p_; }
-  [[nodiscard]] bool ptr_eq(const Arc& b) const noexcept { return p_ == b.p_; }
+#if defined(__cpp_rtti) || defined(__GXX_RTTI)
+  // The value as the derived type U (Rust's Arc<dyn Any>::downcast, C++'s
+  // dynamic_pointer_cast): consumes this Arc and gives Ok(Arc<U>) sharing
+  // its counts if the value is a U (dynamic_cast), else Err with this Arc
+  // handed back unchanged. T must be polymorphic. The Arc<U> has the exact
+  // type when the value is a U itself, not something derived from U. Panics
+  // on a moved-from Arc. O(1) plus the dynamic_cast.
+  template <class U>
+    requires(std::is_polymorphic_v<Stored> && !std::same_as<U, T> && std::convertible_to<U*, T*>)
+  [[nodiscard]] Result<Arc<U>, Arc> downcast() && {
+    const T* base = value();
+    auto* found = dynamic_cast<const U*>(base);
+    if (found == nullptr) return Result<Arc<U>, Arc>(std::in_place_index<1>, std::move(*this));
+    // The block keeps its value non-const (Stored); only Arc's access is const.
+    U* u = const_cast<U*>(found);
+    const std::uintptr_t exact = typeid(*found) == typeid(U) ? 0 : kConverted;
+    const std::uintptr_t hb = (std::exchange(hb_, 0) & ~kConverted) | exact;
+    v_ = nullptr;
+    return Result<Arc<U>, Arc>(std::in_place_index<0>, Arc<U>(hb, u));
+  }
+#endif
+
+  // True if both share one allocation (Rust's Arc::ptr_eq), also when one or
+  // both were converted from an Arc of another type.
+  template <class U>
+  [[nodiscard]] static bool ptr_eq(const Arc& a, const Arc<U>& b) noexcept {
+    return a.header() == b.header();
+  }
+  template <class U>
+  [[nodiscard]] bool ptr_eq(const Arc<U>& b) const noexcept {
+    return header() == b.header();
+  }
 
   // Compares the values, as Rust's Arc does.
   friend bool operator==(const Arc& a, const Arc& b)
@@ -389,66 +512,98 @@ class Arc {
   }
 
  private:
-  friend class Weak<T>;
-  explicit Arc(Inner* p) noexcept : p_(p) {}
+  template <class>
+  friend class Arc;
+  template <class>
+  friend class Weak;
+
+  // The block's address, with bit 0 set when the value is of a type derived
+  // from T (this Arc, or the one it was copied from, was converted from an
+  // Arc<Derived>). The block is at least 8-byte aligned, so bit 0 is free.
+  static constexpr std::uintptr_t kConverted = 1;
+  template <class U>
+  static constexpr std::uintptr_t converted_bit() noexcept {
+    return std::is_same_v<std::remove_cv_t<U>, Stored> ? 0 : kConverted;
+  }
+  static std::uintptr_t bits_of(Inner* p) noexcept {
+    return reinterpret_cast<std::uintptr_t>(static_cast<Header*>(p));
+  }
+
+  explicit Arc(Inner* p) noexcept : hb_(p ? bits_of(p) : 0), v_(p ? &p->value : nullptr) {}
+  Arc(std::uintptr_t hb, T* v) noexcept : hb_(hb), v_(v) {}
+
+  Header* header() const noexcept { return reinterpret_cast<Header*>(hb_ & ~kConverted); }
 
   // increment_strong_count: counts one more owner than there are Arc objects.
   void increment_strong_forget() noexcept {
     increment_strong();
-    p_ = nullptr;
+    hb_ = 0;
+    v_ = nullptr;
   }
 
-  Inner& inner() const {
-    if (FEARLESS_UNLIKELY(p_ == nullptr)) panic("Arc: used after being moved from");
-    return *p_;
+  Header& inner() const {
+    if (FEARLESS_UNLIKELY(hb_ == 0)) panic("Arc: used after being moved from");
+    return *header();
   }
+  const T* value() const {
+    if (FEARLESS_UNLIKELY(hb_ == 0)) panic("Arc: used after being moved from");
+    return v_;
+  }
+  void require_exact(const char* what) const {
+    if (FEARLESS_UNLIKELY((hb_ & kConverted) != 0))
+      panic(std::string("Arc::") + what +
+            ": this Arc was converted from an Arc of a derived type, and the operation needs the value's own type");
+  }
+  // The value as its own (non-const) type; only after require_exact.
+  Stored& exact_value() const noexcept { return static_cast<Inner*>(header())->value; }
+
   void increment_strong() const noexcept {
+    Header* h = header();
     std::size_t old;
     if (fearless::detail::process_single_threaded()) {
       // relaxed, no RMW: no other thread exists yet (see single_threaded.hpp),
       // as libstdc++'s shared_ptr does.
-      old = p_->strong.load(std::memory_order_relaxed);
-      p_->strong.store(old + 1, std::memory_order_relaxed);
+      old = h->strong.load(std::memory_order_relaxed);
+      h->strong.store(old + 1, std::memory_order_relaxed);
     } else {
       // relaxed: a new owner is made from an existing one, which keeps the
       // value alive; nothing is published by the increment (as Rust, Boost).
-      old = p_->strong.fetch_add(1, std::memory_order_relaxed);
+      old = h->strong.fetch_add(1, std::memory_order_relaxed);
     }
     if (FEARLESS_UNLIKELY(old > fearless::detail::kMaxRefcount)) fearless::detail::refcount_overflow();
   }
   void release() noexcept {
-    if (!p_) return;
+    if (!hb_) return;
+    Header* h = header();
     if (fearless::detail::process_single_threaded()) {
       // relaxed, no RMW: no other thread exists yet.
-      const std::size_t n = p_->strong.load(std::memory_order_relaxed);
-      p_->strong.store(n - 1, std::memory_order_relaxed);
+      const std::size_t n = h->strong.load(std::memory_order_relaxed);
+      h->strong.store(n - 1, std::memory_order_relaxed);
       if (n != 1) return;
-    } else if (p_->strong.fetch_sub(1, std::memory_order_acq_rel) != 1) {
+    } else if (h->strong.fetch_sub(1, std::memory_order_acq_rel) != 1) {
       // acq_rel: release publishes this owner's use of the value; acquire (for
       // the last owner) orders every other owner's use before the destruction.
       return;
     }
-    p_->value.~T();
-    drop_weak(p_);
-  }
-  static void drop_weak(Inner* p) noexcept {
-    // acq_rel: the last holder frees the block after every other holder is done.
-    if (p->weak.fetch_sub(1, std::memory_order_acq_rel) == 1) delete p;
+    h->destroy_value();  // through the block's own type: a converted Arc destroys the derived value whole
+    h->drop_weak();
   }
   bool is_unique() noexcept {
+    Header* h = header();
     std::size_t one = 1;
     // Lock the weak count while reading the strong one, so no Weak can be
     // made (downgrade spins) and upgraded in between. acquire: pairs with the
     // release of dropped Weaks.
-    if (!p_->weak.compare_exchange_strong(one, SIZE_MAX, std::memory_order_acquire, std::memory_order_relaxed))
+    if (!h->weak.compare_exchange_strong(one, SIZE_MAX, std::memory_order_acquire, std::memory_order_relaxed))
       return false;
     // acquire: pairs with the release decrement of dropped Arcs.
-    const bool unique = p_->strong.load(std::memory_order_acquire) == 1;
-    p_->weak.store(1, std::memory_order_release);  // release: pairs with downgrade's acquire CAS
+    const bool unique = h->strong.load(std::memory_order_acquire) == 1;
+    h->weak.store(1, std::memory_order_release);  // release: pairs with downgrade's acquire CAS
     return unique;
   }
 
-  Inner* p_;
+  std::uintptr_t hb_;
+  T* v_;
 };
 
 // A non-owning reference to an Arc's value: keeps the allocation, not the
@@ -456,16 +611,33 @@ class Arc {
 // A default-constructed Weak (Rust's Weak::new) never upgrades.
 template <class T>
 class Weak {
-  using Inner = fearless::detail::ArcInner<T>;
+  using Stored = std::remove_cv_t<T>;
+  using Inner = fearless::detail::ArcInner<Stored>;
+  using Header = fearless::detail::ArcHeader;
 
  public:
   constexpr Weak() noexcept = default;
-  Weak(const Weak& o) noexcept : p_(o.p_) {
-    // relaxed: made from an existing Weak, which keeps the block alive.
-    if (p_ && p_->weak.fetch_add(1, std::memory_order_relaxed) > fearless::detail::kMaxRefcount)
-      fearless::detail::refcount_overflow();
+  Weak(const Weak& o) noexcept : hb_(o.hb_), v_(o.v_) { add_weak(); }
+  Weak(Weak&& o) noexcept : hb_(std::exchange(o.hb_, 0)), v_(std::exchange(o.v_, nullptr)) {}
+  // A Weak to the same value seen as its base class or as const (as Arc's
+  // converting constructors). The value's address is converted while an Arc
+  // keeps the value alive: the conversion upgrades `o` for a moment, so if
+  // the last other Arc goes meanwhile, this call destroys the value. If no
+  // Arc is left, the result's as_ptr() is nullptr (it never upgrades
+  // anyway). O(1).
+  template <class U>
+    requires(!std::same_as<U, T> && std::convertible_to<U*, T*>)
+  Weak(const Weak<U>& o) noexcept  // NOLINT(google-explicit-constructor): as weak_ptr's
+      : hb_(o.hb_ ? o.hb_ | Arc<T>::template converted_bit<U>() : 0), v_(converted_ptr(o)) {
+    fearless::detail::send_checks::check_arc_payload<U>();
+    add_weak();
   }
-  Weak(Weak&& o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
+  template <class U>
+    requires(!std::same_as<U, T> && std::convertible_to<U*, T*>)
+  Weak(Weak<U>&& o) noexcept  // NOLINT(google-explicit-constructor): as weak_ptr's
+      : Weak(std::as_const(o)) {
+    o = Weak<U>();
+  }
   Weak& operator=(const Weak& o) noexcept {
     Weak(o).swap(*this);
     return *this;
@@ -475,69 +647,106 @@ class Weak {
     return *this;
   }
   ~Weak() {
-    // acq_rel: the last holder frees the block after all others are done.
-    if (p_ && p_->weak.fetch_sub(1, std::memory_order_acq_rel) == 1) delete p_;
+    if (hb_) header()->drop_weak();
   }
-  void swap(Weak& o) noexcept { std::swap(p_, o.p_); }
+  void swap(Weak& o) noexcept {
+    std::swap(hb_, o.hb_);
+    std::swap(v_, o.v_);
+  }
   [[nodiscard]] Weak clone() const noexcept { return *this; }
 
   // An Arc to the value, or nullopt if every Arc is gone. Lock-free.
   [[nodiscard]] std::optional<Arc<T>> upgrade() const noexcept {
-    if (!p_) return std::nullopt;
+    if (!hb_) return std::nullopt;
+    Header* h = header();
     // relaxed: the first read of a CAS loop.
-    std::size_t n = p_->strong.load(std::memory_order_relaxed);
+    std::size_t n = h->strong.load(std::memory_order_relaxed);
     do {
       if (n == 0) return std::nullopt;
       if (n > fearless::detail::kMaxRefcount) fearless::detail::refcount_overflow();
       // acquire: pairs with the release in make_mut / the strong increments,
       // so the value we reach is fully built.
-    } while (!p_->strong.compare_exchange_weak(n, n + 1, std::memory_order_acquire, std::memory_order_relaxed));
-    return Arc<T>(p_);
+    } while (!h->strong.compare_exchange_weak(n, n + 1, std::memory_order_acquire, std::memory_order_relaxed));
+    return Arc<T>(hb_, v_);
   }
 
   // Number of Arcs (0 if none, or for a default-constructed Weak).
   [[nodiscard]] std::size_t strong_count() const noexcept {
-    return p_ ? p_->strong.load(std::memory_order_acquire) : 0;  // acquire: as Arc::strong_count
+    return hb_ ? header()->strong.load(std::memory_order_acquire) : 0;  // acquire: as Arc::strong_count
   }
   // Number of Weaks to the value (0 once no Arc remains, as in Rust).
   [[nodiscard]] std::size_t weak_count() const noexcept {
-    if (!p_) return 0;
-    const std::size_t w = p_->weak.load(std::memory_order_acquire);    // acquire: as Arc::weak_count
-    const std::size_t s = p_->strong.load(std::memory_order_acquire);  // acquire: as Arc::strong_count
+    if (!hb_) return 0;
+    const std::size_t w = header()->weak.load(std::memory_order_acquire);    // acquire: as Arc::weak_count
+    const std::size_t s = header()->strong.load(std::memory_order_acquire);  // acquire: as Arc::strong_count
     if (s == 0) return 0;
     return w == SIZE_MAX ? 0 : w - 1;
   }
   // True if both point at the same allocation (two default Weaks are equal).
-  [[nodiscard]] static bool ptr_eq(const Weak& a, const Weak& b) noexcept { return a.p_ == b.p_; }
-  [[nodiscard]] bool ptr_eq(const Weak& b) const noexcept { return p_ == b.p_; }
+  template <class U>
+  [[nodiscard]] static bool ptr_eq(const Weak& a, const Weak<U>& b) noexcept {
+    return a.header() == b.header();
+  }
+  template <class U>
+  [[nodiscard]] bool ptr_eq(const Weak<U>& b) const noexcept {
+    return header() == b.header();
+  }
 
   // The value's address (Rust's Weak::as_ptr): equal to Arc::as_ptr of the
   // Arcs it was made from, and nullptr for a default-constructed Weak (Rust:
   // a dangling pointer). Dereferencing it is valid only while an Arc keeps
   // the value alive; once the last Arc is gone it points at destroyed
   // storage (still allocated while this Weak lives). O(1).
-  [[nodiscard]] const T* as_ptr() const noexcept { return p_ ? &p_->value : nullptr; }
+  [[nodiscard]] const T* as_ptr() const noexcept { return v_; }
   // Consumes this Weak and returns as_ptr(), keeping the weak reference it
   // held (Rust's Weak::into_raw): the block stays allocated until the
   // pointer is given back to Weak::from_raw (otherwise it leaks). The Weak
-  // is left empty. O(1), touches no count.
-  [[nodiscard]] const T* into_raw() && noexcept {
-    Inner* p = std::exchange(p_, nullptr);
-    return p ? &p->value : nullptr;
+  // is left empty. Panics (leaving it as it was) if it was converted from a
+  // Weak of a derived type. O(1), touches no count.
+  [[nodiscard]] const T* into_raw() && {
+    if (FEARLESS_UNLIKELY((hb_ & Arc<T>::kConverted) != 0))
+      panic("Weak::into_raw: this Weak was converted from a Weak of a derived type, and the operation needs the "
+            "value's own type");
+    hb_ = 0;
+    return std::exchange(v_, nullptr);
   }
-  [[nodiscard]] static const T* into_raw(Weak&& w) noexcept { return std::move(w).into_raw(); }
+  [[nodiscard]] static const T* into_raw(Weak&& w) { return std::move(w).into_raw(); }
   // Takes back the weak reference that into_raw kept (Rust's Weak::from_raw);
   // upgrade() on the result works as on the original. nullptr (what a
   // default Weak gives) returns a default Weak. Precondition: `p` came from
   // Weak<T>::into_raw (same T) and is given back once; a pointer from
   // Arc::into_raw or as_ptr owns no weak reference and must not be passed.
   // Undefined behaviour otherwise (not checked). O(1), touches no count.
-  [[nodiscard]] static Weak from_raw(const T* p) noexcept { return Weak(p ? Inner::from_value(p) : nullptr); }
+  [[nodiscard]] static Weak from_raw(const T* p) noexcept {
+    if (!p) return Weak();
+    Inner* in = Inner::from_value(p);
+    return Weak(reinterpret_cast<std::uintptr_t>(static_cast<Header*>(in)), &in->value);
+  }
 
  private:
-  friend class Arc<T>;
-  explicit Weak(Inner* p) noexcept : p_(p) {}
-  Inner* p_ = nullptr;
+  template <class>
+  friend class Arc;
+  template <class>
+  friend class Weak;
+  Weak(std::uintptr_t hb, T* v) noexcept : hb_(hb), v_(v) {}
+
+  Header* header() const noexcept { return reinterpret_cast<Header*>(hb_ & ~Arc<T>::kConverted); }
+  void add_weak() const noexcept {
+    // relaxed: made from an existing Weak, which keeps the block alive.
+    if (hb_ && header()->weak.fetch_add(1, std::memory_order_relaxed) > fearless::detail::kMaxRefcount)
+      fearless::detail::refcount_overflow();
+  }
+  // The address of `o`'s value as a T*, taken from a live value only (the
+  // conversion may read the object, for a virtual base): nullptr when no
+  // Arc keeps it alive.
+  template <class U>
+  static T* converted_ptr(const Weak<U>& o) noexcept {
+    if (std::optional<Arc<U>> a = o.upgrade()) return a->v_;
+    return nullptr;
+  }
+
+  std::uintptr_t hb_ = 0;
+  T* v_ = nullptr;
 };
 
 }  // namespace fearless::sync

@@ -82,10 +82,13 @@ FEARLESS_NOINLINE inline std::uint32_t measure_pauses_per_us() noexcept {
 }
 inline std::uint32_t pauses_per_us() noexcept {
 #if defined(FEARLESS_INTERLEAVE)
-  // The exploration build polls once per pause in some waits, and every poll
-  // is a scheduling point: a measured figure would change the explored
-  // schedules from one run to the next. The tuning CPU's figure (19 ns).
-  return 52;
+  // The exploration build polls once per pause in some waits (RwLock's read
+  // spin), and every poll is a scheduling point: a measured figure would
+  // change the explored schedules from one run to the next. The smallest
+  // figure: a longer spin only repeats the same observation, and multiplies
+  // the schedules (the writer + 2 readers search: 12,182 executions at the
+  // tuning CPU's 52 per us, 1,384 at 4, both spin outcomes still explored).
+  return kMinPausesPerUs;
 #else
   static const std::uint32_t v = measure_pauses_per_us();
   return v;

@@ -5,7 +5,8 @@
 // <<; the default constructor; into_raw / from_raw, increment/decrement of the
 // strong count, Weak::as_ptr / into_raw / from_raw; conversion of Arc and
 // Weak to a base type (one at an offset, one without a virtual destructor) and
-// to const, the panics of what needs the exact type, and downcast.
+// to const, the panics of what needs the exact type, and downcast; Arcs
+// inside the types they point to (std::optional<Arc<Node>> in Node).
 #include "fearless/sync/arc.hpp"
 
 #include <gtest/gtest.h>
@@ -15,6 +16,7 @@
 #include <concepts>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <type_traits>
@@ -352,7 +354,9 @@ struct NoDefault {
   explicit NoDefault(int) {}
 };
 static_assert(std::default_initializable<Arc<int>>);
-static_assert(!std::default_initializable<Arc<NoDefault>>);
+// `Arc<NoDefault> a;` does not compile (a static_assert in the constructor,
+// tests/compile_fail/cases/arc_default_without_default.fail.cpp); the
+// constructor is not constrained, so the trait itself says true (see arc.hpp).
 
 TEST_F(ArcTest, DefaultConstructedOwnsADefaultValue) {
   Arc<int> zero;
@@ -576,6 +580,60 @@ TEST_F(ArcTest, WeakIntoRawFromRaw) {
 }
 
 
+// ---- Recursive types ------------------------------------------------------
+
+// Arc of a type that is still incomplete where the Arc is named (Rust's
+// `struct Node { next: Option<Arc<Node>> }`): std::optional asks whether
+// Arc<Node> is trivially copyable while Node is being defined, which must not
+// make the compiler ask whether a Node can be built from an Arc<Node>.
+struct ListNode {
+  int value;
+  std::optional<Arc<ListNode>> next;
+};
+// The Rust book's tree: children owned, the parent held weakly.
+struct TreeNode {
+  explicit TreeNode(int v) : value(v) {}
+  int value;
+  Mutex<std::vector<Arc<TreeNode>>> children{std::vector<Arc<TreeNode>>{}};
+  Mutex<Weak<TreeNode>> parent{Weak<TreeNode>{}};
+};
+
+static_assert(std::is_copy_constructible_v<std::optional<Arc<ListNode>>>);
+static_assert(std::is_constructible_v<Arc<std::string>, const char*>);  // converts as a T parameter would
+static_assert(!std::is_convertible_v<int, Arc<int>>);                   // explicit
+static_assert(!std::is_constructible_v<Arc<std::vector<int>>, int>);    // no explicit constructor of T
+static_assert(std::is_constructible_v<Arc<Arc<int>>, Arc<int>>);         // an Arc holding an Arc
+
+TEST_F(ArcTest, RecursiveTypesHoldArcsOfThemselves) {
+  auto third = Arc<ListNode>::make(ListNode{3, std::nullopt});
+  auto second = Arc<ListNode>::make(ListNode{2, third});
+  auto first = Arc<ListNode>::make(ListNode{1, second});
+  int sum = 0;
+  for (std::optional<Arc<ListNode>> n = first; n; n = (*n)->next) sum += (*n)->value;
+  EXPECT_EQ(sum, 6);
+  EXPECT_EQ(third.strong_count(), 2u);
+  EXPECT_EQ(*Arc<std::string>("text"), "text");
+  Arc<Arc<ListNode>> nested(third);
+  EXPECT_EQ((*nested)->value, 3);
+  EXPECT_EQ(third.strong_count(), 3u);
+  nested = Arc<Arc<ListNode>>(first);
+
+  auto leaf = Arc<TreeNode>::make(3);
+  auto branch = Arc<TreeNode>::make(5);
+  branch->children.lock().unwrap()->push_back(leaf);
+  *leaf->parent.lock().unwrap() = branch.downgrade();
+  auto parent = leaf->parent.lock().unwrap()->upgrade();
+  ASSERT_TRUE(parent.has_value());
+  EXPECT_EQ((*parent)->value, 5);
+  parent.reset();
+  EXPECT_EQ(branch.strong_count(), 1u);
+  EXPECT_EQ(branch.weak_count(), 1u);
+  EXPECT_EQ(leaf.strong_count(), 2u);
+  branch = Arc<TreeNode>::make(0);
+  EXPECT_EQ(leaf.strong_count(), 1u);
+  EXPECT_FALSE(leaf->parent.lock().unwrap()->upgrade().has_value());
+}
+
 // ---- Conversion to a base type (Rust's Arc<dyn Trait>) and to const ------
 
 struct Shape {
@@ -629,7 +687,7 @@ static_assert(!std::is_constructible_v<Arc<Square>, Arc<Rectangle>>);
 static_assert(std::is_convertible_v<Weak<Square>, Weak<Shape>>);
 static_assert(!std::is_constructible_v<Weak<Square>, Weak<Shape>>);
 // An Arc of an abstract class is a complete type; it just cannot make one.
-static_assert(!std::is_default_constructible_v<Arc<Shape>>);
+static_assert(!std::is_constructible_v<Arc<Shape>, Square>);
 static_assert(sizeof(Arc<Shape>) == 2 * sizeof(void*));
 
 TEST_F(ArcTest, ConvertsToABaseSharingTheCounts) {

@@ -64,6 +64,25 @@ class Weak;
 
 namespace fearless::detail {
 
+// True when X is an Arc<U> that Arc<T>'s copy, move or converting
+// constructors take (U* converts to T*; U may still be incomplete).
+template <class X, class T>
+inline constexpr bool kArcConvertsTo = false;
+template <class U, class T>
+inline constexpr bool kArcConvertsTo<sync::Arc<U>, T> = std::is_convertible_v<U*, T*>;
+// S, named so that it depends on V: clang evaluates a member template's
+// constraints that do not depend on its own parameters when the class is
+// instantiated, where S may still be incomplete.
+template <class V, class S>
+struct DependentOn {
+  using type = S;
+};
+// Requirements on S that a member template of Arc<S> checks only when used.
+template <class V, class S>
+concept LateMoveConstructible = std::move_constructible<typename DependentOn<V, S>::type>;
+template <class V, class S>
+concept LateCopyConstructible = std::copy_constructible<typename DependentOn<V, S>::type>;
+
 // More references than this abort the process (Rust: isize::MAX), long before
 // the count could wrap and free a live value.
 inline constexpr std::size_t kMaxRefcount = static_cast<std::size_t>(PTRDIFF_MAX);
@@ -169,21 +188,28 @@ class Arc {
   [[nodiscard]] static Arc make(A&&... args) {
     return Arc(new Inner(std::in_place, std::forward<A>(args)...));
   }
-  // Moves (or copies) `value` into a new Arc.
-  [[nodiscard]] static Arc from(Stored value)
-    requires std::move_constructible<Stored>
-  {
-    return make(std::move(value));
-  }
-  // Same as from(value).
-  explicit Arc(Stored value)
-    requires std::move_constructible<Stored>
-      : Arc(new Inner(std::in_place, std::move(value))) {}
+  // Moves (or copies) `value` into a new Arc. Needs a movable T. (Not
+  // constrained: T may still be incomplete when Arc<T> is instantiated; see
+  // the constructor below.)
+  [[nodiscard]] static Arc from(Stored value) { return Arc(new Inner(std::in_place, std::move(value))); }
+  // Same as from(value): `value` (or what converts to a T implicitly) is
+  // moved into a new Arc. A template, so that copying an Arc never asks
+  // whether a T can be made from it: T may still be incomplete there, as in
+  // `struct Node { std::optional<Arc<Node>> next; };`. An Arc<Arc<X>> is
+  // still made from an Arc<X>.
+  template <class V>
+    requires(!fearless::detail::kArcConvertsTo<std::remove_cvref_t<V>, T> && std::convertible_to<V, Stored> &&
+             fearless::detail::LateMoveConstructible<V, Stored>)
+  explicit Arc(V&& value) : Arc(new Inner(std::in_place, as_stored(std::forward<V>(value)))) {}
   // An Arc owning a new T{} (Rust's `impl<T: Default> Default for Arc<T>`).
-  // Allocates like make(): a default-constructed Arc is never empty.
-  Arc()
-    requires std::default_initializable<Stored>
-      : Arc(new Inner(std::in_place)) {}
+  // Allocates like make(): a default-constructed Arc is never empty. Needs a
+  // default-initializable T, checked when it is used: a requires-clause
+  // would be checked by clang when Arc<T> is instantiated, where T may still
+  // be incomplete (see the constructor above), so std::is_default_constructible
+  // is true for every Arc<T>.
+  Arc() : Arc(new Inner(std::in_place)) {
+    static_assert(std::default_initializable<Stored>, "Arc<T>(): T has no default constructor; use Arc<T>::make(...)");
+  }
 
   Arc(const Arc& o) noexcept : hb_(o.hb_), v_(o.v_) {
     if (hb_) increment_strong();
@@ -325,9 +351,9 @@ class Arc {
   // Weaks are disassociated (they no longer upgrade). Panics on a moved-from
   // Arc, and on one converted from an Arc of a derived type (a copy made as
   // a T would lose the rest of the value).
-  T& make_mut()
-    requires std::copy_constructible<Stored>
-  {
+  template <class V = Stored>
+    requires fearless::detail::LateCopyConstructible<V, Stored>
+  T& make_mut() {
     Header& in = inner();
     require_exact("make_mut");
     Stored& value = exact_value();
@@ -356,18 +382,18 @@ class Arc {
     }
     return exact_value();
   }
-  static T& make_mut(Arc& a)
-    requires std::copy_constructible<Stored>
-  {
+  template <class V = Stored>
+    requires fearless::detail::LateCopyConstructible<V, Stored>
+  static T& make_mut(Arc& a) {
     return a.make_mut();
   }
 
   // The value, if `a` is the only Arc (Weaks may exist: they stop upgrading);
   // otherwise Err(a) hands the Arc back unchanged. Rust's Arc::try_unwrap.
   // Panics on an Arc converted from an Arc of a derived type.
-  [[nodiscard]] static Result<Stored, Arc> try_unwrap(Arc&& a)
-    requires std::move_constructible<Stored>
-  {
+  template <class V = Stored>
+    requires fearless::detail::LateMoveConstructible<V, Stored>
+  [[nodiscard]] static Result<Stored, Arc> try_unwrap(Arc&& a) {
     Header& in = a.inner();
     a.require_exact("try_unwrap");
     std::size_t one = 1;
@@ -387,9 +413,9 @@ class Arc {
   // Unlike try_unwrap, racing callers on the last two Arcs cannot both fail.
   // Panics (before releasing anything) on an Arc converted from an Arc of a
   // derived type.
-  [[nodiscard]] static std::optional<Stored> into_inner(Arc&& a)
-    requires std::move_constructible<Stored>
-  {
+  template <class V = Stored>
+    requires fearless::detail::LateMoveConstructible<V, Stored>
+  [[nodiscard]] static std::optional<Stored> into_inner(Arc&& a) {
     if (!a.hb_) return std::nullopt;
     a.require_exact("into_inner");
     Stored& value = a.exact_value();
@@ -408,9 +434,9 @@ class Arc {
   // The value: moved out if `a` is the only Arc, else copied (Rust's
   // Arc::unwrap_or_clone). `a` is released either way. Panics (leaving `a`
   // as it was) on an Arc converted from an Arc of a derived type.
-  [[nodiscard]] static Stored unwrap_or_clone(Arc&& a)
-    requires std::copy_constructible<Stored>
-  {
+  template <class V = Stored>
+    requires fearless::detail::LateCopyConstructible<V, Stored>
+  [[nodiscard]] static Stored unwrap_or_clone(Arc&& a) {
     (void)a.inner();
     a.require_exact("unwrap_or_clone");  // before taking `a`: a panic leaves it as it was
     Arc self = std::move(a);
@@ -525,6 +551,10 @@ class Arc {
   static constexpr std::uintptr_t converted_bit() noexcept {
     return std::is_same_v<std::remove_cv_t<U>, Stored> ? 0 : kConverted;
   }
+  // The argument of the value constructor, converted as a by-value T
+  // parameter would be (copy-initialisation: explicit constructors of T are
+  // not considered).
+  static Stored as_stored(Stored v) noexcept(std::is_nothrow_move_constructible_v<Stored>) { return v; }
   static std::uintptr_t bits_of(Inner* p) noexcept {
     return reinterpret_cast<std::uintptr_t>(static_cast<Header*>(p));
   }

@@ -18,8 +18,7 @@ using fearless_test::interleave::Execution;
 using fearless_test::interleave::Explorer;
 using fearless_test::interleave::Options;
 using fearless_test::interleave::Report;
-
-void show(const char* name, const Report& r) { std::printf("[interleave] %s: %s\n", name, r.describe().c_str()); }
+using fearless_test::interleave::show;
 
 enum class Flavour { kUnbounded, kBounded1, kRendezvous };
 

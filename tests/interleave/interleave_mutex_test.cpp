@@ -17,8 +17,7 @@ using fearless_test::interleave::Execution;
 using fearless_test::interleave::Explorer;
 using fearless_test::interleave::Options;
 using fearless_test::interleave::Report;
-
-void show(const char* name, const Report& r) { std::printf("[interleave] %s: %s\n", name, r.describe().c_str()); }
+using fearless_test::interleave::show;
 
 // Threads increment under the lock; `inside` (atomic, so it holds scheduling
 // points) detects two holders at once.

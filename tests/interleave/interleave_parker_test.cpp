@@ -19,8 +19,7 @@ using fearless_test::interleave::Execution;
 using fearless_test::interleave::Explorer;
 using fearless_test::interleave::Options;
 using fearless_test::interleave::Report;
-
-void show(const char* name, const Report& r) { std::printf("[interleave] %s: %s\n", name, r.describe().c_str()); }
+using fearless_test::interleave::show;
 
 // A flag published before unpark() is seen after park() returns, whatever the order.
 template <class P>

@@ -75,6 +75,12 @@ struct Report {
   }
 };
 
+// Prints a search's "[interleave] <name>: <report>" line (what
+// docs/reliability.md sums into its figures).
+inline void show(const char* name, const Report& r) {
+  std::printf("[interleave] %s: %s\n", name, r.describe().c_str());
+}
+
 class Execution;
 
 namespace impl {

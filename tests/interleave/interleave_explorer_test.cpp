@@ -2,15 +2,18 @@
 // scenario explored twice gives the same executions and scheduling points,
 // also when it reads the clock, times out or lets Select choose at random),
 // and time is virtual (a wait of an hour that the scheduler times out is over
-// at once, and the thread then sees the hour gone).
+// at once, and the thread then sees the hour gone; so is thread::sleep), and
+// thread::yield_now lets another thread run.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <string>
 
 #include "fearless/detail/time.hpp"
 #include "fearless/sync/mpmc.hpp"
+#include "fearless/thread.hpp"
 #include "scheduler.hpp"
 
 namespace {
@@ -134,6 +137,92 @@ TEST(InterleaveExplorer, AnHourLongTimeoutIsExploredWithoutWaiting) {
   EXPECT_GT(tally.received, 0);
   EXPECT_GT(tally.timed_out, 0);
   EXPECT_LT(took, std::chrono::minutes(5));
+}
+
+// thread::sleep and sleep_until on a scheduled thread sleep in virtual time:
+// they end at their deadline (also with Options::timeouts off, which only
+// concerns waits that something else could end), the thread sees the time
+// gone, and no real hour is spent. The receiver blocks without a timeout, so
+// the sleeping sender is the only way on.
+TEST(InterleaveExplorer, SleepPassesInVirtualTime) {
+  int executions_slept = 0;
+  Options o;
+  o.preemption_bound = 1;
+  o.timeouts = false;
+  const auto start = std::chrono::steady_clock::now();
+  const Report r = Explorer::exhaustive(
+      [&](Execution& ex) {
+        auto [tx, rx] = mpmc::unbounded<int>();
+        bool slept = false;
+        int got = 0;
+        ex.spawn([&, &tx = tx] {
+          const auto t0 = Clock::now();
+          fearless::thread::sleep(std::chrono::hours(1));
+          fearless::thread::sleep_until(std::chrono::system_clock::now() + std::chrono::minutes(30));
+          fearless::thread::sleep(std::chrono::seconds(-5));  // no sleep, one scheduling point
+          // sleep_until's half hour is counted from a real system_clock
+          // reading taken microseconds after the one above: at least 89 min.
+          slept = Clock::now() - t0 >= std::chrono::minutes(89);
+          (void)tx.send(7);
+        });
+        ex.spawn([&, &rx = rx] { got = rx.recv().unwrap_or(-1); });
+        if (!ex.run()) return;
+        ex.check(slept, "an hour and a half passed on the sleeping thread's clock");
+        ex.check(got == 7, "the receiver got what the sleeper sent");
+        executions_slept += slept;
+      },
+      o);
+  const auto took = std::chrono::steady_clock::now() - start;
+  show("sleep(1h) + sleep_until(+30min) then send vs recv, exhaustive pb=1, no time-outs", r);
+  EXPECT_FALSE(r.failed) << r.failure;
+  EXPECT_TRUE(r.complete);
+  EXPECT_GT(r.executions, 1u);
+  EXPECT_EQ(static_cast<std::size_t>(executions_slept), r.executions);
+  EXPECT_LT(took, std::chrono::minutes(5));
+}
+
+// A sleep that never ends (hours::max()) is a thread that never finishes: the
+// execution is reported as a deadlock once the other thread is done.
+TEST(InterleaveExplorer, EndlessSleepIsADeadlock) {
+  const Report r = Explorer::exhaustive(
+      [](Execution& ex) {
+        ex.spawn([] { fearless::thread::sleep(std::chrono::hours::max()); });
+        ex.spawn([] {});
+        (void)ex.run();
+      },
+      Options{});
+  EXPECT_TRUE(r.failed);
+  EXPECT_NE(r.failure.find("deadlock"), std::string::npos) << r.failure;
+}
+
+// A thread that waits for a flag by yielding (a plain std::atomic, which is no
+// scheduling point) lets the thread that sets it run: yield_now is a point at
+// which the scheduler switches, forced once the loop has spun Options::spin_limit
+// times without writing.
+TEST(InterleaveExplorer, YieldNowLetsTheOtherThreadRun) {
+  Options o;
+  o.preemption_bound = 1;
+  int finished = 0;
+  const Report r = Explorer::exhaustive(
+      [&](Execution& ex) {
+        std::atomic<bool> flag{false};
+        int yields = 0;
+        ex.spawn([&] {
+          while (!flag.load(std::memory_order_acquire)) {  // acquire: pairs with the release store below
+            fearless::thread::yield_now();
+            ++yields;
+          }
+        });
+        ex.spawn([&] { flag.store(true, std::memory_order_release); });
+        if (!ex.run()) return;
+        ex.check(yields <= static_cast<int>(o.spin_limit), "the spinning thread was switched away in time");
+        ++finished;
+      },
+      o);
+  show("yield_now loop vs flag setter, exhaustive pb=1", r);
+  EXPECT_FALSE(r.failed) << r.failure;
+  EXPECT_TRUE(r.complete);
+  EXPECT_EQ(static_cast<std::size_t>(finished), r.executions);
 }
 
 }  // namespace

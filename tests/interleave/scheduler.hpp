@@ -10,9 +10,11 @@
 // approach of CHESS. futex waits block the logical thread until a futex_wake on
 // the same word; a wait with a deadline may also time out at any switch.
 // Time is virtual (detail::Clock on a controlled thread): each reading moves
-// it on by kTimeQuantum, and a wait that times out moves it to its deadline,
-// so a replayed schedule makes the same deadline checks and the same number
-// of polls in every duration-bounded spin, whatever the build's speed. Select
+// it on by kTimeQuantum, and a wait that times out (or a thread::sleep that
+// ends) moves it to its deadline, so a replayed schedule makes the same
+// deadline checks and the same number of polls in every duration-bounded
+// spin, whatever the build's speed. thread::yield_now is a scheduling point
+// (a loop that yields until another thread acts lets it act). Select
 // draws its random choices from a generator seeded by the exploration.
 // Failures: every thread blocked (deadlock), a step budget exhausted
 // (livelock), an exception escaping a thread, or a failed Execution::check().
@@ -58,6 +60,7 @@ struct Options {
   // memory is spinning; it is made to yield (a free switch).
   std::size_t spin_limit = 24;
   // Let waits with a deadline time out (an extra branch at every switch).
+  // thread::sleep always ends at its deadline, whatever this says.
   bool timeouts = true;
 };
 
@@ -219,6 +222,30 @@ class Execution final : public il::Scheduler {
     return !t.woken_by_timeout;  // choose() moved the virtual time to the deadline
   }
 
+  void sleep_until(fearless::detail::Deadline deadline) noexcept override {
+    point(nullptr, il::Access::kSleep);
+    std::unique_lock lk(m_);
+    if (deadline <= vbase_ + velapsed_) return;  // already passed: only the point
+    const int me = impl::self;
+    Thread& t = threads_[static_cast<std::size_t>(me)];
+    t.st = impl::St::kBlocked;
+    t.wait_addr = nullptr;  // no futex_wake ends a sleep
+    t.timed = deadline != fearless::detail::kNoDeadline;
+    t.sleeping = true;
+    t.deadline = deadline;
+    t.woken_by_timeout = false;
+    t.block_seq = ++block_seq_;
+    const int next = choose(me, false);
+    if (next < 0) {
+      record_failure("deadlock: every thread is blocked");
+      abandon(lk);
+    }
+    switch_to(lk, me, next);
+    t.sleeping = false;
+  }
+
+  void yield() noexcept override { point(nullptr, il::Access::kYield); }
+
   std::chrono::steady_clock::time_point now() noexcept override {
     std::lock_guard lk(m_);
     velapsed_ += kTimeQuantum;
@@ -256,6 +283,7 @@ class Execution final : public il::Scheduler {
     bool timed = false;
     fearless::detail::Deadline deadline{};
     bool woken_by_timeout = false;
+    bool sleeping = false;  // in sleep_until: it ends by its deadline even without Options::timeouts
     std::uint64_t block_seq = 0;
     std::size_t idle = 0;
     std::unique_ptr<std::condition_variable> cv = std::make_unique<std::condition_variable>();
@@ -333,9 +361,10 @@ class Execution final : public il::Scheduler {
         const int id = static_cast<int>(i);
         if (id != me && threads_[i].st == impl::St::kReady) opts.push_back({id, false});
       }
-      if (opt_.timeouts) {
-        for (std::size_t i = 0; i < threads_.size(); ++i) {
-          if (threads_[i].st == impl::St::kBlocked && threads_[i].timed) opts.push_back({static_cast<int>(i), true});
+      for (std::size_t i = 0; i < threads_.size(); ++i) {
+        const Thread& t = threads_[i];
+        if (t.st == impl::St::kBlocked && t.timed && (opt_.timeouts || t.sleeping)) {
+          opts.push_back({static_cast<int>(i), true});
         }
       }
     }
@@ -392,7 +421,7 @@ class Execution final : public il::Scheduler {
   }
 
   void trace(int me, il::Access a, const void*) {
-    static constexpr const char* kNames[] = {"ld", "st", "rmw", "cas", "wait", "wake"};
+    static constexpr const char* kNames[] = {"ld", "st", "rmw", "cas", "wait", "wake", "sleep", "yield"};
     std::string s = std::to_string(me) + ":" + (me >= 0 ? kNames[static_cast<int>(a)] : "?");
     if (trace_.size() >= 4096) trace_.erase(trace_.begin(), trace_.begin() + 2048);
     trace_.push_back(std::move(s));

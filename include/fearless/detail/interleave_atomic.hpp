@@ -29,7 +29,7 @@ namespace fearless::detail {
 namespace interleave {
 
 // What a scheduling point is about to do (for traces).
-enum class Access : std::uint8_t { kLoad, kStore, kRmw, kCas, kFutexWait, kFutexWake };
+enum class Access : std::uint8_t { kLoad, kStore, kRmw, kCas, kFutexWait, kFutexWake, kSleep, kYield };
 
 // The controlling scheduler, as seen from the library. One instance drives one
 // execution of a scenario; `current` (and `virtual_clock`, to the same
@@ -47,6 +47,13 @@ class Scheduler : public VirtualClock {
                           Deadline deadline) noexcept = 0;
   // Makes up to `n` threads blocked on `addr` runnable.
   virtual int futex_wake(const void* addr, int n) noexcept = 0;  // how many it woke
+  // thread::sleep / sleep_until: blocks until the scheduler lets `deadline`
+  // pass (the virtual time moves to it; no real time is spent). Nothing else
+  // ends it; kNoDeadline never ends.
+  virtual void sleep_until(Deadline deadline) noexcept = 0;
+  // thread::yield_now: a scheduling point that changes nothing, so a loop
+  // that yields while it waits for another thread lets that thread run.
+  virtual void yield() noexcept = 0;
   // The random numbers of Select's fair choice: drawn from the exploration's
   // own seeded generator, so a replayed schedule chooses the same.
   virtual std::uint64_t random() noexcept = 0;

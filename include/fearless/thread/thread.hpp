@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "fearless/detail/atomic.hpp"
 #include "fearless/detail/thread_inner.hpp"
 #include "fearless/detail/time.hpp"
 #include "fearless/result.hpp"
@@ -106,29 +107,41 @@ void park_timeout(std::chrono::duration<Rep, Period> timeout) {
   detail::current_inner()->parker.park_until(detail::deadline_after(timeout));
 }
 
-// Puts the current thread to sleep for at least `d` (negative: no sleep).
-// Huge durations saturate instead of overflowing.
-template <class Rep, class Period>
-void sleep(std::chrono::duration<Rep, Period> d) {
-  const auto deadline = detail::deadline_after(d);
+namespace detail_sleep {
+// thread::sleep and sleep_until, past the conversion to a deadline.
+inline void until(detail::Deadline deadline) {
+#if defined(FEARLESS_INTERLEAVE)
+  // Under the exploration scheduler the sleep is in virtual time.
+  if (detail::interleave::Scheduler* s = detail::interleave::current) return s->sleep_until(deadline);
+#endif
   if (deadline == detail::kNoDeadline) {
     for (;;) std::this_thread::sleep_for(std::chrono::hours(24 * 365));
   }
   std::this_thread::sleep_until(deadline);
+}
+}  // namespace detail_sleep
+
+// Puts the current thread to sleep for at least `d` (zero or negative: no
+// sleep). Huge durations saturate instead of overflowing (hours::max() sleeps
+// forever).
+template <class Rep, class Period>
+void sleep(std::chrono::duration<Rep, Period> d) {
+  detail_sleep::until(detail::deadline_after(d));
 }
 
 // Sleeps until `t` (of any clock); returns at once if it has passed.
 template <class C, class D>
 void sleep_until(std::chrono::time_point<C, D> t) {
-  const auto deadline = detail::to_deadline(t);
-  if (deadline == detail::kNoDeadline) {
-    for (;;) std::this_thread::sleep_for(std::chrono::hours(24 * 365));
-  }
-  std::this_thread::sleep_until(deadline);
+  detail_sleep::until(detail::to_deadline(t));
 }
 
 // Gives up the rest of the time slice to another runnable thread.
-inline void yield_now() noexcept { ::sched_yield(); }
+inline void yield_now() noexcept {
+#if defined(FEARLESS_INTERLEAVE)
+  if (detail::interleave::Scheduler* s = detail::interleave::current) return s->yield();
+#endif
+  ::sched_yield();
+}
 
 // True while the current thread is unwinding because of an exception (a panic
 // in progress), e.g. inside a destructor run during unwinding, and inside the

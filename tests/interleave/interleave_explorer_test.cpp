@@ -181,6 +181,44 @@ TEST(InterleaveExplorer, SleepPassesInVirtualTime) {
   EXPECT_LT(took, std::chrono::minutes(5));
 }
 
+// The timer channels sleep the same way: a receive from after(1h) returns an
+// hour of virtual time on, and tick(10min) delivers ten minutes apart, with
+// Options::timeouts off (before, their recv waited on a futex with a
+// deadline that only a time-out branch could end: a deadlock). A select that
+// waits for a timer operand is different: its wait could also be ended by
+// another operand, so like any timed wait it ends by time only when
+// time-outs are explored.
+TEST(InterleaveExplorer, TimerChannelsDeliverInVirtualTime) {
+  Options o;
+  o.preemption_bound = 1;
+  o.timeouts = false;
+  int finished = 0;
+  const Report r = Explorer::exhaustive(
+      [&](Execution& ex) {
+        bool hour = false, ticks = false;
+        ex.spawn([&] {
+          const auto t0 = Clock::now();
+          const auto when = mpmc::after(std::chrono::hours(1)).recv().unwrap();
+          hour = when - t0 >= std::chrono::hours(1) && Clock::now() >= when;
+        });
+        ex.spawn([&] {
+          const auto t = mpmc::tick(std::chrono::minutes(10));
+          const auto first = t.recv().unwrap();
+          const auto second = t.recv().unwrap();
+          ticks = second - first >= std::chrono::minutes(10);
+        });
+        if (!ex.run()) return;
+        ex.check(hour, "after(1h) delivered an hour on");
+        ex.check(ticks, "tick(10min) delivered ten minutes apart");
+        ++finished;
+      },
+      o);
+  show("after(1h) recv vs two tick(10min) recvs, exhaustive pb=1, no time-outs", r);
+  EXPECT_FALSE(r.failed) << r.failure;
+  EXPECT_TRUE(r.complete);
+  EXPECT_EQ(static_cast<std::size_t>(finished), r.executions);
+}
+
 // A sleep that never ends (hours::max()) is a thread that never finishes: the
 // execution is reported as a deadlock once the other thread is done.
 TEST(InterleaveExplorer, EndlessSleepIsADeadlock) {

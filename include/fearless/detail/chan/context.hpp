@@ -319,6 +319,10 @@ class ContextRef {
 // Blocks the calling thread until `deadline` (forever for kNoDeadline) using
 // only the futex: timers and selects with nothing to wait on sleep here.
 inline void sleep_until(Deadline deadline) noexcept {
+#if defined(FEARLESS_INTERLEAVE)
+  // As thread::sleep_until: a sleep in virtual time that always ends at its deadline.
+  if (interleave::Scheduler* s = interleave::current) return s->sleep_until(deadline);
+#endif
   Atomic<std::uint32_t> word{0};
   while (deadline == kNoDeadline || Clock::now() < deadline) futex_wait(word, 0, deadline);
 }

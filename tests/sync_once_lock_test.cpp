@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "fearless/sync/arc.hpp"
 #include "fearless/thread.hpp"
 #include "sync_test_util.hpp"
 
@@ -351,6 +352,37 @@ TEST_F(OnceLockTest, MovingWhileAThreadWaitsPanics) {
     EXPECT_EQ(message, "cannot move a OnceLock while a thread is waiting for it");
     EXPECT_TRUE(c.set(4).is_ok());  // releases the waiter
   });
+}
+
+// Rust's set / get_or_init / get_or_try_init take &self: a cell shared
+// through an Arc (const access only) or declared `static const` is filled by
+// whichever thread comes first. Before, they were non-const and this did not
+// compile.
+TEST_F(OnceLockTest, FilledThroughAnArcAndOnAConstObject) {
+  auto cell = fearless::sync::Arc<OnceLock<std::string>>::make();
+  std::atomic<int> inits{0};
+  std::vector<fearless::thread::JoinHandle<std::string>> hs;
+  for (int i = 0; i < 4; ++i) {
+    hs.push_back(fearless::thread::spawn([cell = cell.clone(), &inits, i] {
+      const std::string& v = cell->get_or_init([&] {
+        inits.fetch_add(1);
+        return "thread " + std::to_string(i);
+      });
+      EXPECT_EQ(cell->set("late").unwrap_err(), "late");  // full: the value comes back
+      auto r = cell->get_or_try_init([]() -> fearless::Result<std::string, int> { return fearless::Err(1); });
+      EXPECT_EQ(&r.unwrap().get(), &v);  // full: f is not called
+      return v;
+    }));
+  }
+  std::vector<std::string> seen;
+  for (auto& h : hs) seen.push_back(h.join().unwrap());
+  EXPECT_EQ(inits.load(), 1);
+  for (const auto& v : seen) EXPECT_EQ(v, *cell->get());
+
+  static const OnceLock<int> kCell;
+  EXPECT_EQ(kCell.get(), nullptr);
+  EXPECT_TRUE(kCell.set(5).is_ok());
+  EXPECT_EQ(kCell.get_or_init([] { return 6; }), 5);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "fearless/sync/arc.hpp"
 #include "fearless/thread.hpp"
 #include "sync_test_util.hpp"
 
@@ -363,6 +364,32 @@ TEST(Once, MovingWhileAThreadWaitsPanics) {
     o.call_once([] {});  // releases the waiter
   });
   EXPECT_TRUE(o.is_completed());
+}
+
+// Rust's call_once / call_once_force take &self: threads that share a Once
+// (through an Arc, which gives only const access, or as a `static const`)
+// can run it. Before, both were non-const and this did not compile.
+TEST(Once, CallableThroughAnArcAndOnAConstObject) {
+  auto once = fearless::sync::Arc<Once>::make();
+  std::atomic<int> runs{0}, forced{0};
+  std::vector<fearless::thread::JoinHandle<void>> hs;
+  for (int i = 0; i < 4; ++i) {
+    hs.push_back(fearless::thread::spawn([once = once.clone(), &runs, &forced] {
+      once->call_once([&] { runs.fetch_add(1); });
+      once->call_once_force([&](const OnceState&) { forced.fetch_add(1); });  // completed: not run
+      once->wait();
+    }));
+  }
+  for (auto& h : hs) h.join().unwrap();
+  EXPECT_EQ(runs.load(), 1);
+  EXPECT_EQ(forced.load(), 0);
+  EXPECT_TRUE(once->is_completed());
+
+  static const Once kInit;
+  int n = 0;
+  kInit.call_once([&] { ++n; });
+  kInit.call_once([&] { ++n; });
+  EXPECT_EQ(n, 1);
 }
 
 }  // namespace

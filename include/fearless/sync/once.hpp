@@ -94,7 +94,7 @@ class Once {
   // deadlocking (Rust allows either), which then poisons the Once.
   // Complexity: one acquire load once completed.
   template <class F>
-  void call_once(F&& f) {
+  void call_once(F&& f) const {
     if (FEARLESS_LIKELY(is_completed())) return;
     call_inner(false, [&](const OnceState&) {
       std::forward<F>(f)();
@@ -106,7 +106,7 @@ class Once {
   // can see whether it is. If f returns normally the Once completes. Blocks
   // while another thread runs a function; reentrant use panics as in call_once.
   template <class F>
-  void call_once_force(F&& f) {
+  void call_once_force(F&& f) const {
     if (FEARLESS_LIKELY(is_completed())) return;
     call_inner(true, [&](const OnceState& st) {
       std::forward<F>(f)(st);
@@ -133,7 +133,7 @@ class Once {
   // this thread is already running this Once's function.
   template <class F>
   void call_inner(bool ignore_poison, F&& f, const char* poisoned_message = kPoisonedMessage,
-                  const char* reentrant_message = kReentrantMessage) {
+                  const char* reentrant_message = kReentrantMessage) const {
     // acquire: pairs with the release that completes or poisons the Once.
     std::uint32_t s = state_.load(std::memory_order_acquire);
     for (;;) {
@@ -151,7 +151,7 @@ class Once {
           const bool was_poisoned = (s & kStateMask) == kPoisoned;
           bool completed = false;
           struct Finish {
-            Once* self;
+            const Once* self;
             const bool* completed;
             fearless::detail::OnceRun run;
             ~Finish() {
@@ -189,7 +189,7 @@ class Once {
   static constexpr const char* kPoisonedMessage = "Once instance has previously been poisoned";
   static constexpr const char* kReentrantMessage = "Once instance is being initialized reentrantly";
 
-  void finish(std::uint32_t to) noexcept {
+  void finish(std::uint32_t to) const noexcept {
     // release: publishes f's effects (or the failed attempt) to every later acquire.
     const std::uint32_t old = state_.exchange(to, std::memory_order_release);
     if (old & kQueued) fearless::detail::futex_wake_all(state_);

@@ -103,7 +103,7 @@ class OnceLock {
   // Stores `value` if the cell is empty: Ok(). If it already holds a value,
   // Err(value) hands `value` back. Blocks while another thread initialises;
   // panics if called from inside this cell's own initializer.
-  Result<void, T> set(T value) {
+  Result<void, T> set(T value) const {
     bool stored = false;
     auto init = [&] {
       stored = true;
@@ -123,7 +123,7 @@ class OnceLock {
   // stays empty. Complexity: one acquire load once initialised.
   template <class F>
     requires std::convertible_to<std::invoke_result_t<F&>, T>
-  const T& get_or_init(F&& f) {
+  const T& get_or_init(F&& f) const {
     if (FEARLESS_LIKELY(once_.is_completed())) return value_;
     initialize(f);
     return value_;
@@ -132,8 +132,8 @@ class OnceLock {
   // Like get_or_init, for an `f` returning Result<T, E>: on Err the cell stays
   // empty and the error is returned. The value comes back as a reference_wrapper.
   template <class F>
-  auto get_or_try_init(F&& f) -> Result<std::reference_wrapper<const T>,
-                                        typename std::invoke_result_t<F&>::error_type> {
+  auto get_or_try_init(F&& f) const -> Result<std::reference_wrapper<const T>,
+                                              typename std::invoke_result_t<F&>::error_type> {
     using E = typename std::invoke_result_t<F&>::error_type;
     using R = Result<std::reference_wrapper<const T>, E>;
     if (once_.is_completed()) return R(std::in_place_index<0>, std::cref(value_));
@@ -176,7 +176,7 @@ class OnceLock {
 
  private:
   template <class F>
-  void initialize(F& f) {
+  void initialize(F& f) const {
     once_.call_inner(true, [&](const OnceState&) {
       ::new (static_cast<void*>(&value_)) T(f());
       return true;
@@ -216,10 +216,13 @@ class OnceLock {
   static constexpr const char* kPoisonedUnused = "OnceLock instance has previously been poisoned";
   static constexpr const char* kReentrant = "OnceLock instance is being initialized reentrantly";
 
-  Once once_;
+  // Mutable: set / get_or_init / get_or_try_init are const (they are what
+  // threads sharing the cell call, e.g. through an Arc, as Rust's &self), and
+  // a `static const OnceLock` may still be filled once.
+  mutable Once once_;
   union {
     char empty_;  // the active member until a value is stored (lets the empty cell be constinit)
-    T value_;
+    mutable T value_;
   };
 };
 

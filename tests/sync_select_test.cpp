@@ -333,6 +333,54 @@ TEST(Select, CompletingThroughACloneOrAMovedEndpointWorks) {
   EXPECT_EQ(moved_rx.recv().unwrap(), 3);
 }
 
+// The two sides of one channel are different operations: a chosen send
+// completed with recv (or the reverse) panics before touching the channel,
+// and the operation can still be completed the right way. Before, the check
+// compared channels only, and the wrong side ran its protocol on the slot
+// reserved for the other: a bounded(1) recv returned a value nobody sent, an
+// unbounded one waited forever, a send lost the queued message. (crossbeam
+// compares channel addresses too; its documentation promises the panic.)
+TEST(Select, CompletingTheOtherSideOfTheChosenChannelPanics) {
+  const auto expect_panic = [](auto&& f, const char* text) {
+    try {
+      f();
+      ADD_FAILURE() << "no panic";
+    } catch (const fearless::Panic& p) {
+      EXPECT_NE(std::string(p.what()).find(text), std::string::npos) << p.what();
+    }
+  };
+  for (int cap : {-1, 1, 2}) {  // unbounded, bounded(1), bounded(2)
+    SCOPED_TRACE(cap);
+    auto ends = make(cap);  // not a structured binding: clang 14 cannot capture one
+    auto& tx = ends.first;
+    auto& rx = ends.second;
+    mpmc::Select sends;
+    sends.send(tx);
+    auto sop = sends.select();
+    expect_panic([&] { (void)sop.recv(rx); }, "SelectedOperation::recv: the selected operation is a send on this channel");
+    sop.send(tx, 7).unwrap();
+    EXPECT_EQ(rx.len(), 1u);
+
+    mpmc::Select recvs;
+    recvs.recv(rx);
+    auto rop = recvs.select();
+    expect_panic([&] { (void)rop.send(tx, 99); }, "SelectedOperation::send: the selected operation is a receive on this channel");
+    EXPECT_EQ(rop.recv(rx).unwrap(), 7);
+    EXPECT_EQ(rx.try_recv().unwrap_err(), mpmc::TryRecvError::Empty);  // nothing sent by the refused send
+  }
+  // mpsc ends, through their own Select overloads.
+  auto sends_ends = mpsc::sync_channel<int>(2);
+  auto& stx = sends_ends.first;
+  auto& srx = sends_ends.second;
+  mpmc::Select s;
+  s.send(stx);
+  auto op = s.select();
+  expect_panic([&] { (void)op.recv(srx); }, "is a send on this channel");
+  op.send(stx, 5).unwrap();
+  EXPECT_EQ(srx.len(), 1u);
+  EXPECT_EQ(srx.recv().unwrap(), 5);
+}
+
 TEST(Select, NewBiasedIsBiased) {
   auto [tx1, rx1] = make(-1);
   auto [tx2, rx2] = make(-1);

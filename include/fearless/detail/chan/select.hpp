@@ -23,15 +23,14 @@
 namespace fearless::detail::chan {
 
 struct SelectOp {
-  SelectHandle* handle;
-  std::size_t index;  // the index the user was given
-  const void* ptr;    // the channel (its shared block), to check completion calls
+  SelectHandle* handle;  // the channel's receive or send side
+  std::size_t index;     // the index the user was given
 };
 
 struct Selected {
   Token token;
   std::size_t index;
-  const void* ptr;
+  const SelectHandle* handle;  // which channel and which side: completion calls are checked against it
 };
 
 // A small per-thread xorshift64* generator: fairness needs randomness, not quality.
@@ -126,7 +125,7 @@ inline std::optional<Selected> run_select(std::span<SelectOp> ops, bool now_only
   for (int pass = 0; pass < (now_only ? 2 : 1); ++pass) {
     for (std::size_t k = 0; k < order.size(); ++k) {
       const SelectOp& op = ops[order[k]];
-      if (op.handle->try_select(token)) return Selected{token, op.index, op.ptr};
+      if (op.handle->try_select(token)) return Selected{token, op.index, op.handle};
     }
   }
   if (now_only) return std::nullopt;
@@ -150,7 +149,7 @@ inline std::optional<Selected> run_select(std::span<SelectOp> ops, bool now_only
       for (std::size_t k = 0; k < order.size(); ++k) {
         const SelectOp& op = ops[order[k]];
         if (op.handle->poll_ready() && op.handle->try_select(token)) {
-          got.emplace(Selected{token, op.index, op.ptr});
+          got.emplace(Selected{token, op.index, op.handle});
           return true;
         }
       }
@@ -160,8 +159,8 @@ inline std::optional<Selected> run_select(std::span<SelectOp> ops, bool now_only
   }
 
   for (;;) {
-    std::optional<std::pair<std::size_t, const void*>> res = Context::with([&](Context& cx) {
-      std::optional<std::pair<std::size_t, const void*>> out;
+    std::optional<std::pair<std::size_t, const SelectHandle*>> res = Context::with([&](Context& cx) {
+      std::optional<std::pair<std::size_t, const SelectHandle*>> out;
       std::uintptr_t sel = kWaiting;
       std::size_t registered = 0;
       std::optional<std::size_t> index_ready;
@@ -205,18 +204,18 @@ inline std::optional<Selected> run_select(std::span<SelectOp> ops, bool now_only
       if (sel == kAborted) {
         if (index_ready) {
           for (const SelectOp& op : ops)
-            if (op.index == *index_ready && op.handle->try_select(token)) return out.emplace(op.index, op.ptr), out;
+            if (op.index == *index_ready && op.handle->try_select(token)) return out.emplace(op.index, op.handle), out;
         }
       } else if (sel != kDisconnected) {
         for (SelectOp& op : ops)
-          if (sel == hook(&op) && op.handle->accept(token, cx)) return out.emplace(op.index, op.ptr), out;
+          if (sel == hook(&op) && op.handle->accept(token, cx)) return out.emplace(op.index, op.handle), out;
       }
       return out;
     });
     if (res) return Selected{token, res->first, res->second};
     for (std::size_t k = 0; k < order.size(); ++k) {
       const SelectOp& op = ops[order[k]];
-      if (op.handle->try_select(token)) return Selected{token, op.index, op.ptr};
+      if (op.handle->try_select(token)) return Selected{token, op.index, op.handle};
     }
     if (deadline != kNoDeadline && Clock::now() >= deadline) return std::nullopt;
   }

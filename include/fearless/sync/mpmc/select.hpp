@@ -104,22 +104,24 @@ class SelectedOperation {
   // is disconnected and empty. Panics if `r` is not an endpoint of the
   // channel this operation was added for (the endpoint added, a clone of it
   // or one it was moved into all are; as crossbeam, which compares channel
-  // addresses).
+  // addresses), and if the operation chosen is a send on that channel (the
+  // two sides of one channel are told apart, which crossbeam does not do).
   template <SelectableReceiver R>
   auto recv(const R& r) {
-    check(SelectEndpoint<R>::get(r).s_, "recv");
+    check(SelectEndpoint<R>::get(r).s_, true);
     ptr_ = nullptr;
     return SelectEndpoint<R>::get(r).recv_selected(token_);
   }
   // Completes a chosen send of `msg`: Err(SendError) handing it back if every
   // receiver is gone. Panics if `e` is not an endpoint of the channel this
-  // operation was added for (as recv above). If making the message throws (a
+  // operation was added for, or if the operation chosen is a receive (as recv
+  // above). If making the message throws (a
   // copy of `msg`, or the box of a message whose move may throw), the
   // exception leaves the operation unfinished and the reserved slot
   // untouched: complete it with another call, or dropping it aborts.
   template <SelectableSender E, class T>
   auto send(const E& e, T&& msg) {
-    check(SelectEndpoint<E>::get(e).s_, "send");
+    check(SelectEndpoint<E>::get(e).s_, false);
     const auto& tx = SelectEndpoint<E>::get(e);
     auto m = tx.prepare_selected(std::forward<T>(msg));
     ptr_ = nullptr;
@@ -132,20 +134,31 @@ class SelectedOperation {
   // The handler form's send: the message was made when its arm was.
   template <class E, class S>
   auto send_prepared(const E& e, S& m) {
-    check(SelectEndpoint<E>::get(e).s_, "send");
+    check(SelectEndpoint<E>::get(e).s_, false);
     ptr_ = nullptr;
     return SelectEndpoint<E>::get(e).send_selected(token_, m);
   }
-  SelectedOperation(const detail_chan::Selected& s) noexcept : token_(s.token), index_(s.index), ptr_(s.ptr) {}
-  void check(const void* p, const char* what) const {
-    if (ptr_ == nullptr) panic(std::string("SelectedOperation::") + what + ": the operation was already completed");
-    if (p != ptr_)
-      panic(std::string("SelectedOperation::") + what + ": passed an endpoint that does not match the selected operation");
+  SelectedOperation(const detail_chan::Selected& s) noexcept : token_(s.token), index_(s.index), ptr_(s.handle) {}
+  // `s`: the shared block of the endpoint passed to recv (`recv`) or send.
+  // Completing the other side of the chosen channel would run that side's
+  // protocol on a slot reserved for this one (a message nobody sent, a lost
+  // one, or a wait that never ends): it panics before touching the channel.
+  template <class Shared>
+  void check(const Shared* s, bool recv) const {
+    const std::string what = std::string("SelectedOperation::") + (recv ? "recv" : "send");
+    if (ptr_ == nullptr) panic(what + ": the operation was already completed");
+    const detail_chan::SelectHandle* mine = s == nullptr ? nullptr : recv ? s->rx_handle : s->tx_handle;
+    if (mine == ptr_) return;
+    const detail_chan::SelectHandle* other = s == nullptr ? nullptr : recv ? s->tx_handle : s->rx_handle;
+    if (other != nullptr && other == ptr_)
+      panic(what + ": the selected operation is a " + (recv ? "send" : "receive") + " on this channel, not a " +
+            (recv ? "receive" : "send"));
+    panic(what + ": passed an endpoint that does not match the selected operation");
   }
 
   detail_chan::Token token_;
   std::size_t index_;
-  const void* ptr_;
+  const detail_chan::SelectHandle* ptr_;  // null once completed
 };
 
 namespace detail {
@@ -188,7 +201,7 @@ class Select {
   std::size_t recv(const R& r) {
     const auto& rx = SelectEndpoint<R>::get(r);
     if (rx.s_ == nullptr) panic("Select::recv: this channel endpoint was moved from");
-    return add(rx.s_->rx_handle, rx.s_);
+    return add(rx.s_->rx_handle);
   }
   // Adds a send on `e` (mpmc Sender, mpsc Sender/SyncSender); returns its
   // index. Complete it with SelectedOperation::send(e, msg) on an endpoint of
@@ -198,7 +211,7 @@ class Select {
     const auto& tx = SelectEndpoint<E>::get(e);
     if (tx.s_ == nullptr) panic("Select::send: this channel endpoint was moved from");
     if (tx.s_->tx_handle == nullptr) panic("Select::send: this channel cannot be sent on");
-    return add(tx.s_->tx_handle, tx.s_);
+    return add(tx.s_->tx_handle);
   }
   // Removes the operation with this index (panics if there is none).
   void remove(std::size_t index) {
@@ -263,9 +276,9 @@ class Select {
   }
 
  private:
-  std::size_t add(detail_chan::SelectHandle* h, const void* endpoint) {
+  std::size_t add(detail_chan::SelectHandle* h) {
     const std::size_t i = next_index_++;
-    ops_.push_back(detail_chan::SelectOp{h, i, endpoint});
+    ops_.push_back(detail_chan::SelectOp{h, i});
     return i;
   }
   Result<SelectedOperation, SelectTimeoutError> select_until(fearless::detail::Deadline d) {

@@ -32,8 +32,9 @@ template <class T>
 
 // A channel that delivers one message, the instant it fires, once `d` has
 // elapsed (zero or negative: at once). Capacity 1; never disconnected. A `d`
-// so large that now + d is past the clock's range gives never() (capacity
-// 0), as in crossbeam. Not blocking; O(1).
+// so large that now + d is past steady_clock's range (about 292 years from
+// its epoch) gives never() (capacity 0), as crossbeam does past Instant's
+// much larger range. Not blocking; O(1).
 template <class Rep, class Period>
 [[nodiscard]] Receiver<Instant> after(std::chrono::duration<Rep, Period> d) {
   const auto when = fearless::detail::deadline_after(d);
@@ -43,7 +44,9 @@ template <class Rep, class Period>
 
 // A channel that delivers one message at the time point `t` of any clock
 // (in the past: at once; time_point::max(): never). The message is that
-// instant as a steady_clock time point.
+// instant as a steady_clock time point: `t` itself for a steady_clock `t`;
+// for another clock, `t` carried over to steady_clock when at() is called,
+// or the time of that call when `t` had already passed.
 template <class Clock, class Dur>
 [[nodiscard]] Receiver<Instant> at(std::chrono::time_point<Clock, Dur> t) {
   return receiver_only(
@@ -54,8 +57,8 @@ template <class Clock, class Dur>
 // now; the message is the scheduled instant. Capacity 1; never disconnected.
 // A receiver that falls behind gets one message (the missed ticks are
 // dropped), and the schedule resumes one period after that. A period so
-// large that now + period is past the clock's range gives never(), as in
-// crossbeam. Not blocking; O(1).
+// large that now + period is past steady_clock's range gives never() (as
+// crossbeam past Instant's range; see after). Not blocking; O(1).
 template <class Rep, class Period>
 [[nodiscard]] Receiver<Instant> tick(std::chrono::duration<Rep, Period> period) {
   const auto p = fearless::detail::saturating_ns(period);

@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "fearless/detail/chan/select.hpp"
+#include "fearless/detail/config.hpp"
 #include "fearless/detail/time.hpp"
 #include "fearless/panic.hpp"
 #include "fearless/result.hpp"
@@ -145,12 +146,17 @@ class SelectedOperation {
   // one, or a wait that never ends): it panics before touching the channel.
   template <class Shared>
   void check(const Shared* s, bool recv) const {
-    const std::string what = std::string("SelectedOperation::") + (recv ? "recv" : "send");
-    if (ptr_ == nullptr) panic(what + ": the operation was already completed");
     const detail_chan::SelectHandle* mine = s == nullptr ? nullptr : recv ? s->rx_handle : s->tx_handle;
-    if (mine == ptr_) return;
+    if (FEARLESS_LIKELY(ptr_ != nullptr && mine == ptr_)) return;
     const detail_chan::SelectHandle* other = s == nullptr ? nullptr : recv ? s->tx_handle : s->rx_handle;
-    if (other != nullptr && other == ptr_)
+    refuse(recv, ptr_ == nullptr ? 0 : other != nullptr && other == ptr_ ? 1 : 2);
+  }
+  // The panics of check(), out of the completion path (no string is built
+  // unless one is thrown).
+  [[noreturn]] FEARLESS_NOINLINE static void refuse(bool recv, int why) {
+    const std::string what = std::string("SelectedOperation::") + (recv ? "recv" : "send");
+    if (why == 0) panic(what + ": the operation was already completed");
+    if (why == 1)
       panic(what + ": the selected operation is a " + (recv ? "send" : "receive") + " on this channel, not a " +
             (recv ? "receive" : "send"));
     panic(what + ": passed an endpoint that does not match the selected operation");

@@ -192,6 +192,12 @@ static_assert(!Send<mpsc::Sender<RcI>> && !Send<mpmc::Receiver<RcI>>);
 static_assert(Send<decltype(mpsc::channel<std::string>())>);
 static_assert(!Send<std::reference_wrapper<mpsc::Receiver<int>>>);  // sharing it would need Sync
 static_assert(Send<std::reference_wrapper<mpsc::Sender<int>>>);
+// A channel iterator caches the message its const members receive, without
+// synchronisation: Send, not Sync (sharing one by reference does not compile).
+using MpmcIter = decltype(std::declval<const mpmc::Receiver<int>&>().begin());
+static_assert(Send<MpmcIter> && !Sync<MpmcIter>);
+static_assert(!Send<std::reference_wrapper<const MpmcIter>>);
+static_assert(!Sync<decltype(std::declval<const mpmc::Receiver<int>&>().try_iter().begin())>);
 static_assert(!Send<mpmc::SendError<RcI>> && Send<mpmc::SendError<int>>);
 static_assert(!Send<mpmc::TrySendError<RcI>> && !Send<mpmc::SendTimeoutError<RcI>>);
 

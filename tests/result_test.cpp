@@ -808,3 +808,87 @@ TEST(Result, VoidUnwrapOrDefaultAndUnwrapOrElse) {
   check_positive(-1).unwrap_or_else([&](std::string e) { seen.push_back(std::move(e) + "!"); });
   EXPECT_EQ(seen, (std::vector<std::string>{"bad", "not positive!"}));
 }
+
+// Ok(u) / Err(g) and the fallbacks convert only where the conversion is
+// implicit: an explicit constructor never runs unasked (Rust wants the exact
+// type). Before, Ok(5) made a Result<std::vector<int>, E> of five elements,
+// Ok(raw_pointer) a Result<std::unique_ptr<int>, E> that took ownership, and
+// unwrap_or(3) on a Result<std::vector<int>, E> a vector of three.
+TEST(Result, ConversionsAreImplicitOnly) {
+  static_assert(!std::is_convertible_v<decltype(Ok(5)), Result<std::vector<int>, int>>);
+  static_assert(!std::is_convertible_v<decltype(Ok(static_cast<int*>(nullptr))), Result<std::unique_ptr<int>, int>>);
+  static_assert(!std::is_convertible_v<decltype(Err(3)), Result<int, std::vector<std::string>>>);
+  static_assert(std::is_convertible_v<decltype(Ok("text")), Result<std::string, int>>);  // implicit: fine
+  static_assert(std::is_convertible_v<decltype(Ok(5)), Result<long, int>>);
+  using V = Result<std::vector<int>, int>;
+  const auto unwrap_or_int = [](auto&& r) -> decltype(r.unwrap_or(3)) { return r.unwrap_or(3); };
+  static_assert(!std::is_invocable_v<decltype(unwrap_or_int), V&>);
+  const auto unwrap_or_vec = [](auto&& r) -> decltype(r.unwrap_or(std::vector<int>{})) { return r.unwrap_or(std::vector<int>{}); };
+  static_assert(std::is_invocable_v<decltype(unwrap_or_vec), V&>);
+  const V e = Err(1);
+  EXPECT_EQ(e.unwrap_or(std::vector<int>{1, 2}), (std::vector<int>{1, 2}));
+  EXPECT_EQ(e.unwrap_or_else([](int) { return std::vector<int>{9}; }), (std::vector<int>{9}));
+  Result<std::string, int> s = Ok("abc");
+  EXPECT_EQ(s.map_or("none", [](const std::string& x) { return x + "!"; }), "abc!");
+  const Result<std::string, int> e2 = Err(2);
+  EXPECT_EQ(e2.map_or("none", [](std::string x) { return x; }), "none");
+}
+
+// Rust's is_ok_and / is_err_and consume the Result: on an rvalue the value
+// (or error) is moved into the predicate, which may take it by value.
+TEST(Result, IsOkAndOnAnRvalueMovesTheValueIntoThePredicate) {
+  const auto mk = [](int v) -> Result<std::unique_ptr<int>, std::unique_ptr<int>> {
+    if (v > 0) return Ok(std::make_unique<int>(v));
+    return Err(std::make_unique<int>(-v));
+  };
+  EXPECT_TRUE(mk(4).is_ok_and([](std::unique_ptr<int> p) { return *p == 4; }));
+  EXPECT_FALSE(mk(-4).is_ok_and([](std::unique_ptr<int>) { return true; }));
+  EXPECT_TRUE(mk(-5).is_err_and([](std::unique_ptr<int> p) { return *p == 5; }));
+  auto kept = mk(3);
+  EXPECT_TRUE(kept.is_ok_and([](const std::unique_ptr<int>& p) { return *p == 3; }));  // lvalue: borrowed
+  EXPECT_EQ(*kept.unwrap(), 3);
+}
+
+// unwrap / expect / unwrap_err on a const temporary return copies: a
+// reference into the temporary would dangle at the end of the statement.
+TEST(Result, UnwrapOnAConstTemporaryReturnsAValue) {
+  const auto ok = []() -> const Result<std::string, std::string> { return Ok(std::string("value")); };
+  const auto err = []() -> const Result<std::string, std::string> { return Err(std::string("error")); };
+  static_assert(std::is_same_v<decltype(ok().unwrap()), std::string>);
+  static_assert(std::is_same_v<decltype(ok().expect("x")), std::string>);
+  static_assert(std::is_same_v<decltype(err().unwrap_err()), std::string>);
+  static_assert(std::is_same_v<decltype(err().expect_err("x")), std::string>);
+  const std::string& v = ok().unwrap();  // lifetime-extended copy, not a dangling reference
+  EXPECT_EQ(v, "value");
+  EXPECT_EQ(err().unwrap_err(), "error");
+}
+
+// An assignment that changes a Result's side and throws while making the new
+// side leaves it valueless (only possible when T's or E's copy or move
+// throws): is_ok() and is_err() are both false, and using it panics with a
+// clear message instead of reading a side that is not there (unwrap crashed).
+TEST(Result, AValuelessResultPanicsWhenUsed) {
+  struct Fragile {
+    int v;
+    explicit Fragile(int x) : v(x) {}
+    Fragile(const Fragile& o) : v(o.v) {
+      if (v == 13) throw std::runtime_error("copy");
+    }
+    Fragile(Fragile&& o) : v(o.v) {
+      if (v == 13) throw std::runtime_error("move");
+    }
+    Fragile& operator=(const Fragile&) = default;
+  };
+  Result<int, Fragile> r = Ok(1);
+  Result<int, Fragile> bad = Err(Fragile(12));
+  bad.unwrap_err().v = 13;
+  EXPECT_THROW(r = bad, std::runtime_error);
+  EXPECT_FALSE(r.is_ok());
+  EXPECT_FALSE(r.is_err());
+  const std::string msg = "a Result was used after an assignment to it threw: it holds neither a value nor an error";
+  EXPECT_EQ(panic_message([&] { (void)r.unwrap(); }), msg);
+  EXPECT_EQ(panic_message([&] { (void)r.unwrap_err(); }), msg);
+  EXPECT_EQ(panic_message([&] { (void)r.map([](int x) { return x; }); }), msg);
+  r = Ok(2);  // assignable again
+  EXPECT_EQ(r.unwrap(), 2);
+}

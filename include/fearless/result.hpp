@@ -55,6 +55,13 @@ struct ErrTag {
 };
 template <class T>
 using Slot = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
+// `x` as a To by copy-initialisation: compiles only where the conversion is
+// implicit (an explicit constructor is never run unasked). To may be void.
+template <class To, class From>
+constexpr To implicitly(From&& x) {
+  if constexpr (std::is_void_v<To>) (void)x;
+  else return std::forward<From>(x);
+}
 template <class R>
 struct is_result : std::false_type {};
 template <class T, class E>
@@ -137,20 +144,24 @@ class [[nodiscard]] Result {
   using error_type = E;
 
   // ---- construction --------------------------------------------------------
+  // Ok(u) / Err(g) convert where U (G) converts implicitly to T (E): an
+  // explicit constructor is never run unasked (Ok(5) is no
+  // Result<std::vector<int>, E>, Ok(raw_pointer) no Result<std::unique_ptr>),
+  // the closest C++ comes to Rust's exact types.
   template <class U>
-    requires std::constructible_from<V, U&&>
+    requires std::convertible_to<U&&, V>
   constexpr Result(detail::OkTag<U>&& ok) : v_(std::in_place_index<0>, std::move(ok.value)) {}
   template <class U>
-    requires std::constructible_from<V, const U&>
+    requires std::convertible_to<const U&, V>
   constexpr Result(const detail::OkTag<U>& ok) : v_(std::in_place_index<0>, ok.value) {}
   constexpr Result(detail::OkTag<void>)
     requires std::is_void_v<T>
       : v_(std::in_place_index<0>) {}
   template <class G>
-    requires std::constructible_from<E, G&&>
+    requires std::convertible_to<G&&, E>
   constexpr Result(detail::ErrTag<G>&& err) : v_(std::in_place_index<1>, std::move(err.error)) {}
   template <class G>
-    requires std::constructible_from<E, const G&>
+    requires std::convertible_to<const G&, E>
   constexpr Result(const detail::ErrTag<G>& err) : v_(std::in_place_index<1>, err.error) {}
 
   // In-place construction of either side.
@@ -176,17 +187,29 @@ class [[nodiscard]] Result {
   // ---- queries -------------------------------------------------------------
   [[nodiscard]] constexpr bool is_ok() const noexcept { return v_.index() == 0; }
   [[nodiscard]] constexpr bool is_err() const noexcept { return v_.index() == 1; }
-  // True if Ok and `pred(value)` holds (`pred()` for Result<void, E>).
+  // True if Ok and `pred(value)` holds (`pred()` for Result<void, E>). On an
+  // rvalue the value is moved into `pred` (Rust's is_ok_and consumes the
+  // Result), so a predicate may take a move-only value by value.
   template <class F>
   [[nodiscard]] constexpr bool is_ok_and(F&& pred) const& {
     if (!is_ok()) return false;
     if constexpr (std::is_void_v<T>) return std::invoke(std::forward<F>(pred));
     else return std::invoke(std::forward<F>(pred), v_.template get<0>());
   }
-  // True if Err and `pred(error)` holds.
+  template <class F>
+  [[nodiscard]] constexpr bool is_ok_and(F&& pred) && {
+    if (!is_ok()) return false;
+    if constexpr (std::is_void_v<T>) return std::invoke(std::forward<F>(pred));
+    else return std::invoke(std::forward<F>(pred), std::move(v_.template get<0>()));
+  }
+  // True if Err and `pred(error)` holds (the error moved into `pred` on an rvalue).
   template <class F>
   [[nodiscard]] constexpr bool is_err_and(F&& pred) const& {
     return is_err() && std::invoke(std::forward<F>(pred), v_.template get<1>());
+  }
+  template <class F>
+  [[nodiscard]] constexpr bool is_err_and(F&& pred) && {
+    return is_err() && std::invoke(std::forward<F>(pred), std::move(v_.template get<1>()));
   }
 
   // ---- extracting the value: panic on Err -----------------------------------
@@ -195,11 +218,21 @@ class [[nodiscard]] Result {
   constexpr decltype(auto) unwrap() & { check_ok("called `Result::unwrap()` on an `Err` value"); return get_value(*this); }
   constexpr decltype(auto) unwrap() const& { check_ok("called `Result::unwrap()` on an `Err` value"); return get_value(*this); }
   constexpr decltype(auto) unwrap() && { check_ok("called `Result::unwrap()` on an `Err` value"); return take_value(); }
+  // A const temporary cannot be moved from: a copy, never a reference into
+  // the temporary (which would dangle at the end of the statement).
+  constexpr auto unwrap() const&& -> std::conditional_t<std::is_void_v<T>, void, T> {
+    check_ok("called `Result::unwrap()` on an `Err` value");
+    return get_value(*this);
+  }
   // Like unwrap, but the panic message is "<msg>: <error>". A PanicPayload
   // error is still rethrown as the original exception.
   constexpr decltype(auto) expect(std::string_view msg) & { check_ok(msg); return get_value(*this); }
   constexpr decltype(auto) expect(std::string_view msg) const& { check_ok(msg); return get_value(*this); }
   constexpr decltype(auto) expect(std::string_view msg) && { check_ok(msg); return take_value(); }
+  constexpr auto expect(std::string_view msg) const&& -> std::conditional_t<std::is_void_v<T>, void, T> {
+    check_ok(msg);
+    return get_value(*this);
+  }
 
   // The Err value; on Ok, throws Panic("called `Result::unwrap_err()` on an `Ok` value: <value>"),
   // where <value> is `()` for Result<void, E> (Rust's unit). `expect_err(msg)`:
@@ -210,29 +243,36 @@ class [[nodiscard]] Result {
   constexpr E& expect_err(std::string_view msg) & { check_err(msg); return v_.template get<1>(); }
   constexpr const E& expect_err(std::string_view msg) const& { check_err(msg); return v_.template get<1>(); }
   constexpr E expect_err(std::string_view msg) && { check_err(msg); return std::move(v_.template get<1>()); }
+  // Const temporaries: copies, as unwrap() const&&.
+  constexpr E unwrap_err() const&& { check_err("called `Result::unwrap_err()` on an `Ok` value"); return v_.template get<1>(); }
+  constexpr E expect_err(std::string_view msg) const&& { check_err(msg); return v_.template get<1>(); }
 
   // ---- extracting with a fallback -------------------------------------------
+  // The value, or `fallback` (which must convert implicitly to T, as Ok(u)).
   template <class U>
-    requires(!std::is_void_v<T>)
+    requires(!std::is_void_v<T> && std::convertible_to<U &&, T>)
   constexpr T unwrap_or(U&& fallback) const& {
-    return is_ok() ? v_.template get<0>() : static_cast<T>(std::forward<U>(fallback));
+    if (is_ok()) return v_.template get<0>();
+    return std::forward<U>(fallback);
   }
   template <class U>
-    requires(!std::is_void_v<T>)
+    requires(!std::is_void_v<T> && std::convertible_to<U &&, T>)
   constexpr T unwrap_or(U&& fallback) && {
-    return is_ok() ? std::move(v_.template get<0>()) : static_cast<T>(std::forward<U>(fallback));
+    if (is_ok()) return std::move(v_.template get<0>());
+    return std::forward<U>(fallback);
   }
-  // The value, or `f(error)`.
+  // The value, or `f(error)` (converted implicitly to T).
   template <class F>
-    requires(!std::is_void_v<T>)
+    requires(!std::is_void_v<T> && std::convertible_to<std::invoke_result_t<F, const E&>, T>)
   constexpr T unwrap_or_else(F&& f) const& {
-    return is_ok() ? v_.template get<0>() : static_cast<T>(std::invoke(std::forward<F>(f), v_.template get<1>()));
+    if (is_ok()) return v_.template get<0>();
+    return std::invoke(std::forward<F>(f), v_.template get<1>());
   }
   template <class F>
-    requires(!std::is_void_v<T>)
+    requires(!std::is_void_v<T> && std::convertible_to<std::invoke_result_t<F, E&&>, T>)
   constexpr T unwrap_or_else(F&& f) && {
-    return is_ok() ? std::move(v_.template get<0>())
-                   : static_cast<T>(std::invoke(std::forward<F>(f), std::move(v_.template get<1>())));
+    if (is_ok()) return std::move(v_.template get<0>());
+    return std::invoke(std::forward<F>(f), std::move(v_.template get<1>()));
   }
   // The value, or T{}.
   constexpr T unwrap_or_default() const&
@@ -465,6 +505,7 @@ class [[nodiscard]] Result {
   constexpr auto or_else(F&& f) && {
     using R = std::invoke_result_t<F, E&&>;
     static_assert(detail::is_result<R>::value, "or_else: f must return a fearless::Result");
+    static_assert(std::is_same_v<typename R::value_type, T>, "or_else: f must return a Result with the same Ok type");
     if (is_err()) return std::invoke(std::forward<F>(f), std::move(v_.template get<1>()));
     if constexpr (std::is_void_v<T>) return R(std::in_place_index<0>);
     else return R(std::in_place_index<0>, std::move(v_.template get<0>()));
@@ -477,7 +518,9 @@ class [[nodiscard]] Result {
   template <class U, class F>
   constexpr auto map_or(U&& fallback, F&& f) && {
     using R = decltype(invoke_on_value(std::forward<F>(f), std::move(*this)));
-    if (is_err()) return static_cast<R>(std::forward<U>(fallback));
+    static_assert(std::is_void_v<R> || std::convertible_to<U&&, R>,
+                  "map_or: the fallback must convert implicitly to what f returns");
+    if (is_err()) return detail::implicitly<R>(std::forward<U>(fallback));
     return invoke_on_value(std::forward<F>(f), std::move(*this));
   }
   template <class U, class F>
@@ -489,7 +532,9 @@ class [[nodiscard]] Result {
   template <class D, class F>
   constexpr auto map_or_else(D&& fallback, F&& f) && {
     using R = decltype(invoke_on_value(std::forward<F>(f), std::move(*this)));
-    if (is_err()) return static_cast<R>(std::invoke(std::forward<D>(fallback), std::move(v_.template get<1>())));
+    static_assert(std::is_void_v<R> || std::convertible_to<std::invoke_result_t<D, E&&>, R>,
+                  "map_or_else: what the fallback returns must convert implicitly to what f returns");
+    if (is_err()) return detail::implicitly<R>(std::invoke(std::forward<D>(fallback), std::move(v_.template get<1>())));
     return invoke_on_value(std::forward<F>(f), std::move(*this));
   }
   template <class D, class F>

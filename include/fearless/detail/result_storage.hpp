@@ -20,6 +20,7 @@
 #include <variant>
 
 #include "fearless/detail/config.hpp"
+#include "fearless/panic.hpp"
 
 namespace fearless::detail {
 
@@ -42,7 +43,17 @@ struct SharedPayloadTag {
 };
 inline constexpr SharedPayloadTag shared_payload{};
 
-// The general storage: a tagged union. get<I> is only called on the active side.
+// A Result with neither side: an assignment that changed its side threw
+// while making the new one (std::variant's valueless_by_exception; possible
+// only when T's or E's copy or move constructor throws). is_ok() and is_err()
+// are then both false, assigning or destroying it is fine, and every other
+// use panics here instead of reading a side that is not there.
+[[noreturn]] FEARLESS_COLD inline void valueless_result() {
+  throw Panic("a Result was used after an assignment to it threw: it holds neither a value nor an error");
+}
+
+// The general storage: a tagged union. The library calls get<I> only for the
+// active side, so the one case where it finds none is the valueless one.
 template <class V, class E>
 class ResultStorage {
  public:
@@ -51,9 +62,17 @@ class ResultStorage {
 
   [[nodiscard]] constexpr std::size_t index() const noexcept { return v_.index(); }
   template <std::size_t I>
-  [[nodiscard]] constexpr auto& get() & noexcept { return *std::get_if<I>(&v_); }
+  [[nodiscard]] constexpr auto& get() & {
+    auto* p = std::get_if<I>(&v_);
+    if (FEARLESS_UNLIKELY(p == nullptr)) valueless_result();
+    return *p;
+  }
   template <std::size_t I>
-  [[nodiscard]] constexpr const auto& get() const& noexcept { return *std::get_if<I>(&v_); }
+  [[nodiscard]] constexpr const auto& get() const& {
+    const auto* p = std::get_if<I>(&v_);
+    if (FEARLESS_UNLIKELY(p == nullptr)) valueless_result();
+    return *p;
+  }
 
   friend constexpr bool operator==(const ResultStorage& a, const ResultStorage& b)
     requires std::equality_comparable<V> && std::equality_comparable<E>

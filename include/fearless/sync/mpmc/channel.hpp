@@ -262,9 +262,13 @@ class Receiver {
   // Each message is handed out by value: `*it` is a T&& that a loop variable
   // takes by move (`for (T v : rx)`, `for (auto v : rx)`, `auto&&`, `const
   // auto&`; move-only T works), as Rust's iterators yield owned values.
+  // Not Sync (fearless::Sync is false): its const members (`*it`, the end
+  // check) receive into a cache without synchronisation, as Rust's
+  // Iter::next takes &mut self; one iterator is for one thread at a time.
   template <bool Blocking>
   class Iterator {
    public:
+    using fearless_sync = std::false_type;
     using iterator_category = std::input_iterator_tag;
     using value_type = T;
     using difference_type = std::ptrdiff_t;

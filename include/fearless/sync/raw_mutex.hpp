@@ -19,7 +19,11 @@
 // if one may exist (a plain store where membarrier(2) is available, see
 // docs/shared_state.md).
 // Not reentrant, not poisoning, and not seen by the lock-order checker (use
-// Mutex<T> for those). The annotation macros (FEARLESS_GUARDED_BY,
+// Mutex<T> for those). lock()/try_lock()/unlock() are non-const, as
+// std::mutex's (lock_api's RawMutex takes &self): inside an object whose
+// const members lock it (one shared through an Arc, which gives only const
+// access), declare it `mutable`, the usual C++ idiom; an Arc<RawMutex> on its
+// own cannot be locked; share a Mutex<T> instead. The annotation macros (FEARLESS_GUARDED_BY,
 // FEARLESS_REQUIRES, FEARLESS_ACQUIRE, ...) come with this header and expand to
 // nothing on compilers without the analysis.
 #pragma once

@@ -198,6 +198,14 @@ using MpmcIter = decltype(std::declval<const mpmc::Receiver<int>&>().begin());
 static_assert(Send<MpmcIter> && !Sync<MpmcIter>);
 static_assert(!Send<std::reference_wrapper<const MpmcIter>>);
 static_assert(!Sync<decltype(std::declval<const mpmc::Receiver<int>&>().try_iter().begin())>);
+// mpsc's iteration types, as Rust's: Iter/TryIter borrow the one consumer
+// (neither Send nor Sync), IntoIter owns it (Send, not Sync). mpmc's are Sync.
+static_assert(!Send<mpsc::Iter<int>> && !Sync<mpsc::Iter<int>>);
+static_assert(!Send<mpsc::TryIter<int>> && !Sync<mpsc::TryIter<int>>);
+static_assert(Send<mpsc::IntoIter<int>> && !Sync<mpsc::IntoIter<int>>);
+static_assert(std::is_same_v<decltype(std::declval<const mpsc::Receiver<int>&>().iter()), mpsc::Iter<int>>);
+static_assert(std::is_same_v<decltype(std::declval<mpsc::Receiver<int>>().into_iter()), mpsc::IntoIter<int>>);
+static_assert(Sync<mpmc::Iter<int>> && Sync<mpmc::IntoIter<int>>);
 static_assert(!Send<mpmc::SendError<RcI>> && Send<mpmc::SendError<int>>);
 static_assert(!Send<mpmc::TrySendError<RcI>> && !Send<mpmc::SendTimeoutError<RcI>>);
 

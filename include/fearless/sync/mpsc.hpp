@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstddef>
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 #include "fearless/result.hpp"
@@ -23,15 +24,36 @@
 
 namespace fearless::sync::mpsc {
 
-using mpmc::IntoIter;
-using mpmc::Iter;
 using mpmc::RecvError;
 using mpmc::RecvTimeoutError;
 using mpmc::SendError;
 using mpmc::SendTimeoutError;
 using mpmc::TryRecvError;
-using mpmc::TryIter;
 using mpmc::TrySendError;
+
+namespace detail_mpsc {
+// mpmc's iteration types as mpsc::Receiver hands them out, marked as Rust
+// marks mpsc's Iter, TryIter and IntoIter: none is Sync (sharing one would
+// let several threads receive from the one consumer), and those that borrow
+// the Receiver are not Send either (the borrower and the owner would both
+// receive). The iterators their begin() gives are mpmc's (not Sync).
+template <class R, bool kSend>
+class OneConsumer : public R {
+ public:
+  using fearless_send = std::bool_constant<kSend>;
+  using fearless_sync = std::false_type;
+  explicit OneConsumer(R r) : R(std::move(r)) {}
+};
+}  // namespace detail_mpsc
+
+// What Receiver::iter(), try_iter() and into_iter() return (Rust's
+// mpsc::Iter, TryIter, IntoIter).
+template <class T>
+using Iter = detail_mpsc::OneConsumer<mpmc::Iter<T>, false>;
+template <class T>
+using TryIter = detail_mpsc::OneConsumer<mpmc::TryIter<T>, false>;
+template <class T>
+using IntoIter = detail_mpsc::OneConsumer<mpmc::IntoIter<T>, true>;
 
 template <class T>
 class Receiver;
@@ -142,12 +164,12 @@ class Receiver {
   }
   // Blocking iteration: each step is a recv(); ends once every sender is
   // gone and the channel is drained.
-  [[nodiscard]] auto iter() const { return inner_.iter(); }
+  [[nodiscard]] Iter<T> iter() const { return Iter<T>(inner_.iter()); }
   // Iteration over the messages available now: each step is a try_recv();
   // ends at the first Empty or Disconnected. Never blocks.
-  [[nodiscard]] auto try_iter() const { return inner_.try_iter(); }
+  [[nodiscard]] TryIter<T> try_iter() const { return TryIter<T>(inner_.try_iter()); }
   // Consumes the receiver into a blocking iteration (also `next()`).
-  [[nodiscard]] auto into_iter() && { return std::move(inner_).into_iter(); }
+  [[nodiscard]] IntoIter<T> into_iter() && { return IntoIter<T>(std::move(inner_).into_iter()); }
   // `for (T v : rx)` is `for (T v : rx.iter())` (messages received lazily, one per step).
   auto begin() const { return inner_.begin(); }
   // The end of `for (T v : rx)`.

@@ -29,6 +29,7 @@
 #include "fearless/panic.hpp"
 #include "fearless/sync/mpmc.hpp"
 #include "fearless/thread.hpp"
+#include "heap_sanitized.hpp"
 
 namespace mpmc = fearless::sync::mpmc;
 namespace thread = fearless::thread;
@@ -39,18 +40,6 @@ using namespace std::chrono_literals;
 // deallocation function of another family. Not under ASan, TSan or MSan: they
 // bring their own operator new (clang links it statically, so a second
 // definition does not even link), and the select2 test is skipped there.
-
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#  define FEARLESS_TEST_HEAP_SANITIZED 1
-#elif defined(__has_feature)
-#  if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
-#    define FEARLESS_TEST_HEAP_SANITIZED 1
-#  endif
-#endif
-#ifndef FEARLESS_TEST_HEAP_SANITIZED
-#  define FEARLESS_TEST_HEAP_SANITIZED 0
-#endif
-
 #if !FEARLESS_TEST_HEAP_SANITIZED
 namespace {
 std::atomic<long long> g_live_bytes{0};

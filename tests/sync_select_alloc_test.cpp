@@ -17,20 +17,10 @@
 
 #include "fearless/sync/mpmc.hpp"
 #include "fearless/thread.hpp"
+#include "heap_sanitized.hpp"
 
 namespace mpmc = fearless::sync::mpmc;
 namespace thread = fearless::thread;
-
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#  define FEARLESS_TEST_HEAP_SANITIZED 1
-#elif defined(__has_feature)
-#  if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
-#    define FEARLESS_TEST_HEAP_SANITIZED 1
-#  endif
-#endif
-#ifndef FEARLESS_TEST_HEAP_SANITIZED
-#  define FEARLESS_TEST_HEAP_SANITIZED 0
-#endif
 
 namespace {
 // Calls of the (unaligned) allocation functions made by this thread.

@@ -206,42 +206,14 @@ class Execution final : public il::Scheduler {
     std::unique_lock lk(m_);
     const int me = impl::self;
     if (word.load() != expected) return true;
-    Thread& t = threads_[static_cast<std::size_t>(me)];
-    t.st = impl::St::kBlocked;
-    t.wait_addr = addr;
-    t.timed = deadline != fearless::detail::kNoDeadline;
-    t.deadline = deadline;
-    t.woken_by_timeout = false;
-    t.block_seq = ++block_seq_;
-    const int next = choose(me, false);
-    if (next < 0) {
-      record_failure("deadlock: every thread is blocked");
-      abandon(lk);
-    }
-    switch_to(lk, me, next);
-    return !t.woken_by_timeout;  // choose() moved the virtual time to the deadline
+    return block(lk, me, addr, deadline, false);
   }
 
   void sleep_until(fearless::detail::Deadline deadline) noexcept override {
     point(nullptr, il::Access::kSleep);
     std::unique_lock lk(m_);
     if (deadline <= vbase_ + velapsed_) return;  // already passed: only the point
-    const int me = impl::self;
-    Thread& t = threads_[static_cast<std::size_t>(me)];
-    t.st = impl::St::kBlocked;
-    t.wait_addr = nullptr;  // no futex_wake ends a sleep
-    t.timed = deadline != fearless::detail::kNoDeadline;
-    t.sleeping = true;
-    t.deadline = deadline;
-    t.woken_by_timeout = false;
-    t.block_seq = ++block_seq_;
-    const int next = choose(me, false);
-    if (next < 0) {
-      record_failure("deadlock: every thread is blocked");
-      abandon(lk);
-    }
-    switch_to(lk, me, next);
-    t.sleeping = false;
+    (void)block(lk, impl::self, nullptr, deadline, true);  // no futex_wake ends a sleep
   }
 
   void yield() noexcept override { point(nullptr, il::Access::kYield); }
@@ -382,6 +354,29 @@ class Execution final : public il::Scheduler {
       if (t.deadline > vbase_ + velapsed_) velapsed_ = t.deadline - vbase_;
     }
     return c.tid;
+  }
+
+  // Blocks `me` until a futex_wake on `addr` (null: none can come) or, with a
+  // deadline, until choose() lets it time out (always for a sleep, else only
+  // with Options::timeouts). False if it timed out.
+  bool block(std::unique_lock<std::mutex>& lk, int me, const void* addr, fearless::detail::Deadline deadline,
+             bool sleeping) {
+    Thread& t = threads_[static_cast<std::size_t>(me)];
+    t.st = impl::St::kBlocked;
+    t.wait_addr = addr;
+    t.timed = deadline != fearless::detail::kNoDeadline;
+    t.sleeping = sleeping;
+    t.deadline = deadline;
+    t.woken_by_timeout = false;
+    t.block_seq = ++block_seq_;
+    const int next = choose(me, false);
+    if (next < 0) {
+      record_failure("deadlock: every thread is blocked");
+      abandon(lk);
+    }
+    switch_to(lk, me, next);
+    t.sleeping = false;
+    return !t.woken_by_timeout;  // choose() moved the virtual time to the deadline
   }
 
   void prepare(int next) { threads_[static_cast<std::size_t>(next)].idle = 0; }

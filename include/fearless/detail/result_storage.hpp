@@ -47,7 +47,8 @@ inline constexpr SharedPayloadTag shared_payload{};
 // while making the new one (std::variant's valueless_by_exception; possible
 // only when T's or E's copy or move constructor throws). is_ok() and is_err()
 // are then both false, assigning or destroying it is fine, and every other
-// use panics here instead of reading a side that is not there.
+// use panics here instead of reading a side that is not there (from a
+// noexcept member such as as_ref(), that ends the program).
 [[noreturn]] FEARLESS_COLD inline void valueless_result() {
   throw Panic("a Result was used after an assignment to it threw: it holds neither a value nor an error");
 }

@@ -6,10 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <ranges>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -206,6 +208,20 @@ static_assert(Send<mpsc::IntoIter<int>> && !Sync<mpsc::IntoIter<int>>);
 static_assert(std::is_same_v<decltype(std::declval<const mpsc::Receiver<int>&>().iter()), mpsc::Iter<int>>);
 static_assert(std::is_same_v<decltype(std::declval<mpsc::Receiver<int>>().into_iter()), mpsc::IntoIter<int>>);
 static_assert(Sync<mpmc::Iter<int>> && Sync<mpmc::IntoIter<int>>);
+// The iterators they hand out borrow the one consumer too: neither Send nor
+// Sync (an mpmc iterator moved to another thread would make a second
+// consumer), and still input iterators for range-for and <ranges>.
+using MpscBeginIter = decltype(std::declval<const mpsc::Receiver<int>&>().begin());
+using MpscIterIter = decltype(std::declval<const mpsc::Iter<int>&>().begin());
+using MpscTryIterIter = decltype(std::declval<const mpsc::TryIter<int>&>().begin());
+using MpscIntoIterIter = decltype(std::declval<const mpsc::IntoIter<int>&>().begin());
+static_assert(!Send<MpscBeginIter> && !Sync<MpscBeginIter>);
+static_assert(!Send<MpscIterIter> && !Sync<MpscIterIter>);
+static_assert(!Send<MpscTryIterIter> && !Sync<MpscTryIterIter>);
+static_assert(!Send<MpscIntoIterIter> && !Sync<MpscIntoIterIter>);
+static_assert(std::input_iterator<MpscBeginIter> && std::sentinel_for<std::default_sentinel_t, MpscBeginIter>);
+static_assert(std::input_iterator<MpscIterIter> && std::input_iterator<MpscIntoIterIter>);
+static_assert(std::ranges::input_range<mpsc::Iter<int>> && std::ranges::input_range<const mpsc::Receiver<int>&>);
 static_assert(!Send<mpmc::SendError<RcI>> && Send<mpmc::SendError<int>>);
 static_assert(!Send<mpmc::TrySendError<RcI>> && !Send<mpmc::SendTimeoutError<RcI>>);
 

@@ -32,17 +32,38 @@ using mpmc::TryRecvError;
 using mpmc::TrySendError;
 
 namespace detail_mpsc {
+// An mpmc iterator handed out by mpsc: it borrows the one consumer, so it is
+// neither Send nor Sync (moved to another thread while its owner still
+// receives, the receiver would have two consumers). Still a
+// std::input_iterator: ++ returns this type, the rest is mpmc's.
+template <class It>
+class OneConsumerIterator : public It {
+ public:
+  using fearless_send = std::false_type;
+  using fearless_sync = std::false_type;
+  OneConsumerIterator() = default;
+  explicit OneConsumerIterator(It it) : It(std::move(it)) {}
+  // Moves past the current message (receiving it first if it was not).
+  OneConsumerIterator& operator++() {
+    It::operator++();
+    return *this;
+  }
+  void operator++(int) { ++*this; }
+};
+
 // mpmc's iteration types as mpsc::Receiver hands them out, marked as Rust
 // marks mpsc's Iter, TryIter and IntoIter: none is Sync (sharing one would
 // let several threads receive from the one consumer), and those that borrow
 // the Receiver are not Send either (the borrower and the owner would both
-// receive). The iterators their begin() gives are mpmc's (not Sync).
+// receive). Their begin() iterators borrow too: neither Send nor Sync.
 template <class R, bool kSend>
 class OneConsumer : public R {
  public:
   using fearless_send = std::bool_constant<kSend>;
   using fearless_sync = std::false_type;
   explicit OneConsumer(R r) : R(std::move(r)) {}
+  // An iterator at the next message (received when first needed).
+  auto begin() const { return OneConsumerIterator<decltype(R::begin())>(R::begin()); }
 };
 }  // namespace detail_mpsc
 
@@ -171,7 +192,8 @@ class Receiver {
   // Consumes the receiver into a blocking iteration (also `next()`).
   [[nodiscard]] IntoIter<T> into_iter() && { return IntoIter<T>(std::move(inner_).into_iter()); }
   // `for (T v : rx)` is `for (T v : rx.iter())` (messages received lazily, one per step).
-  auto begin() const { return inner_.begin(); }
+  // The iterator borrows this receiver: neither Send nor Sync.
+  auto begin() const { return detail_mpsc::OneConsumerIterator<decltype(inner_.begin())>(inner_.begin()); }
   // The end of `for (T v : rx)`.
   std::default_sentinel_t end() const noexcept { return {}; }
 

@@ -106,6 +106,11 @@ TEST_F(ArcTest, MovedFromIsEmpty) {
   EXPECT_EQ(a.as_ptr(), nullptr);
   EXPECT_THROW((void)*a, fearless::Panic);
   EXPECT_THROW((void)a.downgrade(), fearless::Panic);
+  // Consuming it panics too, into_inner included (it answered nullopt, as if
+  // another owner were left).
+  EXPECT_THROW((void)Arc<int>::try_unwrap(std::move(a)), fearless::Panic);
+  EXPECT_THROW((void)Arc<int>::into_inner(std::move(a)), fearless::Panic);
+  EXPECT_THROW((void)Arc<int>::unwrap_or_clone(std::move(a)), fearless::Panic);
   Arc<int> c = a;  // copying an empty Arc gives an empty Arc
   EXPECT_EQ(c.strong_count(), 0u);
   EXPECT_EQ(*b, 1);

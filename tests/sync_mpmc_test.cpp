@@ -9,10 +9,12 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <functional>
 #include <optional>
 #include <ranges>
 #include <set>
 #include <stdexcept>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -54,8 +56,10 @@ struct Fragile {
   static inline std::atomic<int> throw_next{0};
   static inline std::atomic<long> live{0};
   int v = 0;
+  static inline std::atomic<long> copies{0};
   explicit Fragile(int x) : v(x) { live.fetch_add(1); }
   Fragile(const Fragile& o) : v(o.v) {
+    copies.fetch_add(1);
     if (throw_next.load() > 0) {
       throw_next.fetch_sub(1);
       throw std::runtime_error("copy failed");
@@ -574,6 +578,60 @@ TEST_P(Flavours, IntoIterOwnsReceiver) {
   EXPECT_EQ(sum, 3);
 }
 
+// is_disconnected (Rust's unstable mpmc/mpsc method): a sender's turns true
+// when the last receiver goes, a receiver's when the last sender goes, while
+// the messages sent before are still delivered.
+TEST_P(Flavours, IsDisconnectedSaysWhetherTheOtherSideIsGone) {
+  {
+    auto [tx, rx] = make<int>();
+    EXPECT_FALSE(tx.is_disconnected());
+    EXPECT_FALSE(rx.is_disconnected());
+    { auto tx2 = tx.clone(); }
+    { auto rx2 = rx.clone(); }
+    EXPECT_FALSE(tx.is_disconnected());
+    EXPECT_FALSE(rx.is_disconnected());
+    if (!rendezvous()) tx.send(7).unwrap();
+    { auto gone = std::move(tx); }
+    EXPECT_TRUE(rx.is_disconnected());
+    if (!rendezvous()) {
+      EXPECT_EQ(rx.recv().unwrap(), 7);
+    }
+    EXPECT_EQ(rx.recv().unwrap_err(), RecvError{});
+  }
+  {
+    auto [tx, rx] = make<int>();
+    { auto gone = std::move(rx); }
+    EXPECT_TRUE(tx.is_disconnected());
+    EXPECT_EQ(std::move(tx.send(3).unwrap_err()).into_inner(), 3);
+  }
+}
+
+// Every channel error streams its Display text (what()), as Rust's `{}` does.
+TEST(Errors, StreamTheirDisplayText) {
+  auto [tx, rx] = mpmc::bounded<int>(1);
+  const auto text = [](const auto& e) {
+    std::ostringstream os;
+    os << e;
+    return os.str();
+  };
+  EXPECT_EQ(text(rx.try_recv().unwrap_err()), "receiving on an empty channel");
+  EXPECT_EQ(text(rx.recv_timeout(0ms).unwrap_err()), "timed out waiting on channel");
+  tx.send(1).unwrap();
+  EXPECT_EQ(text(tx.try_send(2).unwrap_err()), "sending on a full channel");
+  EXPECT_EQ(text(tx.send_timeout(3, 0ms).unwrap_err()), "timed out waiting on send operation");
+  { auto gone = std::move(rx); }
+  EXPECT_EQ(text(tx.send(4).unwrap_err()), "sending on a closed channel");
+  EXPECT_EQ(text(mpmc::RecvError{}), "receiving on a closed channel");
+  mpmc::Select sel;
+  EXPECT_EQ(text(sel.try_select().unwrap_err()), "all operations in select would block");
+}
+
+TEST(Timers, AreNeverDisconnected) {
+  EXPECT_FALSE(mpmc::after(0ms).is_disconnected());
+  EXPECT_FALSE(mpmc::tick(std::chrono::hours(1)).is_disconnected());
+  EXPECT_FALSE(mpmc::never<int>().is_disconnected());
+}
+
 TEST_P(Flavours, MovedFromHandlesPanic) {
   auto [tx, rx] = make<int>();
   auto tx2 = std::move(tx);
@@ -584,6 +642,11 @@ TEST_P(Flavours, MovedFromHandlesPanic) {
   EXPECT_THROW((void)rx.recv(), fearless::Panic);
   EXPECT_THROW((void)rx.try_recv(), fearless::Panic);
   EXPECT_THROW((void)rx.iter(), fearless::Panic);
+  // A copy of a moved-from endpoint is another empty one: using it panics.
+  auto tx3 = tx;  // NOLINT(bugprone-use-after-move)
+  auto rx3 = rx.clone();
+  EXPECT_THROW((void)tx3.send(1), fearless::Panic);
+  EXPECT_THROW((void)rx3.try_recv(), fearless::Panic);
   try {
     (void)rx.recv();
   } catch (const fearless::Panic& p) {
@@ -655,6 +718,68 @@ TEST_P(Flavours, APutBackMessageIsSeenBySelectAndOutlivesTheDisconnection) {
       EXPECT_EQ(op.recv(rx).unwrap().v, 2);
     }
     EXPECT_EQ(rx.recv().unwrap_err(), RecvError{});
+  }
+  Fragile::throw_next = 0;
+  EXPECT_EQ(Fragile::live.load(), 0);
+}
+
+// The last receiver's leaving destroys every message in the channel, those
+// put back by a receive whose hand-over threw included (they stayed alive
+// until the last sender left too).
+TEST_P(Flavours, APutBackMessageIsDestroyedWhenTheLastReceiverLeaves) {
+  if (rendezvous()) GTEST_SKIP() << "a rendezvous receive has no message to put back until it has one";
+  Fragile::live = 0;
+  {
+    auto [tx, rx] = make<Fragile>();
+    tx.send(Fragile(1)).unwrap();
+    Fragile::throw_next = 1;
+    EXPECT_THROW((void)rx.recv(), std::runtime_error);
+    EXPECT_EQ(rx.len(), 1u);
+    EXPECT_EQ(Fragile::live.load(), 1);
+    { auto gone = std::move(rx); }  // the last receiver leaves; the sender stays
+    EXPECT_EQ(Fragile::live.load(), 0);
+    auto err = tx.send(Fragile(2)).unwrap_err();
+    EXPECT_EQ(std::move(err).into_inner().v, 2);
+  }
+  Fragile::throw_next = 0;
+  EXPECT_EQ(Fragile::live.load(), 0);
+}
+
+// Iteration moves a message once, in the step that can put it back: next()
+// builds its optional straight from the slot (a throwing move puts the
+// message back, first in line), and range-for's iterator keeps the message
+// as the channel stored it, so `*it` bound to `auto&&` moves nothing. Before,
+// each step moved the received Result's value again, and a throw there
+// destroyed a message already taken from the channel.
+TEST_P(Flavours, IterationMovesEachMessageOnceAndPutsItBackIfThatThrows) {
+  if (rendezvous()) GTEST_SKIP() << "needs a buffered message (the hand-over is the same in every flavour)";
+  Fragile::live = 0;
+  {
+    auto [tx, rx] = make<Fragile>();
+    const std::function<std::optional<Fragile>()> steps[] = {
+        [&rx = rx] { return rx.iter().next(); },
+        [&rx = rx] { return rx.try_iter().next(); },
+        [&rx = rx] { return rx.clone().into_iter().next(); },
+    };
+    int k = 0;
+    for (const auto& next : steps) {
+      SCOPED_TRACE(k);
+      tx.send(Fragile(++k)).unwrap();
+      Fragile::throw_next = 1;
+      EXPECT_THROW((void)next(), std::runtime_error);
+      EXPECT_EQ(rx.len(), 1u);
+      Fragile::copies = 0;
+      std::optional<Fragile> m = next();
+      ASSERT_TRUE(m.has_value());
+      EXPECT_EQ(m->v, k);
+      EXPECT_EQ(Fragile::copies.load(), 1);
+    }
+    tx.send(Fragile(10)).unwrap();
+    Fragile::copies = 0;
+    std::vector<int> got;
+    for (auto&& f : rx.try_iter()) got.push_back(f.v);
+    EXPECT_EQ(got, std::vector<int>{10});
+    EXPECT_EQ(Fragile::copies.load(), 0);
   }
   Fragile::throw_next = 0;
   EXPECT_EQ(Fragile::live.load(), 0);

@@ -217,6 +217,16 @@ TEST(Mpsc, SameChannel) {
   EXPECT_TRUE(rx.same_channel(rx));
 }
 
+TEST(Mpsc, IsDisconnected) {
+  auto [tx, rx] = mpsc::channel<int>();
+  auto [stx, srx] = mpsc::sync_channel<int>(1);
+  EXPECT_FALSE(tx.is_disconnected() || rx.is_disconnected() || stx.is_disconnected() || srx.is_disconnected());
+  { auto gone = std::move(tx); }
+  { auto gone = std::move(srx); }
+  EXPECT_TRUE(rx.is_disconnected());
+  EXPECT_TRUE(stx.is_disconnected());
+}
+
 TEST(Mpsc, MovedFromPanics) {
   auto [tx, rx] = mpsc::channel<int>();
   auto rx2 = std::move(rx);

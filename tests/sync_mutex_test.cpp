@@ -9,6 +9,7 @@
 #include <atomic>
 #include <memory>
 #include <stdexcept>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -128,6 +129,15 @@ TEST(Mutex, ExceptionWhileLockedPoisons) {
   auto g = std::move(r).unwrap_err().into_inner();  // still locked by us
   EXPECT_EQ(*g, 5);
   EXPECT_TRUE(m.try_lock().is_err());
+}
+
+// The lock errors stream their Display text (what()), as Rust's `{}` does.
+TEST(Mutex, ErrorsStreamTheirDisplayText) {
+  fearless::sync::Mutex<int> m(0);
+  auto g = m.lock().unwrap();
+  std::ostringstream os;
+  os << m.try_lock().unwrap_err();
+  EXPECT_EQ(os.str(), "try_lock failed because the operation would block");
 }
 
 TEST(Mutex, UnwrapAndExpectOnPoisonGiveTheErrorsDisplayText) {

@@ -485,6 +485,18 @@ TEST_F(ThreadPanics, PthreadExitIsReportedAsAPanic) {
 
 // ---- current, Thread, ThreadId -------------------------------------------------------
 
+// The process's first thread is ThreadId(1), as in Rust, however many threads
+// asked for their ids before it did (it got the next number of the counter).
+TEST(ThreadId, TheMainThreadIsOne) {
+  for (int i = 0; i < 3; ++i) (void)thread::spawn([] { return thread::current().id(); }).join().unwrap();
+  EXPECT_EQ(thread::current().id().as_u64(), 1u);
+  std::ostringstream os;
+  os << thread::current().id();
+  EXPECT_EQ(os.str(), "ThreadId(1)");
+  EXPECT_EQ(thread::current().name(), std::optional<std::string_view>("main"));
+  EXPECT_GT(thread::spawn([] { return thread::current().id(); }).join().unwrap().as_u64(), 1u);
+}
+
 TEST(ThreadCurrent, MainThreadIsNamedMain) {
   // GoogleTest runs tests on the process's first thread.
   const auto t = thread::current();

@@ -15,11 +15,15 @@
 
 namespace fearless::detail {
 
+// The process's first thread is ThreadId(1), as in Rust, whichever thread
+// first asks for an id; every other thread's comes from this counter.
+inline constexpr std::uint64_t kMainThreadId = 1;
 inline std::uint64_t next_thread_id() noexcept {
   // relaxed: only uniqueness matters; no other memory is published through it.
-  static std::atomic<std::uint64_t> counter{1};
+  static std::atomic<std::uint64_t> counter{kMainThreadId + 1};
   return counter.fetch_add(1, std::memory_order_relaxed);
 }
+struct MainThreadTag {};
 
 // One per OS thread known to fearless. Spawned threads allocate a derived
 // Packet<T> (which also carries the result); threads fearless did not create
@@ -32,6 +36,8 @@ struct ThreadInner {
 
   ThreadInner() = default;
   explicit ThreadInner(std::optional<std::string> n) : name(std::move(n)) {}
+  // The process's first thread: ThreadId(1), named "main".
+  explicit ThreadInner(MainThreadTag) : id(kMainThreadId), name(std::string("main")) {}
   ThreadInner(const ThreadInner&) = delete;
   ThreadInner& operator=(const ThreadInner&) = delete;
   virtual ~ThreadInner() = default;
@@ -94,9 +100,10 @@ inline void set_current_inner(ThreadInner* t) noexcept {
 
 inline ThreadInner* current_inner() {
   if (ThreadInner* t = current_thread) return t;
-  // Not spawned by fearless: the process's first thread is "main", as in Rust.
+  // Not spawned by fearless: the process's first thread is "main" with
+  // ThreadId(1), as in Rust.
   const bool is_main = ::syscall(SYS_gettid) == ::getpid();
-  ThreadInner* t = is_main ? new ThreadInner(std::string("main")) : new ThreadInner();
+  ThreadInner* t = is_main ? new ThreadInner(MainThreadTag{}) : new ThreadInner();
   set_current_inner(t);
   return t;
 }

@@ -411,12 +411,12 @@ class Arc {
 
   // The value if `a` was the last Arc, else nullopt (and `a` is released).
   // Unlike try_unwrap, racing callers on the last two Arcs cannot both fail.
-  // Panics (before releasing anything) on an Arc converted from an Arc of a
-  // derived type.
+  // Panics (before releasing anything) on a moved-from Arc, as try_unwrap
+  // does, and on an Arc converted from an Arc of a derived type.
   template <class V = Stored>
     requires fearless::detail::LateMoveConstructible<V, Stored>
   [[nodiscard]] static std::optional<Stored> into_inner(Arc&& a) {
-    if (!a.hb_) return std::nullopt;
+    (void)a.inner();  // panics if moved from
     a.require_exact("into_inner");
     Stored& value = a.exact_value();
     Header* h = a.header();

@@ -81,7 +81,7 @@ class Receiver;
 
 // The sending half of an unbounded channel: send() never blocks. Copyable
 // (`clone()`); usable from many threads at once. Using a moved-from Sender
-// panics (throws fearless::Panic).
+// panics (throws fearless::Panic); a copy of one is another empty one.
 template <class T>
 class Sender {
  public:
@@ -99,6 +99,8 @@ class Sender {
   [[nodiscard]] bool is_full() const { return inner_.is_full(); }
   // nullopt (unbounded).
   [[nodiscard]] std::optional<std::size_t> capacity() const { return inner_.capacity(); }
+  // True once the receiver is gone: sends fail from then on (a snapshot). O(1).
+  [[nodiscard]] bool is_disconnected() const { return inner_.is_disconnected(); }
   // True if both senders belong to the same channel. O(1).
   [[nodiscard]] bool same_channel(const Sender& o) const noexcept { return inner_.same_channel(o.inner_); }
 
@@ -112,7 +114,7 @@ class Sender {
 
 // The sending half of a bounded (or rendezvous) channel. Copyable
 // (`clone()`); usable from many threads at once. Using a moved-from
-// SyncSender panics (throws fearless::Panic).
+// SyncSender panics (throws fearless::Panic); a copy of one is another empty one.
 template <class T>
 class SyncSender {
  public:
@@ -143,6 +145,8 @@ class SyncSender {
   [[nodiscard]] bool is_full() const { return inner_.is_full(); }
   // The bound given to sync_channel.
   [[nodiscard]] std::optional<std::size_t> capacity() const { return inner_.capacity(); }
+  // True once the receiver is gone: sends fail from then on (a snapshot). O(1).
+  [[nodiscard]] bool is_disconnected() const { return inner_.is_disconnected(); }
   // True if both senders belong to the same channel. O(1).
   [[nodiscard]] bool same_channel(const SyncSender& o) const noexcept { return inner_.same_channel(o.inner_); }
 
@@ -205,6 +209,9 @@ class Receiver {
   [[nodiscard]] bool is_full() const { return inner_.is_full(); }
   // The bound (0: rendezvous); nullopt for channel(). O(1).
   [[nodiscard]] std::optional<std::size_t> capacity() const { return inner_.capacity(); }
+  // True once every sender is gone; queued messages are still delivered
+  // first (a snapshot). O(1).
+  [[nodiscard]] bool is_disconnected() const { return inner_.is_disconnected(); }
   // True if both receivers belong to the same channel. O(1).
   [[nodiscard]] bool same_channel(const Receiver& o) const noexcept { return inner_.same_channel(o.inner_); }
 

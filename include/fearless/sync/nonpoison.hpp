@@ -9,6 +9,7 @@
 // implementation (detail::RawMutex, RawRwLock, RawCondvar) with the poisoning
 // locks in mutex.hpp / rwlock.hpp / condvar.hpp, and cost the same.
 #pragma once
+#include <iosfwd>
 #include <chrono>
 #include <concepts>
 #include <functional>
@@ -36,6 +37,11 @@ struct WouldBlock {
   // Rust's Display text. O(1).
   [[nodiscard]] const char* what() const noexcept { return "try_lock failed because the operation would block"; }
   [[nodiscard]] std::string message() const { return what(); }
+  // Writes what() (Rust's Display text): `std::cout << err`.
+  template <class CharT, class Traits>
+  friend std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os, const WouldBlock& e) {
+    return os << e.what();
+  }
   friend constexpr bool operator==(WouldBlock, WouldBlock) noexcept { return true; }
 };
 

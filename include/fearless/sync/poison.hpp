@@ -9,6 +9,7 @@
 // caller that knows how to recover can: `m.lock().unwrap_or_else(...)` or
 // `r.unwrap_err().into_inner()`.
 #pragma once
+#include <iosfwd>
 #include <concepts>
 #include <exception>
 #include <optional>
@@ -60,6 +61,11 @@ class PoisonError {
     return "poisoned lock: another task failed inside";
   }
   [[nodiscard]] std::string message() const { return what(); }
+  // Writes what() (Rust's Display text): `std::cout << err`.
+  template <class CharT, class Traits>
+  friend std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os, const PoisonError& e) {
+    return os << e.what();
+  }
 
   friend bool operator==(const PoisonError&, const PoisonError&) noexcept { return true; }
 
@@ -105,6 +111,11 @@ class TryLockError {
                                      : "poisoned lock: another task failed inside";
   }
   [[nodiscard]] std::string message() const { return what(); }
+  // Writes what() (Rust's Display text): `std::cout << err`.
+  template <class CharT, class Traits>
+  friend std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os, const TryLockError& e) {
+    return os << e.what();
+  }
 
   friend bool operator==(const TryLockError& a, const TryLockError& b) noexcept { return a.kind_ == b.kind_; }
   friend bool operator==(const TryLockError& a, Kind k) noexcept { return a.kind_ == k; }

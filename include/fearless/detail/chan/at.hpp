@@ -56,6 +56,7 @@ class At {
 
   std::size_t len() const noexcept { return is_empty() ? 0 : 1; }
   std::size_t capacity() const noexcept { return 1; }
+  bool is_disconnected() const noexcept { return false; }  // a timer has no sender to lose
   bool is_empty() const noexcept {
     // relaxed: a snapshot.
     return received_.load(std::memory_order_relaxed) || Clock::now() < when_;

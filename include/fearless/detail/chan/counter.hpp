@@ -46,6 +46,7 @@ template <class T, bool = kBoxed<T>>
 struct Stash {
   bool pop(std::optional<Stored<T>>&) noexcept { return false; }
   std::size_t size() const noexcept { return 0; }
+  void clear() noexcept {}
 };
 template <class T>
 struct Stash<T, true> {
@@ -66,6 +67,17 @@ struct Stash<T, true> {
   }
   // acquire: pairs with push/pop.
   std::size_t size() const noexcept { return n.load(std::memory_order_acquire); }
+  // Destroys every message kept here (the last receiver is leaving). The
+  // messages are destroyed after the lock is released: a T's destructor may
+  // drop endpoints of this very channel.
+  void clear() noexcept {
+    std::deque<std::unique_ptr<T>> gone;
+    {
+      WaitGuard g(lock);
+      gone.swap(q);
+      n.store(0, std::memory_order_release);  // release: pairs with pop's acquire
+    }
+  }
   WaitLock lock;
   std::deque<std::unique_ptr<T>> q;
   Atomic<std::size_t> n{0};
@@ -136,6 +148,9 @@ struct Shared {
     // acq_rel: as in release_sender.
     if (receivers.fetch_sub(1, std::memory_order_acq_rel) == 1) {
       disconnect_receivers();
+      // Messages put back by a receive whose hand-over threw are in the
+      // channel too: destroyed now, like the flavour's own.
+      stash.clear();
       if (destroy.exchange(true, std::memory_order_acq_rel)) delete this;  // acq_rel: as above
     }
   }

@@ -24,6 +24,7 @@ class Never {
   void wake_receivers() noexcept {}
   std::size_t len() const noexcept { return 0; }
   std::size_t capacity() const noexcept { return 0; }
+  bool is_disconnected() const noexcept { return false; }  // a timer has no sender to lose
   bool is_empty() const noexcept { return true; }
   bool is_full() const noexcept { return true; }
 

@@ -65,6 +65,7 @@ class Tick {
 
   std::size_t len() const noexcept { return is_empty() ? 0 : 1; }
   std::size_t capacity() const noexcept { return 1; }
+  bool is_disconnected() const noexcept { return false; }  // a timer has no sender to lose
   bool is_empty() const noexcept { return Clock::now() < next(); }
   bool is_full() const noexcept { return !is_empty(); }
   // acquire: as in start_recv.

@@ -68,7 +68,8 @@ struct SelectAccess;  // select.hpp: the handler form's way in
 // The sending half of a channel. Copyable (a copy is another sender of the
 // same channel, like Rust's `clone()`); usable from any number of threads at
 // once. The channel's receivers see a disconnection when the last sender is
-// destroyed. Using a moved-from Sender panics (throws fearless::Panic).
+// destroyed. Using a moved-from Sender panics (throws fearless::Panic); a
+// copy of a moved-from Sender is another empty one.
 template <class T>
 class Sender {
   static_assert(!std::is_reference_v<T> && std::is_move_constructible_v<T>,
@@ -150,6 +151,12 @@ class Sender {
   [[nodiscard]] std::optional<std::size_t> capacity() const {
     return visit_tx(&shared("Sender::capacity"), [](auto& c) -> std::optional<std::size_t> { return c.capacity(); });
   }
+  // True once every receiver is gone: sends fail from then on (Rust's
+  // Sender::is_disconnected). A snapshot: false does not promise that the
+  // next send succeeds. Never blocks. O(1).
+  [[nodiscard]] bool is_disconnected() const {
+    return visit_tx(&shared("Sender::is_disconnected"), [](auto& c) { return c.is_disconnected(); });
+  }
   // True if both senders belong to the same channel (false when either is
   // moved-from: it belongs to none).
   [[nodiscard]] bool same_channel(const Sender& o) const noexcept { return s_ != nullptr && s_ == o.s_; }
@@ -205,7 +212,8 @@ class Sender {
 // The receiving half of a channel. Copyable/`clone()`able for mpmc: every
 // message goes to exactly one receiver. When the last receiver is destroyed,
 // every message still in the channel is destroyed at once and later sends
-// fail, handing their message back. Using a moved-from Receiver panics.
+// fail, handing their message back. Using a moved-from Receiver panics; a
+// copy of one is another empty one.
 template <class T>
 class Receiver {
   static_assert(!std::is_reference_v<T> && std::is_move_constructible_v<T>,
@@ -281,11 +289,11 @@ class Receiver {
     // iter(); undefined at the end.
     T&& operator*() const {
       ensure();
-      return std::move(*cur_);
+      return std::move(value());
     }
     T* operator->() const {
       ensure();
-      return &*cur_;
+      return &value();
     }
     // Moves past the current message (receiving it first if it was not, as
     // Rust's next() would, so skipped messages are consumed, not kept).
@@ -303,19 +311,20 @@ class Receiver {
     }
 
    private:
+    // The message stays as the channel stored it (a boxed T in its box), so
+    // receiving it moves no T: nothing here can throw away a received
+    // message. The only move of T is the caller's, from `*it`.
     void ensure() const {
       if (fetched_) return;
-      if constexpr (Blocking) {
-        auto r = rx_->recv();
-        if (r.is_ok()) cur_.emplace(std::move(r).unwrap());
-      } else {
-        auto r = rx_->try_recv();
-        if (r.is_ok()) cur_.emplace(std::move(r).unwrap());
-      }
+      rx_->fetch_for_iteration(cur_, Blocking);
       fetched_ = true;
     }
+    T& value() const {
+      if constexpr (detail_chan::kBoxed<T>) return **cur_;
+      else return *cur_;
+    }
     const Receiver* rx_ = nullptr;
-    mutable std::optional<T> cur_;
+    mutable std::optional<S> cur_;
     mutable bool fetched_ = false;
   };
   // What iter() (Blocking) and try_iter() return: Rust's Iter / TryIter.
@@ -331,17 +340,7 @@ class Receiver {
     // Rust's Iterator::next: the next message, or nullopt once disconnected
     // and drained (iter(): blocks) / once nothing is available now
     // (try_iter(): never blocks).
-    std::optional<T> next() const {
-      if constexpr (Blocking) {
-        auto r = rx_->recv();
-        if (r.is_err()) return std::nullopt;
-        return std::optional<T>(std::move(r).unwrap());
-      } else {
-        auto r = rx_->try_recv();
-        if (r.is_err()) return std::nullopt;
-        return std::optional<T>(std::move(r).unwrap());
-      }
-    }
+    std::optional<T> next() const { return rx_->next_message(Blocking); }
 
    private:
     const Receiver* rx_;
@@ -355,11 +354,7 @@ class Receiver {
     // The end of the range: disconnected and drained.
     std::default_sentinel_t end() const noexcept { return {}; }
     // The next message, or nullopt once disconnected and drained (blocks).
-    std::optional<T> next() {
-      auto r = rx_.recv();
-      if (r.is_err()) return std::nullopt;
-      return std::optional<T>(std::move(r).unwrap());
-    }
+    std::optional<T> next() { return rx_.next_message(true); }
 
    private:
     Receiver rx_;
@@ -412,6 +407,12 @@ class Receiver {
   [[nodiscard]] std::optional<std::size_t> capacity() const {
     return visit(&shared("Receiver::capacity"), [](auto& c) -> std::optional<std::size_t> { return c.capacity(); });
   }
+  // True once every sender is gone (Rust's Receiver::is_disconnected); the
+  // messages still queued are delivered first, so recv() may still succeed.
+  // Never true for timers (after/at/tick/never). A snapshot. Never blocks. O(1).
+  [[nodiscard]] bool is_disconnected() const {
+    return visit(&shared("Receiver::is_disconnected"), [](auto& c) { return c.is_disconnected(); });
+  }
   // A new sender for this channel (crossbeam's Receiver::new_sender). If
   // every sender had gone, the channel is connected again: receivers that
   // saw the disconnection wait for messages anew. Panics on a timer
@@ -463,6 +464,34 @@ class Receiver {
   Result<T, E> take(const char* what, fearless::detail::Deadline d, bool try_only) const {
     Shared& s = shared(what);
     std::optional<S> out;
+    const detail_chan::Status st = fetch(s, out, d, try_only);
+    if (FEARLESS_UNLIKELY(st != detail_chan::Status::Ok)) return Result<T, E>(std::in_place_index<1>, error_of<E>(st));
+    return deliver<E>(s, out);
+  }
+
+  // Iteration's receive: the message into `out` as the channel stores it
+  // (for a boxed T: the box; no T is moved). False when there is none.
+  bool fetch_for_iteration(std::optional<S>& out, bool blocking) const {
+    Shared& s = shared(blocking ? "Receiver::recv" : "Receiver::try_recv");
+    return fetch(s, out, blocking ? fearless::detail::kNoDeadline : fearless::detail::Deadline{}, !blocking) ==
+           detail_chan::Status::Ok;
+  }
+
+  // The iterators' next(): the optional is built straight from the slot's
+  // value (one move of T, put back if it throws) and returned as a prvalue,
+  // so no later move of T can throw the message away.
+  std::optional<T> next_message(bool blocking) const {
+    Shared& s = shared(blocking ? "Receiver::recv" : "Receiver::try_recv");
+    std::optional<S> out;
+    if (fetch(s, out, blocking ? fearless::detail::kNoDeadline : fearless::detail::Deadline{}, !blocking) !=
+        detail_chan::Status::Ok)
+      return std::nullopt;
+    return hand_over(s, out, [](T&& v) { return std::optional<T>(std::in_place, std::move(v)); });
+  }
+
+  // Receives into `out` (a message put back by a receive whose hand-over
+  // threw comes first): Ok, or why nothing was received.
+  detail_chan::Status fetch(Shared& s, std::optional<S>& out, fearless::detail::Deadline d, bool try_only) const {
     detail_chan::Status st = detail_chan::Status::Ok;
     if (!s.stash.pop(out)) {
       if constexpr (detail_chan::kBoxed<T>) {
@@ -487,18 +516,25 @@ class Receiver {
     if (FEARLESS_UNLIKELY(st != detail_chan::Status::Ok)) {
       // A message put back by another receiver meanwhile (its hand-over
       // threw) is still to be delivered: no error while one is left.
-      if (!s.stash.pop(out)) return Result<T, E>(std::in_place_index<1>, error_of<E>(st));
+      if (s.stash.pop(out)) return detail_chan::Status::Ok;
     }
-    return deliver<E>(s, out);
+    return st;
   }
 
-  // Builds the Result straight from the slot's value (one move of T). If that
-  // move throws, the message goes back to the channel, first in line.
+  // Builds the Result straight from the slot's value (one move of T).
   template <class E>
   static Result<T, E> deliver(Shared& s, std::optional<S>& out) {
+    return hand_over(s, out, [](T&& v) { return Result<T, E>(std::in_place_index<0>, std::move(v)); });
+  }
+
+  // Returns make(the slot's value as T&&), a prvalue (guaranteed elision all
+  // the way to the caller's object). If make throws (T's move), the message
+  // goes back to the channel, first in line.
+  template <class Make>
+  static auto hand_over(Shared& s, std::optional<S>& out, Make make) -> decltype(make(std::declval<T&&>())) {
     if constexpr (detail_chan::kBoxed<T>) {
       try {
-        return Result<T, E>(std::in_place_index<0>, std::move(**out));
+        return make(std::move(**out));
       } catch (...) {
         s.stash.push(std::move(*out));
         // Receivers and selects already asleep on the empty channel look
@@ -508,7 +544,7 @@ class Receiver {
       }
     } else {
       (void)s;
-      return Result<T, E>(std::in_place_index<0>, std::move(*out));
+      return make(std::move(*out));
     }
   }
 

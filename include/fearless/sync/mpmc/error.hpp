@@ -8,6 +8,7 @@
 // Errors of sending operations hand the unsent message back (`into_inner()`).
 // The same types serve fearless::sync::mpsc (re-exported there).
 #pragma once
+#include <iosfwd>
 #include <concepts>
 #include <string>
 #include <utility>
@@ -30,6 +31,11 @@ class SendError {
   // Rust's Display text.
   [[nodiscard]] static constexpr const char* what() noexcept { return "sending on a closed channel"; }
   [[nodiscard]] static std::string message() { return what(); }
+  // Writes what() (Rust's Display text): `std::cout << err`.
+  template <class CharT, class Traits>
+  friend std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os, const SendError& e) {
+    return os << e.what();
+  }
   friend bool operator==(const SendError& a, const SendError& b)
     requires std::equality_comparable<T>
   {
@@ -64,6 +70,11 @@ class TrySendError {
     return kind_ == Full ? "sending on a full channel" : "sending on a closed channel";
   }
   [[nodiscard]] std::string message() const { return what(); }
+  // Writes what() (Rust's Display text): `std::cout << err`.
+  template <class CharT, class Traits>
+  friend std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os, const TrySendError& e) {
+    return os << e.what();
+  }
   friend bool operator==(const TrySendError& a, const TrySendError& b)
     requires std::equality_comparable<T>
   {
@@ -100,6 +111,11 @@ class SendTimeoutError {
     return kind_ == Timeout ? "timed out waiting on send operation" : "sending on a disconnected channel";
   }
   [[nodiscard]] std::string message() const { return what(); }
+  // Writes what() (Rust's Display text): `std::cout << err`.
+  template <class CharT, class Traits>
+  friend std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os, const SendTimeoutError& e) {
+    return os << e.what();
+  }
   friend bool operator==(const SendTimeoutError& a, const SendTimeoutError& b)
     requires std::equality_comparable<T>
   {
@@ -117,6 +133,11 @@ class RecvError {
   [[nodiscard]] static constexpr bool is_disconnected() noexcept { return true; }
   [[nodiscard]] static constexpr const char* what() noexcept { return "receiving on a closed channel"; }
   [[nodiscard]] static std::string message() { return what(); }
+  // Writes what() (Rust's Display text): `std::cout << err`.
+  template <class CharT, class Traits>
+  friend std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os, const RecvError& e) {
+    return os << e.what();
+  }
   friend constexpr bool operator==(RecvError, RecvError) noexcept { return true; }
 };
 
@@ -136,6 +157,11 @@ class TryRecvError {
     return kind_ == Empty ? "receiving on an empty channel" : "receiving on a closed channel";
   }
   [[nodiscard]] std::string message() const { return what(); }
+  // Writes what() (Rust's Display text): `std::cout << err`.
+  template <class CharT, class Traits>
+  friend std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os, const TryRecvError& e) {
+    return os << e.what();
+  }
   friend constexpr bool operator==(TryRecvError a, TryRecvError b) noexcept { return a.kind_ == b.kind_; }
 
  private:
@@ -157,6 +183,11 @@ class RecvTimeoutError {
     return kind_ == Timeout ? "timed out waiting on channel" : "channel is empty and sending half is closed";
   }
   [[nodiscard]] std::string message() const { return what(); }
+  // Writes what() (Rust's Display text): `std::cout << err`.
+  template <class CharT, class Traits>
+  friend std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os, const RecvTimeoutError& e) {
+    return os << e.what();
+  }
   friend constexpr bool operator==(RecvTimeoutError a, RecvTimeoutError b) noexcept { return a.kind_ == b.kind_; }
 
  private:
@@ -168,6 +199,11 @@ class TrySelectError {
  public:
   [[nodiscard]] static constexpr const char* what() noexcept { return "all operations in select would block"; }
   [[nodiscard]] static std::string message() { return what(); }
+  // Writes what() (Rust's Display text): `std::cout << err`.
+  template <class CharT, class Traits>
+  friend std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os, const TrySelectError& e) {
+    return os << e.what();
+  }
   friend constexpr bool operator==(TrySelectError, TrySelectError) noexcept { return true; }
 };
 
@@ -176,6 +212,11 @@ class SelectTimeoutError {
  public:
   [[nodiscard]] static constexpr const char* what() noexcept { return "timed out waiting on select"; }
   [[nodiscard]] static std::string message() { return what(); }
+  // Writes what() (Rust's Display text): `std::cout << err`.
+  template <class CharT, class Traits>
+  friend std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os, const SelectTimeoutError& e) {
+    return os << e.what();
+  }
   friend constexpr bool operator==(SelectTimeoutError, SelectTimeoutError) noexcept { return true; }
 };
 
@@ -184,6 +225,11 @@ class TryReadyError {
  public:
   [[nodiscard]] static constexpr const char* what() noexcept { return "all operations in select would block"; }
   [[nodiscard]] static std::string message() { return what(); }
+  // Writes what() (Rust's Display text): `std::cout << err`.
+  template <class CharT, class Traits>
+  friend std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os, const TryReadyError& e) {
+    return os << e.what();
+  }
   friend constexpr bool operator==(TryReadyError, TryReadyError) noexcept { return true; }
 };
 
@@ -192,6 +238,11 @@ class ReadyTimeoutError {
  public:
   [[nodiscard]] static constexpr const char* what() noexcept { return "timed out waiting on ready"; }
   [[nodiscard]] static std::string message() { return what(); }
+  // Writes what() (Rust's Display text): `std::cout << err`.
+  template <class CharT, class Traits>
+  friend std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os, const ReadyTimeoutError& e) {
+    return os << e.what();
+  }
   friend constexpr bool operator==(ReadyTimeoutError, ReadyTimeoutError) noexcept { return true; }
 };
 

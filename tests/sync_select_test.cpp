@@ -289,6 +289,44 @@ TEST(Select, RemoveAndEmptySelect) {
   EXPECT_THROW((void)sel.ready_deadline(std::chrono::system_clock::time_point::max()), fearless::Panic);
 }
 
+// A moved-from Select is empty, like a new one. With more operations than
+// live inline, its count pointed past its inline array (the heap part had
+// moved away): its selects read beyond the object.
+TEST(Select, AMovedFromSelectIsEmptyAndTheNewOneHasEveryOperation) {
+  std::vector<std::pair<mpmc::Sender<int>, mpmc::Receiver<int>>> chans;
+  for (int i = 0; i < 6; ++i) chans.push_back(make(-1));
+  mpmc::Select sel;
+  for (auto& c : chans) sel.recv(c.second);
+  chans[5].first.send(5).unwrap();
+  mpmc::Select moved = std::move(sel);
+  EXPECT_TRUE(sel.try_select().is_err());  // NOLINT(bugprone-use-after-move)
+  EXPECT_TRUE(sel.try_ready().is_err());
+  EXPECT_EQ(sel.recv(chans[0].second), 0u);  // indices start again at 0
+  {
+    auto op = moved.try_select().unwrap();
+    EXPECT_EQ(op.index(), 5u);
+    EXPECT_EQ(op.recv(chans[5].second).unwrap(), 5);
+  }
+  // A copy has the same operations and indices.
+  mpmc::Select copy = moved;
+  chans[2].first.send(2).unwrap();
+  {
+    auto op = copy.try_select().unwrap();
+    EXPECT_EQ(op.index(), 2u);
+    EXPECT_EQ(op.recv(chans[2].second).unwrap(), 2);
+  }
+  // Move assignment likewise leaves the source empty.
+  mpmc::Select target;
+  target = std::move(copy);
+  EXPECT_TRUE(copy.try_select().is_err());  // NOLINT(bugprone-use-after-move)
+  chans[4].first.send(4).unwrap();
+  {
+    auto op = target.try_select().unwrap();
+    EXPECT_EQ(op.index(), 4u);
+    EXPECT_EQ(op.recv(chans[4].second).unwrap(), 4);
+  }
+}
+
 TEST(Select, WrongEndpointPanics) {
   auto [tx, rx] = make(-1);
   auto [tx2, rx2] = make(-1);

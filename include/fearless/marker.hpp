@@ -121,10 +121,13 @@ struct NotSync {
 template <class T>
 class AssertSend {
  public:
+  // Wraps `v`, vouching that it may cross to another thread.
   constexpr explicit AssertSend(T v) noexcept(std::is_nothrow_move_constructible_v<T>) : v_(std::move(v)) {}
+  // The wrapped value (a reference into this wrapper; moved out on an rvalue). O(1).
   [[nodiscard]] constexpr T& get() & noexcept { return v_; }
   [[nodiscard]] constexpr const T& get() const& noexcept { return v_; }
   [[nodiscard]] constexpr T&& get() && noexcept { return std::move(v_); }
+  // Consumes the wrapper, giving the value back. O(1).
   [[nodiscard]] constexpr T into_inner() && noexcept(std::is_nothrow_move_constructible_v<T>) {
     return std::move(v_);
   }
@@ -132,6 +135,7 @@ class AssertSend {
  private:
   T v_;
 };
+// `AssertSend(p)` wraps a copy of p.
 template <class T>
 AssertSend(T) -> AssertSend<T>;
 

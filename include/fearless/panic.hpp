@@ -50,7 +50,8 @@ class PanicPayload {
     return p;
   }
 
-  // Wraps an exception_ptr (e.g. from std::make_exception_ptr). Empty -> "unknown".
+  // Wraps an exception_ptr (e.g. from std::make_exception_ptr). An empty one
+  // becomes Panic("explicit panic").
   static PanicPayload from_exception_ptr(std::exception_ptr e) {
     if (!e) return PanicPayload(std::make_exception_ptr(Panic("explicit panic")), "explicit panic");
     try {

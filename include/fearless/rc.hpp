@@ -218,6 +218,7 @@ class Rc {
   // False only for a moved-from Rc.
   explicit operator bool() const noexcept { return box_ != nullptr; }
 
+  // Exchanges what two Rc point to (no count changes). O(1).
   void swap(Rc& o) noexcept { std::swap(box_, o.box_); }
   friend void swap(Rc& a, Rc& b) noexcept { a.swap(b); }
 
@@ -278,6 +279,7 @@ class RcWeak {
     if (box_ && --box_->weak == 0) delete box_;
   }
 
+  // Another weak pointer to the same allocation (Rust's clone). O(1).
   [[nodiscard]] RcWeak clone() const noexcept { return RcWeak(*this); }
 
   // A new owner if the value still exists, nothing otherwise. O(1).
@@ -300,6 +302,7 @@ class RcWeak {
   [[nodiscard]] static bool ptr_eq(const RcWeak& a, const RcWeak& b) noexcept { return a.box_ == b.box_; }
   [[nodiscard]] bool ptr_eq(const RcWeak& b) const noexcept { return box_ == b.box_; }
 
+  // Exchanges what two RcWeak point to (no count changes). O(1).
   void swap(RcWeak& o) noexcept { std::swap(box_, o.box_); }
   friend void swap(RcWeak& a, RcWeak& b) noexcept { a.swap(b); }
 

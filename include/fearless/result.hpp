@@ -185,7 +185,9 @@ class [[nodiscard]] Result {
   FEARLESS_ALWAYS_INLINE ~Result() = default;
 
   // ---- queries -------------------------------------------------------------
+  // True if this holds an Ok value (false for Err and for a valueless Result). O(1).
   [[nodiscard]] constexpr bool is_ok() const noexcept { return v_.index() == 0; }
+  // True if this holds an Err value (false for Ok and for a valueless Result). O(1).
   [[nodiscard]] constexpr bool is_err() const noexcept { return v_.index() == 1; }
   // True if Ok and `pred(value)` holds (`pred()` for Result<void, E>). On an
   // rvalue the value is moved into `pred` (Rust's is_ok_and consumes the
@@ -685,6 +687,7 @@ template <class T, class E>
   requires fearless::detail::hashable<fearless::detail::Slot<T>> && fearless::detail::hashable<E>
 struct hash<fearless::Result<T, E>> {
   using V = fearless::detail::Slot<T>;
+  // Hashes the side and its value: Ok(x) and Err(x) hash differently.
   [[nodiscard]] std::size_t operator()(const fearless::Result<T, E>& r) const
       noexcept(noexcept(std::hash<V>{}(std::declval<const V&>())) && noexcept(std::hash<E>{}(std::declval<const E&>()))) {
     std::size_t h = 0;

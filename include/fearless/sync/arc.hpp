@@ -247,6 +247,7 @@ class Arc {
     fearless::detail::send_checks::check_arc_payload<T>();
     release();
   }
+  // Exchanges what two Arcs point to (no count changes). O(1), lock-free.
   void swap(Arc& o) noexcept {
     std::swap(hb_, o.hb_);
     std::swap(v_, o.v_);
@@ -646,6 +647,7 @@ class Weak {
   using Header = fearless::detail::ArcHeader;
 
  public:
+  // A Weak to nothing: upgrade() gives nullopt (Rust's Weak::new). No allocation.
   constexpr Weak() noexcept = default;
   Weak(const Weak& o) noexcept : hb_(o.hb_), v_(o.v_) { add_weak(); }
   Weak(Weak&& o) noexcept : hb_(std::exchange(o.hb_, 0)), v_(std::exchange(o.v_, nullptr)) {}
@@ -679,10 +681,12 @@ class Weak {
   ~Weak() {
     if (hb_) header()->drop_weak();
   }
+  // Exchanges what two Weaks point to (no count changes). O(1).
   void swap(Weak& o) noexcept {
     std::swap(hb_, o.hb_);
     std::swap(v_, o.v_);
   }
+  // Another Weak to the same allocation (Rust's clone). O(1), lock-free.
   [[nodiscard]] Weak clone() const noexcept { return *this; }
 
   // An Arc to the value, or nullopt if every Arc is gone. Lock-free.
@@ -788,6 +792,7 @@ namespace std {
 template <class T>
   requires fearless::detail::hashable<T>
 struct hash<fearless::sync::Arc<T>> {
+  // Hashes the value, as Rust's Hash for Arc does (panics on a moved-from Arc).
   [[nodiscard]] std::size_t operator()(const fearless::sync::Arc<T>& a) const { return std::hash<T>{}(*a); }
 };
 }  // namespace std

@@ -30,6 +30,7 @@ class BarrierWaitResult {
   constexpr explicit BarrierWaitResult(bool leader) noexcept : leader_(leader) {}
   // True for exactly one thread of each round (the last to arrive).
   [[nodiscard]] constexpr bool is_leader() const noexcept { return leader_; }
+  // Equal when both are (or both are not) the leader's.
   friend constexpr bool operator==(BarrierWaitResult, BarrierWaitResult) noexcept = default;
 
  private:

@@ -114,6 +114,7 @@ class LazyLock {
     force_slow();
     return s_.value;
   }
+  // The value, initialising it first if needed (Rust's Deref): as force().
   const T& operator*() const { return force(); }
   const T* operator->() const { return &force(); }
 
@@ -214,6 +215,7 @@ class LazyLock {
   mutable Storage s_;
 };
 
+// `LazyLock l([] { return 5; });` is a LazyLock<int, that lambda's type>.
 template <class F>
 LazyLock(F) -> LazyLock<std::invoke_result_t<F&>, F>;
 

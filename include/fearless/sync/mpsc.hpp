@@ -246,14 +246,17 @@ namespace fearless::sync::mpmc {
 // mpsc endpoints in Select: they expose their mpmc endpoint.
 template <class T>
 struct SelectEndpoint<mpsc::Sender<T>> {
+  // The mpmc sender inside.
   static const Sender<T>& get(const mpsc::Sender<T>& e) noexcept { return e.inner_; }
 };
 template <class T>
 struct SelectEndpoint<mpsc::SyncSender<T>> {
+  // The mpmc sender inside.
   static const Sender<T>& get(const mpsc::SyncSender<T>& e) noexcept { return e.inner_; }
 };
 template <class T>
 struct SelectEndpoint<mpsc::Receiver<T>> {
+  // The mpmc receiver inside.
   static const Receiver<T>& get(const mpsc::Receiver<T>& e) noexcept { return e.inner_; }
 };
 }  // namespace fearless::sync::mpmc

@@ -291,6 +291,7 @@ class FEARLESS_CAPABILITY("mutex") Mutex {
   mutable T data_;
 };
 
+// `Mutex m(0);` is a Mutex<int>.
 template <class T>
 Mutex(T) -> Mutex<T>;
 

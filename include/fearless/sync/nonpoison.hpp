@@ -36,12 +36,14 @@ namespace fearless::sync::nonpoison {
 struct WouldBlock {
   // Rust's Display text. O(1).
   [[nodiscard]] const char* what() const noexcept { return "try_lock failed because the operation would block"; }
+  // what() as a std::string.
   [[nodiscard]] std::string message() const { return what(); }
   // Writes what() (Rust's Display text): `std::cout << err`.
   template <class CharT, class Traits>
   friend std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os, const WouldBlock& e) {
     return os << e.what();
   }
+  // All WouldBlock errors are equal.
   friend constexpr bool operator==(WouldBlock, WouldBlock) noexcept { return true; }
 };
 
@@ -256,6 +258,7 @@ class FEARLESS_CAPABILITY("mutex") Mutex {
   mutable T data_;
 };
 
+// `nonpoison::Mutex m(0);` is a nonpoison::Mutex<int>.
 template <class T>
 Mutex(T) -> Mutex<T>;
 
@@ -538,6 +541,7 @@ class FEARLESS_CAPABILITY("mutex") RwLock {
   mutable T data_;
 };
 
+// `nonpoison::RwLock l(0);` is a nonpoison::RwLock<int>.
 template <class T>
 RwLock(T) -> RwLock<T>;
 
@@ -552,6 +556,7 @@ RwLock(T) -> RwLock<T>;
 // Condvar with none.
 class Condvar {
  public:
+  // A condition variable with no waiters. No allocation.
   constexpr Condvar() noexcept = default;
   Condvar(const Condvar&) = delete;
   Condvar& operator=(const Condvar&) = delete;

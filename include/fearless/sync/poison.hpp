@@ -57,9 +57,11 @@ class PoisonError {
 
   // Rust's Display text ("poisoned lock: another task failed inside"). O(1).
   [[nodiscard]] const char* what() const noexcept { return static_description(); }
+  // The Display text, without an object (what() returns it).
   [[nodiscard]] static constexpr const char* static_description() noexcept {
     return "poisoned lock: another task failed inside";
   }
+  // what() as a std::string.
   [[nodiscard]] std::string message() const { return what(); }
   // Writes what() (Rust's Display text): `std::cout << err`.
   template <class CharT, class Traits>
@@ -110,6 +112,7 @@ class TryLockError {
     return kind_ == Kind::WouldBlock ? "try_lock failed because the operation would block"
                                      : "poisoned lock: another task failed inside";
   }
+  // what() as a std::string.
   [[nodiscard]] std::string message() const { return what(); }
   // Writes what() (Rust's Display text): `std::cout << err`.
   template <class CharT, class Traits>

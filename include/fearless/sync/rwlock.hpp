@@ -392,6 +392,7 @@ class FEARLESS_CAPABILITY("mutex") RwLock {
   mutable T data_;
 };
 
+// `RwLock l(0);` is an RwLock<int>.
 template <class T>
 RwLock(T) -> RwLock<T>;
 

@@ -13,6 +13,7 @@ class WaitTimeoutResult {
   // True if the wait ended because the timeout elapsed (for the *_while forms:
   // and the condition still held).
   [[nodiscard]] constexpr bool timed_out() const noexcept { return timed_out_; }
+  // Equal when both timed out or neither did.
   friend constexpr bool operator==(WaitTimeoutResult, WaitTimeoutResult) noexcept = default;
 
  private:

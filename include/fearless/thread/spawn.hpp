@@ -129,6 +129,7 @@ class JoinHandle : public JoinHandleBase<T> {
 // value instead of panicking.
 class Builder {
  public:
+  // No name, the default stack size (Rust's Builder::new()).
   Builder() = default;
 
   // Names the thread. The full name is what Thread::name() returns and what

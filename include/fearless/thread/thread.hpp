@@ -35,6 +35,7 @@ class ThreadId {
  public:
   // The raw number: distinct for every thread ever created in this process.
   [[nodiscard]] constexpr std::uint64_t as_u64() const noexcept { return v_; }
+  // Same thread; ordered by as_u64() (creation order of the ids).
   friend constexpr bool operator==(ThreadId, ThreadId) = default;
   friend constexpr auto operator<=>(ThreadId, ThreadId) = default;
   // Prints "ThreadId(N)", as Rust's Debug does.
@@ -77,10 +78,12 @@ class Thread {
   // park(); otherwise its next park() returns at once. Never blocks.
   void unpark() const noexcept { inner().parker.unpark(); }
 
+  // Handles to the same thread.
   friend bool operator==(const Thread& a, const Thread& b) noexcept { return a.inner_ == b.inner_; }
 
   // Internal: adopt one reference.
   explicit Thread(detail::ThreadInner* adopt) noexcept : inner_(adopt) {}
+  // Exchanges the threads two handles refer to. O(1).
   void swap(Thread& o) noexcept { std::swap(inner_, o.inner_); }
 
  private:
@@ -255,5 +258,6 @@ inline std::size_t cgroup_cpu_limit(const std::string& proc_cgroup = "/proc/self
 
 template <>
 struct std::hash<fearless::thread::ThreadId> {
+  // Hashes as_u64().
   std::size_t operator()(fearless::thread::ThreadId id) const noexcept { return std::hash<std::uint64_t>{}(id.as_u64()); }
 };

@@ -283,7 +283,9 @@ class Receiver {
     using reference = T&&;
     using pointer = T*;
 
+    // A singular iterator (std::input_iterator requires one); only assignable.
     Iterator() = default;
+    // An iterator at the next message of `*rx` (received when first needed).
     explicit Iterator(const Receiver* rx) noexcept : rx_(rx) {}
     // The current message (received now if it was not yet). Blocking for
     // iter(); undefined at the end.
@@ -332,6 +334,7 @@ class Receiver {
   template <bool Blocking>
   class Range {
    public:
+    // The messages of `rx` (iter()/try_iter() make one).
     explicit Range(const Receiver& rx) : rx_(&rx) {}
     // An iterator at the next message (received when first needed).
     Iterator<Blocking> begin() const { return Iterator<Blocking>(rx_); }
@@ -348,6 +351,7 @@ class Receiver {
   // Owns the receiver: what `into_iter()` returns (Rust's IntoIter).
   class IntoIter {
    public:
+    // Takes the receiver over (into_iter() makes one).
     explicit IntoIter(Receiver rx) : rx_(std::move(rx)) {}
     // An iterator at the next message (received when first needed; blocking).
     Iterator<true> begin() const { return Iterator<true>(&rx_); }
@@ -578,8 +582,8 @@ using IntoIter = typename Receiver<T>::IntoIter;
 
 // ---- constructors ---------------------------------------------------------
 
-// An unbounded channel: sends never block. Allocates one block per 31
-// messages, freed as they are received.
+// An unbounded channel: sends never block. Allocates one block per 63
+// messages (31 for messages over 16 bytes), freed as they are received.
 template <class T>
 [[nodiscard]] std::pair<Sender<T>, Receiver<T>> unbounded() {
   fearless::detail::send_checks::check_channel_message<T>();

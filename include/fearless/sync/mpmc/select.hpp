@@ -51,10 +51,12 @@ template <class E>
 struct SelectEndpoint;
 template <class T>
 struct SelectEndpoint<Sender<T>> {
+  // The mpmc endpoint Select works on (the sender itself).
   static const Sender<T>& get(const Sender<T>& e) noexcept { return e; }
 };
 template <class T>
 struct SelectEndpoint<Receiver<T>> {
+  // The mpmc endpoint Select works on (the receiver itself).
   static const Receiver<T>& get(const Receiver<T>& e) noexcept { return e; }
 };
 
@@ -187,10 +189,27 @@ struct SelectAccess {
 // select* methods (which reserve the chosen operation: complete it with
 // SelectedOperation::recv/send) or ready* methods (which only report an index
 // that was ready; the actual operation may then still block or fail).
-// The endpoints must outlive the Select. A Select may be reused.
+// The endpoints must outlive the Select. A Select may be reused, and copied
+// (a copy waits on the same operations, with the same indices). A moved-from
+// Select is empty, as a new one (same fairness): its indices start again at 0.
 class Select {
  public:
+  // No operations yet; fair (a random pick among the ready ones).
   Select() = default;
+  Select(const Select&) = default;
+  Select& operator=(const Select&) = default;
+  // Takes o's operations and indices over, leaving o with none.
+  Select(Select&& o) noexcept
+      : ops_(std::move(o.ops_)), next_index_(std::exchange(o.next_index_, 0)), biased_(o.biased_) {}
+  Select& operator=(Select&& o) noexcept {
+    if (this != &o) {
+      ops_ = std::move(o.ops_);
+      next_index_ = std::exchange(o.next_index_, 0);
+      biased_ = o.biased_;
+    }
+    return *this;
+  }
+  ~Select() = default;
   // A Select that always prefers the earliest added ready operation.
   [[nodiscard]] static Select biased() {
     Select s;
@@ -307,8 +326,24 @@ class Select {
   }
 
   // A few operations live inline (the common case: no allocation per select).
+  // Invariant: big_ is empty (and the n_ operations are in small_) or holds
+  // all n_ of them; a move leaves the source with none.
   class Ops {
    public:
+    Ops() = default;
+    Ops(const Ops&) = default;
+    Ops& operator=(const Ops&) = default;
+    Ops(Ops&& o) noexcept : small_(o.small_), n_(std::exchange(o.n_, 0)), big_(std::move(o.big_)) { o.big_.clear(); }
+    Ops& operator=(Ops&& o) noexcept {
+      if (this != &o) {
+        small_ = o.small_;
+        n_ = std::exchange(o.n_, 0);
+        big_ = std::move(o.big_);
+        o.big_.clear();
+      }
+      return *this;
+    }
+    ~Ops() = default;
     void push_back(const detail_chan::SelectOp& op) {
       if (big_.empty() && n_ < kInline) {
         small_[n_++] = op;

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <initializer_list>
 #include <iterator>
 #include <map>
 #include <memory>
@@ -84,6 +85,10 @@ static_assert(!Send<int*> && !Sync<int*>);
 static_assert(!Send<const int*> && !Sync<const int*>);
 static_assert(!Send<char*>);
 static_assert(Send<const char*> && Sync<const char*>);
+// Only character types spell string literals: a const (un)signed char*
+// points at bytes, as any other raw pointer.
+static_assert(Send<const char8_t*> && Send<const wchar_t*>);
+static_assert(!Send<const unsigned char*> && !Send<const signed char*>);
 static_assert(Send<const char8_t*>);
 static_assert(Send<fearless::AssertSend<int*>> && Sync<fearless::AssertSend<int*>>);
 
@@ -205,6 +210,10 @@ static_assert(!Sync<decltype(std::declval<const mpmc::Receiver<int>&>().try_iter
 static_assert(!Send<mpsc::Iter<int>> && !Sync<mpsc::Iter<int>>);
 static_assert(!Send<mpsc::TryIter<int>> && !Sync<mpsc::TryIter<int>>);
 static_assert(Send<mpsc::IntoIter<int>> && !Sync<mpsc::IntoIter<int>>);
+static_assert(!Send<mpsc::IntoIter<RcI>>);  // it owns the messages' receiver: Send only if T is
+// std::initializer_list is a view of const elements, as std::span<const T>.
+static_assert(Send<std::initializer_list<int>> && !Send<std::initializer_list<RcI>>);
+static_assert(Sync<std::initializer_list<int>> && !Sync<std::initializer_list<RcI>>);
 static_assert(std::is_same_v<decltype(std::declval<const mpsc::Receiver<int>&>().iter()), mpsc::Iter<int>>);
 static_assert(std::is_same_v<decltype(std::declval<mpsc::Receiver<int>>().into_iter()), mpsc::IntoIter<int>>);
 static_assert(Sync<mpmc::Iter<int>> && Sync<mpmc::IntoIter<int>>);

@@ -16,12 +16,14 @@
 //    pointers: Send and Sync;
 //  * raw object pointers `T*`: neither (as in Rust: nothing says who owns the
 //    pointee or who else writes it). Exception: pointers to const character
-//    types (`const char*`, ...), the C++ spelling of a string literal, i.e.
+//    types (`const char*`, `const wchar_t*`, `const char8_t*`, ...; not
+//    signed/unsigned char, which point at bytes), the C++ spelling of a string literal, i.e.
 //    Rust's `&'static str`. Opt in for others with fearless::AssertSend<T*>,
 //    or by specialising send_trait for a wrapper type you own;
 //  * references and std::reference_wrapper: `const T&` is Send when T is Sync;
 //    `T&` (mutable) is Send when T is Send and Sync (a C++ `T&` can be copied,
-//    so unlike Rust's `&mut T` it is not unique); std::span likewise;
+//    so unlike Rust's `&mut T` it is not unique); std::span and
+//    std::initializer_list (a view of const elements) likewise;
 //  * standard containers, std::optional, std::tuple, std::pair, std::variant,
 //    std::unique_ptr, std::array, built-in arrays, std::queue/stack/...:
 //    recurse into their element types;
@@ -70,6 +72,7 @@
 #include <queue>
 #include <set>
 #include <shared_mutex>
+#include <initializer_list>
 #include <span>
 #include <stack>
 #include <tuple>
@@ -145,10 +148,6 @@ template <class T>
 struct is_char_like : std::false_type {};
 template <>
 struct is_char_like<char> : std::true_type {};
-template <>
-struct is_char_like<signed char> : std::true_type {};
-template <>
-struct is_char_like<unsigned char> : std::true_type {};
 template <>
 struct is_char_like<wchar_t> : std::true_type {};
 template <>
@@ -253,6 +252,10 @@ template <class T, std::size_t N>
 struct send_trait<std::span<T, N>> : std::bool_constant<Send<T&>> {};
 template <class T, std::size_t N>
 struct sync_trait<std::span<T, N>> : std::bool_constant<Sync<T>> {};
+template <class T>
+struct send_trait<std::initializer_list<T>> : std::bool_constant<Send<const T&>> {};
+template <class T>
+struct sync_trait<std::initializer_list<T>> : std::bool_constant<Sync<T>> {};
 
 // Owning containers recurse into what they own (Vec<T>, Option<T>, Box<T>, ...).
 template <class T, class A>

@@ -19,6 +19,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "fearless/marker.hpp"
 #include "fearless/result.hpp"
 #include "fearless/sync/mpmc.hpp"
 
@@ -74,7 +75,7 @@ using Iter = detail_mpsc::OneConsumer<mpmc::Iter<T>, false>;
 template <class T>
 using TryIter = detail_mpsc::OneConsumer<mpmc::TryIter<T>, false>;
 template <class T>
-using IntoIter = detail_mpsc::OneConsumer<mpmc::IntoIter<T>, true>;
+using IntoIter = detail_mpsc::OneConsumer<mpmc::IntoIter<T>, fearless::Send<T>>;
 
 template <class T>
 class Receiver;

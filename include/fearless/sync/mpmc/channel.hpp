@@ -485,12 +485,9 @@ class Receiver {
   // value (one move of T, put back if it throws) and returned as a prvalue,
   // so no later move of T can throw the message away.
   std::optional<T> next_message(bool blocking) const {
-    Shared& s = shared(blocking ? "Receiver::recv" : "Receiver::try_recv");
     std::optional<S> out;
-    if (fetch(s, out, blocking ? fearless::detail::kNoDeadline : fearless::detail::Deadline{}, !blocking) !=
-        detail_chan::Status::Ok)
-      return std::nullopt;
-    return hand_over(s, out, [](T&& v) { return std::optional<T>(std::in_place, std::move(v)); });
+    if (!fetch_for_iteration(out, blocking)) return std::nullopt;
+    return hand_over(*s_, out, [](T&& v) { return std::optional<T>(std::in_place, std::move(v)); });
   }
 
   // Receives into `out` (a message put back by a receive whose hand-over
